@@ -1,0 +1,133 @@
+/*
+ * daemon.c: the libev loop of vtibgpd and its signals: SIGHUP reloads the
+ * configuration (a bad file keeps the old one), SIGTERM and SIGINT stop.
+ */
+#include "config.h"
+
+#include <ev.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgpd/daemon.h"
+#include "bgpd/log.h"
+
+struct daemon {
+	struct ev_loop	*loop;
+	struct conf	*conf;
+	char		*conf_path;
+	char		*sock_path;
+	ev_signal	 sighup;
+	ev_signal	 sigterm;
+	ev_signal	 sigint;
+	int		 exit_status;
+};
+
+static void
+on_sighup(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon	*d = w->data;
+
+	log_info("SIGHUP: reloading %s", d->conf_path);
+	(void)daemon_reload(d, NULL, 0);
+}
+
+static void
+on_sigterm(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon	*d = w->data;
+
+	log_info("%s: shutting down", w->signum == SIGINT ? "SIGINT" :
+	    "SIGTERM");
+	d->exit_status = 0;
+	ev_break(loop, EVBREAK_ALL);
+}
+
+struct daemon *
+daemon_new(struct conf *conf, const char *conf_path, const char *sock_path)
+{
+	struct daemon	*d;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		fatal("calloc");
+	if ((d->loop = ev_default_loop(EVFLAG_AUTO)) == NULL)
+		fatalx("cannot start the libev loop");
+	d->conf = conf;
+	if ((d->conf_path = strdup(conf_path)) == NULL ||
+	    (d->sock_path = strdup(sock_path)) == NULL)
+		fatal("strdup");
+	ev_signal_init(&d->sighup, on_sighup, SIGHUP);
+	ev_signal_init(&d->sigterm, on_sigterm, SIGTERM);
+	ev_signal_init(&d->sigint, on_sigterm, SIGINT);
+	d->sighup.data = d->sigterm.data = d->sigint.data = d;
+	ev_signal_start(d->loop, &d->sighup);
+	ev_signal_start(d->loop, &d->sigterm);
+	ev_signal_start(d->loop, &d->sigint);
+	signal(SIGPIPE, SIG_IGN);
+	return d;
+}
+
+void
+daemon_free(struct daemon *d)
+{
+	if (d == NULL)
+		return;
+	ev_signal_stop(d->loop, &d->sighup);
+	ev_signal_stop(d->loop, &d->sigterm);
+	ev_signal_stop(d->loop, &d->sigint);
+	ev_loop_destroy(d->loop);
+	conf_free(d->conf);
+	free(d->conf_path);
+	free(d->sock_path);
+	free(d);
+}
+
+int
+daemon_run(struct daemon *d)
+{
+	log_info("vtibgpd %s running: %zu neighbor(s), config %s",
+	    PACKAGE_VERSION, d->conf->n_neighbors, d->conf_path);
+	d->exit_status = 1;
+	ev_run(d->loop, 0);
+	return d->exit_status;
+}
+
+void
+daemon_log_warnings(const struct conf *c, const char *path)
+{
+	char	buf[1024];
+	size_t	i;
+
+	for (i = 0; i < c->n_warnings; i++)
+		log_warnx("%s", conf_warning_str(&c->warnings[i], path, buf,
+		    sizeof(buf)));
+}
+
+int
+daemon_reload(struct daemon *d, char *why, size_t len)
+{
+	struct conf_error	 err;
+	struct conf		*c;
+	char			 msg[1024];
+
+	if ((c = conf_parse_file(d->conf_path, &err)) == NULL) {
+		conf_error_str(&err, msg, sizeof(msg));
+		log_warnx("reload failed, keeping the running configuration: "
+		    "%s", msg);
+		if (why != NULL)
+			snprintf(why, len, "%s", msg);
+		return -1;
+	}
+	daemon_log_warnings(c, d->conf_path);
+	conf_free(d->conf);
+	d->conf = c;
+	log_info("configuration reloaded: %zu neighbor(s)", c->n_neighbors);
+	return 0;
+}
+
+const struct conf *
+daemon_conf(const struct daemon *d)
+{
+	return d->conf;
+}

@@ -1,0 +1,103 @@
+/*
+ * vtibgpd.c: main() of the daemon: command line, config check (-n),
+ * going to the background, then the event loop in daemon.c.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bgpd/conf.h"
+#include "bgpd/daemon.h"
+#include "bgpd/log.h"
+
+#define DEFAULT_CONF	SYSCONFDIR "/vtibgpd.conf"
+#define DEFAULT_SOCK	RUNSTATEDIR "/vtibgpd.sock"
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: vtibgpd [-d] [-n] [-f FILE] [-s SOCKET] [-V]\n"
+	    "  -d  stay in the foreground, log to stderr\n"
+	    "  -n  check the config file and exit (0 valid, 1 invalid)\n"
+	    "  -f  config file (default %s)\n"
+	    "  -s  control socket (default %s)\n"
+	    "  -V  print the version and exit\n", DEFAULT_CONF, DEFAULT_SOCK);
+	exit(2);
+}
+
+/* Parse path, printing what is wrong (or warned about) to stderr. */
+static struct conf *
+load(const char *path)
+{
+	struct conf_error	 err;
+	struct conf		*c;
+	char			 buf[1024];
+	size_t			 i;
+
+	if ((c = conf_parse_file(path, &err)) == NULL) {
+		fprintf(stderr, "%s\n", conf_error_str(&err, buf,
+		    sizeof(buf)));
+		return NULL;
+	}
+	for (i = 0; i < c->n_warnings; i++)
+		fprintf(stderr, "%s\n", conf_warning_str(&c->warnings[i], path,
+		    buf, sizeof(buf)));
+	return c;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char	*conf_path = DEFAULT_CONF, *sock_path = DEFAULT_SOCK;
+	bool		 foreground = false, check_only = false;
+	struct conf	*c;
+	struct daemon	*d;
+	int		 ch, status;
+
+	while ((ch = getopt(argc, argv, "dnf:s:V")) != -1) {
+		switch (ch) {
+		case 'd':
+			foreground = true;
+			break;
+		case 'n':
+			check_only = true;
+			break;
+		case 'f':
+			conf_path = optarg;
+			break;
+		case 's':
+			sock_path = optarg;
+			break;
+		case 'V':
+			printf("vtibgpd %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	if ((c = load(conf_path)) == NULL)
+		return 1;
+	if (check_only) {
+		conf_free(c);
+		return 0;
+	}
+	/* Under systemd (Type=notify) the service manager keeps us. */
+	if (!foreground && getenv("NOTIFY_SOCKET") == NULL &&
+	    daemon(0, 0) == -1) {
+		perror("vtibgpd: daemon");
+		conf_free(c);
+		return 1;
+	}
+	log_init("vtibgpd", foreground, false);
+	d = daemon_new(c, conf_path, sock_path);
+	status = daemon_run(d);
+	daemon_free(d);
+	return status;
+}

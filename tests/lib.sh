@@ -1,0 +1,107 @@
+# tests/lib.sh: small helpers shared by the shell tests (sourced).
+#
+# Each check prints "ok N - what" or "not ok N - what"; t_done exits 0 when
+# all passed, 1 otherwise.  Paths: $top_builddir and $top_srcdir come from
+# the automake test environment (default: the current directory).
+
+: "${top_builddir:=.}"
+: "${top_srcdir:=.}"
+VTIBGPD="$top_builddir/vtibgpd"
+VTIBGPCTL="$top_builddir/vtibgpctl"
+t_count=0
+t_failed=0
+
+t_ok() {
+	t_count=$((t_count + 1))
+	echo "ok $t_count - $*"
+}
+
+t_fail() {
+	t_count=$((t_count + 1))
+	t_failed=$((t_failed + 1))
+	echo "not ok $t_count - $*"
+}
+
+# t_check DESCRIPTION CMD...: ok when CMD succeeds.
+t_check() {
+	local what=$1
+	shift
+	if "$@"; then t_ok "$what"; else t_fail "$what"; fi
+}
+
+# t_eq DESCRIPTION EXPECTED ACTUAL
+t_eq() {
+	if [ "$2" = "$3" ]; then
+		t_ok "$1"
+	else
+		t_fail "$1"
+		printf '#   expected: %s\n#   got:      %s\n' "$2" "$3"
+	fi
+}
+
+# t_wait SECONDS CMD...: poll CMD every 0.1 s until it succeeds; 1 on timeout.
+t_wait() {
+	local deadline=$(( $(date +%s%N) / 1000000 + $1 * 1000 ))
+	shift
+	until "$@"; do
+		[ $(( $(date +%s%N) / 1000000 )) -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+}
+
+# t_skip_or_fail REASON: skip (77), or fail when running in CI.
+t_skip_or_fail() {
+	if [ "${CI:-}" = true ]; then
+		echo "not ok - $1 (required in CI)"
+		exit 1
+	fi
+	echo "# skip: $1"
+	exit 77
+}
+
+t_done() {
+	echo "1..$t_count"
+	[ "$t_failed" -eq 0 ]
+	exit $?
+}
+
+# t_need_lab: the lab's prerequisites (root, tools), or skip/fail; then
+# source lab.sh and set the trap that tears the lab down.
+t_need_lab() {
+	local tool
+	if [ "${VTB_LAB:-}" = skip ]; then
+		echo "# skip: VTB_LAB=skip"
+		exit 77
+	fi
+	[ "$(id -u)" = 0 ] || t_skip_or_fail "needs root (network namespaces)"
+	for tool in bird birdc ip nft ping perl "$@"; do
+		command -v "$tool" >/dev/null 2>&1 ||
+		    t_skip_or_fail "'$tool' not found"
+	done
+	. "$top_srcdir/tests/lab/lab.sh" || exit 1
+	lab_trap
+}
+
+# t_vtibgpd_conf FILE [EXTRA-NEIGHBOR-SETTINGS-1 [...-2]]: a config for
+# the lab: AS 65000 announcing 172.100.0.0/16 to both tunnels.
+t_vtibgpd_conf() {
+	cat >"$1" <<CONF
+router-id 172.100.0.1
+local-as 65000
+network 172.100.0.0/16
+defaults { hold-time ${T_HOLD:-30} keepalive ${T_KEEPALIVE:-10} connect-retry ${T_RETRY:-1} }
+import { allow 10.10.0.0/16 le 24 }
+neighbor 169.254.249.57 { interface vti0 remote-as ${T_AS1:-64512} ${2:-} }
+neighbor 169.254.249.61 { interface vti1 remote-as ${T_AS2:-64512} prepend 2 ${3:-} }
+CONF
+	chmod 644 "$1"
+}
+
+# t_bird_state PROTO: BIRD's state of protocol PROTO (tun1, tun2).
+t_bird_state() {
+	lab_birdc show protocols "$1" | awk -v p="$1" '$1 == p { print $6 }'
+}
+
+t_bird_established() {
+	[ "$(t_bird_state "$1")" = Established ]
+}
