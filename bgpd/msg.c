@@ -1,0 +1,544 @@
+/*
+ * msg.c: the frame of every BGP message (RFC 4271 4.1), the table that
+ * dispatches on the message type, the names of types and error codes,
+ * and the small messages: KEEPALIVE (4.4), NOTIFICATION (4.5) with the
+ * shutdown communication of RFC 8203 / RFC 9003, ROUTE-REFRESH (RFC
+ * 2918).  OPEN lives in msg_open.c, UPDATE in msg_update.c.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "bgpd/msg_impl.h"
+
+/* ---- names ---------------------------------------------------------- */
+
+static const char *const code_names[] = {
+	[ERR_HEADER] = "Message Header Error",
+	[ERR_OPEN] = "OPEN Message Error",
+	[ERR_UPDATE] = "UPDATE Message Error",
+	[ERR_HOLD] = "Hold Timer Expired",
+	[ERR_FSM] = "Finite State Machine Error",
+	[ERR_CEASE] = "Cease",
+	[ERR_ROUTE_REFRESH] = "ROUTE-REFRESH Message Error",
+};
+
+static const char *const header_names[] = {
+	[0] = "Unspecific",
+	[ERR_HDR_SYNC] = "Connection Not Synchronized",
+	[ERR_HDR_LEN] = "Bad Message Length",
+	[ERR_HDR_TYPE] = "Bad Message Type",
+};
+
+/* RFC 4271 6.2, RFC 5492, RFC 9234 (11). */
+static const char *const open_names[] = {
+	[0] = "Unspecific",
+	[ERR_OPEN_VERSION] = "Unsupported Version Number",
+	[ERR_OPEN_AS] = "Bad Peer AS",
+	[ERR_OPEN_BGPID] = "Bad BGP Identifier",
+	[ERR_OPEN_OPTPARAM] = "Unsupported Optional Parameter",
+	[5] = "Authentication Failure (deprecated)",
+	[ERR_OPEN_HOLD] = "Unacceptable Hold Time",
+	[ERR_OPEN_CAPA] = "Unsupported Capability",
+	[11] = "Role Mismatch",
+};
+
+static const char *const update_names[] = {
+	[0] = "Unspecific",
+	[ERR_UPD_ATTRLIST] = "Malformed Attribute List",
+	[ERR_UPD_UNKNWN_WK] = "Unrecognized Well-known Attribute",
+	[ERR_UPD_MISSING_WK] = "Missing Well-known Attribute",
+	[ERR_UPD_ATTRFLAGS] = "Attribute Flags Error",
+	[ERR_UPD_ATTRLEN] = "Attribute Length Error",
+	[ERR_UPD_ORIGIN] = "Invalid ORIGIN Attribute",
+	[7] = "AS Routing Loop (deprecated)",
+	[ERR_UPD_NEXTHOP] = "Invalid NEXT_HOP Attribute",
+	[ERR_UPD_OPTATTR] = "Optional Attribute Error",
+	[ERR_UPD_NETWORK] = "Invalid Network Field",
+	[ERR_UPD_ASPATH] = "Malformed AS_PATH",
+};
+
+static const char *const hold_names[] = {
+	[0] = "Unspecific",
+};
+
+/* RFC 6608. */
+static const char *const fsm_names[] = {
+	[ERR_FSM_UNSPEC] = "Unspecified Error",
+	[ERR_FSM_OPENSENT] = "Receive Unexpected Message in OpenSent State",
+	[ERR_FSM_OPENCONFIRM] =
+	    "Receive Unexpected Message in OpenConfirm State",
+	[ERR_FSM_ESTABLISHED] =
+	    "Receive Unexpected Message in Established State",
+};
+
+/* RFC 4486, RFC 8538 (9), RFC 9384 (10). */
+static const char *const cease_names[] = {
+	[0] = "Unspecific",
+	[ERR_CEASE_MAX_PREFIX] = "Maximum Number of Prefixes Reached",
+	[ERR_CEASE_ADMIN_DOWN] = "Administrative Shutdown",
+	[ERR_CEASE_PEER_UNCONF] = "Peer De-configured",
+	[ERR_CEASE_ADMIN_RESET] = "Administrative Reset",
+	[ERR_CEASE_CONN_REJECT] = "Connection Rejected",
+	[ERR_CEASE_OTHER_CHANGE] = "Other Configuration Change",
+	[ERR_CEASE_COLLISION] = "Connection Collision Resolution",
+	[ERR_CEASE_RESOURCES] = "Out of Resources",
+	[ERR_CEASE_HARD_RESET] = "Hard Reset",
+	[10] = "BFD Down",
+};
+
+/* RFC 7313. */
+static const char *const refresh_names[] = {
+	[0] = "Reserved",
+	[1] = "Invalid Message Length",
+};
+
+struct name_list {
+	const char *const	*names;
+	size_t			 n;
+};
+
+static const struct name_list subcode_names[] = {
+	[ERR_HEADER] = { header_names, nitems(header_names) },
+	[ERR_OPEN] = { open_names, nitems(open_names) },
+	[ERR_UPDATE] = { update_names, nitems(update_names) },
+	[ERR_HOLD] = { hold_names, nitems(hold_names) },
+	[ERR_FSM] = { fsm_names, nitems(fsm_names) },
+	[ERR_CEASE] = { cease_names, nitems(cease_names) },
+	[ERR_ROUTE_REFRESH] = { refresh_names, nitems(refresh_names) },
+};
+
+static const char *
+name_at(const char *const *names, size_t n, size_t i)
+{
+	if (i >= n || names[i] == NULL)
+		return "Unknown";
+	return names[i];
+}
+
+const char *
+msg_code_name(uint8_t code)
+{
+	return name_at(code_names, nitems(code_names), code);
+}
+
+const char *
+msg_subcode_name(uint8_t code, uint8_t subcode)
+{
+	if (code >= nitems(subcode_names) || subcode_names[code].names == NULL)
+		return "Unknown";
+	return name_at(subcode_names[code].names, subcode_names[code].n,
+	    subcode);
+}
+
+/* ---- errors and framing ------------------------------------------------ */
+
+void
+msg_err_clear(struct msg_error *err)
+{
+	err->code = 0;
+	err->subcode = 0;
+	err->data_len = 0;
+}
+
+void
+msg_err_set(struct msg_error *err, uint8_t code, uint8_t subcode,
+    const void *data, size_t len)
+{
+	err->code = code;
+	err->subcode = subcode;
+	if (len > sizeof(err->data))
+		len = sizeof(err->data);
+	if (len > 0)
+		memcpy(err->data, data, len);
+	err->data_len = (uint16_t)len;
+}
+
+void
+msg_err_u16(struct msg_error *err, uint8_t code, uint8_t subcode,
+    uint16_t v)
+{
+	uint8_t	b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+
+	msg_err_set(err, code, subcode, b, sizeof(b));
+}
+
+void
+msg_begin(struct wbuf *wb, uint8_t *buf, size_t size, uint8_t type)
+{
+	static const uint8_t	marker[MSG_MARKER_LEN] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	};
+
+	wb_init(wb, buf, size < MSG_MAX_LEN ? size : MSG_MAX_LEN);
+	wb_put_bytes(wb, marker, sizeof(marker));
+	wb_put_u16(wb, 0);
+	wb_put_u8(wb, type);
+}
+
+size_t
+msg_end(struct wbuf *wb)
+{
+	if (wb->overflow)
+		return 0;
+	wb_set_u16(wb, MSG_MARKER_LEN, (uint16_t)wb->len);
+	return wb->len;
+}
+
+/* ---- the message table ------------------------------------------------- */
+
+typedef int	msg_decode_fn(const uint8_t *, size_t, bool, bool,
+		    struct msg *, struct msg_error *);
+
+static msg_decode_fn	dec_open, dec_update, dec_notification;
+static msg_decode_fn	dec_keepalive, dec_refresh;
+
+/* RFC 4271 4.1-4.5 and RFC 2918 3: name and length bounds per type. */
+static const struct msg_type_def {
+	const char	*name;
+	uint16_t	 min_len;
+	uint16_t	 max_len;
+	msg_decode_fn	*decode;
+} msg_types[] = {
+	[MSG_OPEN] = { "OPEN", MSG_OPEN_MIN_LEN, MSG_MAX_LEN, dec_open },
+	[MSG_UPDATE] = { "UPDATE", MSG_UPDATE_MIN_LEN, MSG_MAX_LEN,
+	    dec_update },
+	[MSG_NOTIFICATION] = { "NOTIFICATION", MSG_NOTIFICATION_MIN_LEN,
+	    MSG_MAX_LEN, dec_notification },
+	[MSG_KEEPALIVE] = { "KEEPALIVE", MSG_HEADER_LEN, MSG_HEADER_LEN,
+	    dec_keepalive },
+	[MSG_ROUTE_REFRESH] = { "ROUTE-REFRESH", MSG_ROUTE_REFRESH_LEN,
+	    MSG_ROUTE_REFRESH_LEN, dec_refresh },
+};
+
+static const struct msg_type_def *
+msg_type_def(uint8_t type)
+{
+	if (type >= nitems(msg_types) || msg_types[type].name == NULL)
+		return NULL;
+	return &msg_types[type];
+}
+
+const char *
+msg_type_name(uint8_t type)
+{
+	const struct msg_type_def	*def = msg_type_def(type);
+
+	return def == NULL ? "Unknown" : def->name;
+}
+
+int
+msg_header_decode(const uint8_t *buf, uint8_t *type, uint16_t *len,
+    struct msg_error *err)
+{
+	const struct msg_type_def	*def;
+	uint16_t			 l;
+	size_t				 i;
+
+	msg_err_clear(err);
+	/* RFC 4271 6.1: the marker is all ones, else 1/1 without data. */
+	for (i = 0; i < MSG_MARKER_LEN; i++)
+		if (buf[i] != 0xff)
+			goto bad_sync;
+	l = (uint16_t)(buf[MSG_MARKER_LEN] << 8 | buf[MSG_MARKER_LEN + 1]);
+	/* RFC 4271 6.1: 1/2 with the erroneous Length field as data. */
+	if (l < MSG_HEADER_LEN || l > MSG_MAX_LEN)
+		goto bad_len;
+	/* RFC 4271 6.1: 1/3 with the erroneous Type field as data. */
+	if ((def = msg_type_def(buf[MSG_MARKER_LEN + 2])) == NULL)
+		goto bad_type;
+	if (l < def->min_len || l > def->max_len)
+		goto bad_len;
+	*type = buf[MSG_MARKER_LEN + 2];
+	*len = l;
+	return 0;
+
+bad_sync:
+	msg_err_set(err, ERR_HEADER, ERR_HDR_SYNC, NULL, 0);
+	return -1;
+bad_len:
+	msg_err_u16(err, ERR_HEADER, ERR_HDR_LEN, l);
+	return -1;
+bad_type:
+	msg_err_set(err, ERR_HEADER, ERR_HDR_TYPE, &buf[MSG_MARKER_LEN + 2], 1);
+	return -1;
+}
+
+int
+msg_decode(const uint8_t *buf, size_t len, bool as4, bool ebgp,
+    struct msg *m, struct msg_error *err)
+{
+	uint8_t		type;
+	uint16_t	mlen;
+
+	memset(m, 0, sizeof(*m));
+	msg_err_clear(err);
+	if (len < MSG_HEADER_LEN) {
+		msg_err_u16(err, ERR_HEADER, ERR_HDR_LEN, (uint16_t)len);
+		return -1;
+	}
+	if (msg_header_decode(buf, &type, &mlen, err) == -1)
+		return -1;
+	/* The caller hands over exactly one message: the header says. */
+	if (mlen != len) {
+		msg_err_u16(err, ERR_HEADER, ERR_HDR_LEN, mlen);
+		return -1;
+	}
+	m->type = type;
+	return msg_types[type].decode(buf + MSG_HEADER_LEN,
+	    len - MSG_HEADER_LEN, as4, ebgp, m, err);
+}
+
+void
+msg_free(struct msg *m)
+{
+	if (m->type == MSG_UPDATE)
+		msg_update_free(&m->u.update);
+}
+
+static int
+dec_open(const uint8_t *body, size_t len, bool as4, bool ebgp,
+    struct msg *m, struct msg_error *err)
+{
+	return msg_open_decode(body, len, &m->u.open, err);
+}
+
+static int
+dec_update(const uint8_t *body, size_t len, bool as4, bool ebgp,
+    struct msg *m, struct msg_error *err)
+{
+	if (msg_update_decode(body, len, as4, ebgp, &m->u.update, err) == 0)
+		return 0;
+	msg_update_free(&m->u.update);
+	msg_err_set(err, ERR_CEASE, ERR_CEASE_RESOURCES, NULL, 0);
+	return -1;
+}
+
+static int
+dec_notification(const uint8_t *body, size_t len, bool as4, bool ebgp,
+    struct msg *m, struct msg_error *err)
+{
+	return msg_notification_decode(body, len, &m->u.notification, err);
+}
+
+static int
+dec_keepalive(const uint8_t *body, size_t len, bool as4, bool ebgp,
+    struct msg *m, struct msg_error *err)
+{
+	return 0;
+}
+
+static int
+dec_refresh(const uint8_t *body, size_t len, bool as4, bool ebgp,
+    struct msg *m, struct msg_error *err)
+{
+	return msg_route_refresh_decode(body, len, &m->u.refresh.afi,
+	    &m->u.refresh.safi, err);
+}
+
+/* ---- KEEPALIVE ------------------------------------------------------- */
+
+size_t
+msg_keepalive_encode(uint8_t *buf, size_t size)
+{
+	struct wbuf	wb;
+
+	msg_begin(&wb, buf, size, MSG_KEEPALIVE);
+	return msg_end(&wb);
+}
+
+/* ---- ROUTE-REFRESH --------------------------------------------------- */
+
+int
+msg_route_refresh_decode(const uint8_t *body, size_t len, uint16_t *afi,
+    uint8_t *safi, struct msg_error *err)
+{
+	struct rbuf	rb;
+	uint8_t		reserved;
+
+	msg_err_clear(err);
+	rb_init(&rb, body, len);
+	/* RFC 2918 3: AFI (2), Reserved (1), SAFI (1); nothing more. */
+	if (rb_get_u16(&rb, afi) == -1)
+		goto bad_len;
+	if (rb_get_u8(&rb, &reserved) == -1)
+		goto bad_len;
+	if (rb_get_u8(&rb, safi) == -1)
+		goto bad_len;
+	if (rb_left(&rb) != 0)
+		goto bad_len;
+	return 0;
+
+bad_len:
+	msg_err_u16(err, ERR_HEADER, ERR_HDR_LEN,
+	    (uint16_t)(len + MSG_HEADER_LEN));
+	return -1;
+}
+
+size_t
+msg_route_refresh_encode(uint8_t *buf, size_t size, uint16_t afi,
+    uint8_t safi)
+{
+	struct wbuf	wb;
+
+	msg_begin(&wb, buf, size, MSG_ROUTE_REFRESH);
+	wb_put_u16(&wb, afi);
+	wb_put_u8(&wb, 0);
+	wb_put_u8(&wb, safi);
+	return msg_end(&wb);
+}
+
+/* ---- NOTIFICATION ------------------------------------------------------ */
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
+static size_t
+utf8_seq_len(const uint8_t *s, size_t n)
+{
+	size_t		len, i;
+	uint32_t	cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1fU;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0fU;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07U;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fU);
+	}
+	/* Overlong forms, surrogates and beyond U+10FFFF are invalid. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+/*
+ * RFC 9003 2: the communication is UTF-8 and may hold anything.  Copy
+ * what is printable; write control characters (C0, DEL, C1) and bytes
+ * that are not valid UTF-8 as \xHH, so a log line stays one line.
+ */
+static void
+shutdown_printable(const uint8_t *s, size_t n, char *out, size_t size)
+{
+	size_t	i = 0, o = 0, l, k;
+
+	while (i < n && o + 5 <= size) {
+		l = utf8_seq_len(&s[i], n - i);
+		if (l == 1 && s[i] >= 0x20 && s[i] != 0x7f) {
+			out[o++] = (char)s[i++];
+		} else if (l > 1 && !(s[i] == 0xc2 && s[i + 1] < 0xa0)) {
+			for (k = 0; k < l; k++)
+				out[o++] = (char)s[i++];
+		} else {
+			for (k = 0; k < (l == 0 ? 1 : l) && o + 5 <= size;
+			    k++)
+				o += (size_t)snprintf(out + o, size - o,
+				    "\\x%02x", s[i++]);
+		}
+	}
+	out[o] = '\0';
+}
+
+int
+msg_notification_decode(const uint8_t *body, size_t len,
+    struct msg_notification *n, struct msg_error *err)
+{
+	struct rbuf	rb;
+	uint8_t		slen;
+
+	msg_err_clear(err);
+	n->shutdown_msg[0] = '\0';
+	rb_init(&rb, body, len);
+	if (rb_get_u8(&rb, &n->code) == -1)
+		goto bad_len;
+	if (rb_get_u8(&rb, &n->subcode) == -1)
+		goto bad_len;
+	if (rb_left(&rb) > sizeof(n->data))
+		goto bad_len;
+	n->data_len = (uint16_t)rb_left(&rb);
+	if (rb_get_bytes(&rb, n->data, n->data_len) == -1)
+		goto bad_len;
+	if (n->code != ERR_CEASE || (n->subcode != ERR_CEASE_ADMIN_DOWN &&
+	    n->subcode != ERR_CEASE_ADMIN_RESET) || n->data_len == 0)
+		return 0;
+	/*
+	 * RFC 8203 2 / RFC 9003 2: a length octet then that many octets of
+	 * UTF-8.  A length beyond the data is logged by the caller (the
+	 * raw data stays in n->data); it is not an error to answer.
+	 */
+	slen = n->data[0];
+	if ((size_t)slen + 1 <= n->data_len)
+		shutdown_printable(&n->data[1], slen, n->shutdown_msg,
+		    sizeof(n->shutdown_msg));
+	return 0;
+
+bad_len:
+	/* Never answered (RFC 4271 6.4); the header check prevents it. */
+	msg_err_u16(err, ERR_HEADER, ERR_HDR_LEN, len > MSG_MAX_LEN ?
+	    UINT16_MAX : (uint16_t)(len + MSG_HEADER_LEN));
+	return -1;
+}
+
+size_t
+msg_notification_encode(uint8_t *buf, size_t size, uint8_t code,
+    uint8_t subcode, const uint8_t *data, size_t data_len)
+{
+	struct wbuf	wb;
+
+	if (data_len > MSG_MAX_LEN - MSG_NOTIFICATION_MIN_LEN)
+		return 0;
+	msg_begin(&wb, buf, size, MSG_NOTIFICATION);
+	wb_put_u8(&wb, code);
+	wb_put_u8(&wb, subcode);
+	wb_put_bytes(&wb, data, data_len);
+	return msg_end(&wb);
+}
+
+/* Cut text to at most max octets without splitting a UTF-8 character. */
+static size_t
+utf8_cut(const char *text, size_t max)
+{
+	const uint8_t	*s = (const uint8_t *)text;
+	size_t		 n = strlen(text), back = 0;
+
+	if (n <= max)
+		return n;
+	/* s[max] is the first octet left out: if it continues a character,
+	 * that character started at most 3 octets before. */
+	n = max;
+	while (n > 0 && back < 3 && (s[n] & 0xc0) == 0x80) {
+		n--;
+		back++;
+	}
+	return n;
+}
+
+size_t
+msg_shutdown_encode(uint8_t *buf, size_t size, uint8_t subcode,
+    const char *text)
+{
+	uint8_t	data[1 + MSG_SHUTDOWN_MAX];
+	size_t	n;
+
+	if (subcode != ERR_CEASE_ADMIN_DOWN && subcode != ERR_CEASE_ADMIN_RESET)
+		return msg_notification_encode(buf, size, ERR_CEASE, subcode,
+		    NULL, 0);
+	/* RFC 9003 2: length octet, then at most 255 octets of UTF-8. */
+	n = text == NULL ? 0 : utf8_cut(text, MSG_SHUTDOWN_MAX);
+	data[0] = (uint8_t)n;
+	if (n > 0)
+		memcpy(&data[1], text, n);
+	return msg_notification_encode(buf, size, ERR_CEASE, subcode, data,
+	    n + 1);
+}
