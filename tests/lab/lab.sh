@@ -238,7 +238,8 @@ lab_bird_gr_mode() {
 	esac
 }
 
-# lab_bird_bgp NAME LOCAL NEIGHBOR IFACE MED: one AWS tunnel endpoint.
+# lab_bird_bgp NAME LOCAL NEIGHBOR IFACE MED [PASSWORD]: one AWS tunnel
+# endpoint (PASSWORD: TCP MD5, RFC 2385).
 # Config text is kept at column 0 (plain heredoc) so that it is readable.
 lab_bird_bgp() {
 	cat <<EOF
@@ -249,6 +250,7 @@ protocol bgp $1 {
     neighbor $3 as ${LAB_PEER_AS:-65000};
     interface "$4";
     direct;
+    ttl security on;     # GTSM (RFC 5082): TTL 255 out, 255 required in
     hold time ${LAB_HOLD:-30};
     keepalive time ${LAB_KEEPALIVE:-10};
     connect delay time ${LAB_CONNECT_DELAY:-1};
@@ -256,6 +258,7 @@ protocol bgp $1 {
     error wait time ${LAB_ERROR_WAIT:-1,5};
     graceful restart $(lab_bird_gr_mode);
     graceful restart time ${LAB_GR_TIME:-120};
+$([ -n "${6:-}" ] && printf '    password "%s";' "$6")
     ipv4 {
         import where net ~ [ 172.100.0.0/16+ ];
         export filter {
@@ -309,8 +312,8 @@ protocol static vpc_routes {
 EOF
 	lab_bird_extra_routes
 	printf '}\n\n'
-	lab_bird_bgp tun1 "$LAB_VGW_IP1" "$LAB_CGW_IP1" vti0 "${LAB_MED1:-100}"
-	lab_bird_bgp tun2 "$LAB_VGW_IP2" "$LAB_CGW_IP2" vti1 "${LAB_MED2:-100}"
+	lab_bird_bgp tun1 "$LAB_VGW_IP1" "$LAB_CGW_IP1" vti0 "${LAB_MED1:-100}" "${LAB_PASSWORD1:-}"
+	lab_bird_bgp tun2 "$LAB_VGW_IP2" "$LAB_CGW_IP2" vti1 "${LAB_MED2:-100}" "${LAB_PASSWORD2:-}"
 }
 
 # lab_bird_write_config: (re)generate $LAB_DIR/bird.conf.

@@ -1,0 +1,110 @@
+/*
+ * sess_impl.h: what the files of the session layer share.  Not for use
+ * outside bgpd/sess*.c and bgpd/session.c.
+ */
+#ifndef VTB_SESS_IMPL_H
+#define VTB_SESS_IMPL_H
+
+#include "bgpd/log.h"
+#include "bgpd/session.h"
+
+#define SESS_RBUF_SIZE		(4 * MSG_MAX_LEN)
+#define SESS_WBUF_MAX		(1024 * 1024)	/* then Cease/8 */
+#define SESS_HOLD_LARGE_S	240		/* RFC 4271 8: 4 minutes */
+#define SESS_IDLE_HOLD_MAX_S	60
+
+/* One TCP connection to a peer. */
+struct conn {
+	struct peer	*peer;
+	int		 fd;
+	bool		 outgoing;	/* initiated by us */
+	bool		 connecting;	/* connect() in progress */
+	bool		 open_sent;
+	bool		 open_rcvd;
+	struct msg_open	 open;		/* the peer's, once received */
+	ev_io		 rio;
+	ev_io		 wio;
+	ev_io		 cio;		/* connect() completion */
+	uint8_t		 rbuf[SESS_RBUF_SIZE];
+	size_t		 rlen;
+	uint8_t		*wbuf;
+	size_t		 wlen;
+	size_t		 wcap;
+};
+
+struct peer {
+	struct sess_engine	*eng;
+	struct conf_neighbor	 conf;		/* strings owned */
+	char			 name[INET_ADDRSTRLEN];
+	enum fsm_state		 state;
+	bool			 admin_down;
+	struct conn		*conn;		/* the one the FSM follows */
+	struct conn		*pending;	/* collision candidate */
+	ev_timer		 t_connretry;
+	ev_timer		 t_hold;
+	ev_timer		 t_keepalive;
+	ev_timer		 t_idle;	/* idle hold, then AutoStart */
+	ev_timer		 t_failed;	/* deferred TcpConnectionFails */
+	uint32_t		 connretry_counter;
+	uint32_t		 fail_streak;
+	struct in_addr		 local_addr;
+	uint8_t			 local_plen;
+	struct msg_open		 peer_open;
+	bool			 as4;
+	uint16_t		 hold_neg;
+	uint16_t		 keepalive;
+	struct msg_error	 err;		/* decoder's, for the FSM */
+	bool			 err_valid;
+	char			 stop_text[MSG_SHUTDOWN_MAX + 1];
+	uint8_t			 stop_subcode;
+	struct sess_stats	 stats;
+	struct log_ratelimit	 rl;
+};
+
+struct sess_engine {
+	struct ev_loop		*loop;
+	struct peer		**peers;
+	size_t			 n_peers;
+	int			 lfd;
+	ev_io			 lio;
+	uint16_t		 port;
+	struct in_addr		 router_id;
+	uint32_t		 local_as;
+	uint16_t		 gr_time;
+	struct conf_prefix	*networks;
+	size_t			 n_networks;
+	struct sess_hooks	 hooks;
+	struct log_ratelimit	 rl_unknown;
+};
+
+/* sess_net.c: sockets */
+int	sess_listen(struct sess_engine *);
+void	sess_listen_close(struct sess_engine *);
+int	sess_md5_listener(struct sess_engine *, const struct peer *,
+	    bool add);
+/* Start connecting p; 0 (in progress) or -1 (failed at once, logged). */
+int	sess_connect(struct peer *);
+/* Find the local address and prefix length for p on its interface. */
+int	sess_local_addr(struct peer *);
+
+/* sess_conn.c: buffers and the byte stream */
+struct conn *conn_new(struct peer *, int fd, bool outgoing);
+void	conn_free(struct conn *);
+void	conn_start_io(struct conn *);
+/* Queue a whole message; -1 when the queue is over its bound. */
+int	conn_send(struct conn *, const uint8_t *msg, size_t len);
+
+/* session.c: called by the files above */
+void	sess_connected(struct peer *, struct conn *);	/* connect() done */
+void	sess_connect_failed(struct peer *, struct conn *, int err);
+void	sess_accepted(struct sess_engine *, int fd, struct in_addr src,
+	    struct in_addr dst);
+/*
+ * One whole message of len bytes on c; type 0 means the header was bad
+ * and peer->err says why.  Returns -1 once c is gone.
+ */
+int	sess_message(struct conn *, uint8_t type, const uint8_t *msg,
+	    size_t len);
+void	sess_conn_error(struct conn *, const char *why);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * session.h: BGP sessions with the VGW endpoints, one per configured
+ * neighbor, each bound to its tunnel interface.  The session layer owns
+ * the sockets and timers, feeds events to the pure FSM (fsm.h) and carries
+ * out the actions it returns; messages are built and checked by msg.h.
+ *
+ * Received routes leave through sess_hooks.update after the checks of RFC
+ * 4271 6.3 that need the session's context (NEXT_HOP on the tunnel, first
+ * AS the peer's): the hook sees only what is to be used or withdrawn.
+ */
+#ifndef VTB_SESSION_H
+#define VTB_SESSION_H
+
+#include <ev.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bgpd/conf.h"
+#include "bgpd/fsm.h"
+#include "bgpd/msg.h"
+
+struct peer;
+struct sess_engine;
+
+/* What the rest of the daemon hears from the sessions. */
+struct sess_hooks {
+	/* The FSM of p moved from old to its current state. */
+	void	(*state_change)(struct peer *p, enum fsm_state old, void *arg);
+	/* A checked UPDATE from p: withdraw u->withdrawn, then use u->nlri
+	 * with u->attrs (u->action is UPD_OK or UPD_TREAT_AS_WITHDRAW). */
+	void	(*update)(struct peer *p, const struct msg_update *u,
+		    void *arg);
+	void	*arg;
+};
+
+/* A NOTIFICATION as remembered for `show neighbor`. */
+struct sess_notif {
+	bool		valid;
+	uint8_t		code;
+	uint8_t		subcode;
+	uint64_t	when_ms;		/* CLOCK_REALTIME */
+	char		text[MSG_SHUTDOWN_MAX * 4 + 1];	/* RFC 8203 */
+};
+
+/* Counters of one neighbor, for show, watch and metrics. */
+struct sess_stats {
+	uint64_t		msgs_in[MSG_ROUTE_REFRESH + 1];	/* by type */
+	uint64_t		msgs_out[MSG_ROUTE_REFRESH + 1];
+	uint64_t		prefixes_in;	/* NLRI received, total */
+	uint64_t		withdrawals_in;
+	uint64_t		treat_as_withdraw;
+	uint64_t		bad_nexthop;
+	uint32_t		flaps;		/* Established -> down */
+	uint32_t		connect_attempts;
+	uint64_t		established_ms;	/* monotonic, 0 if not */
+	uint64_t		last_change_ms;
+	struct sess_notif	notif_sent;
+	struct sess_notif	notif_rcvd;
+	char			last_error[256];
+};
+
+/* Read-only view of a neighbor. */
+struct sess_info {
+	const struct conf_neighbor	*conf;
+	const char			*name;	/* "169.254.249.57" */
+	enum fsm_state			 state;
+	bool				 admin_down;
+	struct in_addr			 local_addr;	/* 0 if unknown */
+	struct in_addr			 peer_id;
+	uint16_t			 hold_negotiated;
+	uint16_t			 keepalive;
+	bool				 as4;
+	struct msg_caps			 peer_caps;
+	const struct sess_stats		*stats;
+};
+
+/*
+ * The engine for the neighbors of conf, in loop.  port is the TCP port to
+ * listen on and connect to (179).  conf is not kept: the engine copies
+ * what it needs.
+ */
+struct sess_engine *sess_engine_new(struct ev_loop *loop,
+		    const struct conf *conf, uint16_t port,
+		    const struct sess_hooks *hooks);
+
+/* Open the listening socket and start every neighbor.  0 or -1 (logged). */
+int		 sess_engine_start(struct sess_engine *);
+
+/*
+ * Take a new configuration: neighbors whose settings are unchanged stay
+ * up; changed ones are reset, removed ones get Cease/Peer De-configured,
+ * new ones start.  Exported networks are announced or withdrawn without a
+ * reset.
+ */
+void		 sess_engine_reconfigure(struct sess_engine *,
+		    const struct conf *conf);
+
+/* Cease/Administrative Shutdown with reason to every peer, close all. */
+void		 sess_engine_stop(struct sess_engine *, const char *reason);
+void		 sess_engine_free(struct sess_engine *);
+
+/* Neighbors, in configuration order; NULL past the end. */
+struct peer	*sess_peer_at(struct sess_engine *, size_t i);
+/* The neighbor with this address or interface name, or NULL. */
+struct peer	*sess_peer_find(struct sess_engine *, const char *addr_or_if);
+void		 sess_peer_info(const struct peer *, struct sess_info *);
+
+/* Operator actions (control socket).  0, or -1 with a reason in why. */
+int		 sess_peer_shutdown(struct peer *, const char *message);
+int		 sess_peer_enable(struct peer *);
+int		 sess_peer_reset(struct peer *, const char *message);
+int		 sess_peer_refresh(struct peer *, char *why, size_t len);
+
+/* Milliseconds on the monotonic clock. */
+uint64_t	 sess_now_ms(void);
+
+#endif

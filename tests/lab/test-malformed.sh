@@ -1,0 +1,93 @@
+#!/bin/bash
+# test-malformed.sh: a scripted peer (fakepeer.pl) on tunnel 2 sends what
+# no sane peer sends.  Each case gets the NOTIFICATION RFC 4271 section 6 /
+# RFC 7606 prescribe, or none where the route is only treated as
+# withdrawn; the daemon keeps running and the session on tunnel 1 (BIRD)
+# never flaps.
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+t_need_lab
+
+lab_up || { t_fail "lab_up"; t_done; }
+conf="$LAB_DIR/vtibgpd.conf"
+log="$LAB_DIR/vtibgpd.log"
+t_vtibgpd_conf "$conf"
+lab_birdc disable tun2 >/dev/null
+lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>"$log"
+daemon=$LAB_SPAWN_PID
+t_check "session 1 with BIRD is established" lab_wait 20 t_bird_established tun1
+
+FAKE="$top_srcdir/tests/lab/fakepeer.pl"
+marker=ffffffffffffffffffffffffffffffff
+origin=40010100
+aspath=4002060201${T_ASPATH:-0000fc00}
+nexthop=400304a9fef93d
+nlri=100a0a
+
+# fake ARGS...: one scripted session from 169.254.249.61 (BGP ID above ours,
+# so a connection collision keeps its connection).
+fake() {
+	lab_exec vgw perl "$FAKE" --bind 169.254.249.61 --peer 169.254.249.62 \
+	    --id 200.0.0.1 --wait 2 "$@" 2>&1
+}
+
+# case NAME EXPECTED ARGS...: EXPECTED is "NOTIFICATION c s[ data]" or ALIVE
+case_() {
+	local name=$1 want=$2 got
+	shift 2
+	# retried while the session does not open (we may be backing off)
+	got=$(lab_wait 15 fake "$@" | tail -n 1)
+	case $got in
+	"$want"*) t_ok "$name: $want" ;;
+	*) t_fail "$name: expected '$want', got '$got'" ;;
+	esac
+}
+
+case_ "bad marker" "NOTIFICATION 1 1" --raw "00000000000000000000000000000000001304"
+case_ "length 18" "NOTIFICATION 1 2 0012" --raw "${marker}001204"
+case_ "KEEPALIVE of 20 octets" "NOTIFICATION 1 2 0014" --raw "${marker}00140400"
+case_ "unknown type 9" "NOTIFICATION 1 3 09" --raw "${marker}001309"
+case_ "OPEN in Established" "NOTIFICATION 5 3" --msg "1:04fc00001ec800000100"
+case_ "attributes longer than the message" "NOTIFICATION 3 1" --msg "2:0000001040010100"
+case_ "unrecognized well-known attribute" "NOTIFICATION 3 2" \
+    --msg "2:00000018${origin}${aspath}${nexthop}40630100${nlri}"
+case_ "NLRI prefix length 33" "NOTIFICATION 3 10" \
+    --msg "2:00000014${origin}${aspath}${nexthop}210a0a0a0a0a"
+case_ "ORIGIN 5 is treated as withdraw" ALIVE \
+    --msg "2:0000001440010105${aspath}${nexthop}${nlri}"
+case_ "NEXT_HOP 0.0.0.0 is ignored" ALIVE \
+    --msg "2:00000014${origin}${aspath}40030400000000${nlri}"
+case_ "MED of 3 octets is treated as withdraw" ALIVE \
+    --msg "2:0000001a${origin}${aspath}${nexthop}800403000064${nlri}"
+t_check "treat-as-withdraw is logged" grep -q 'treated as withdraw' "$log"
+t_check "the bad NEXT_HOP is logged" grep -q 'NEXT_HOP not on the tunnel' "$log"
+
+# probe NS DST: connect from NS to DST:179 with TTL 255 and report CLOSED
+# (accepted, then closed with nothing sent), DATA (something was sent) or
+# TIMEOUT (no answer to the SYN).
+probe() {
+	lab_exec "$1" perl -MSocket=:all -MIO::Select -e '
+		socket(my $s, PF_INET, SOCK_STREAM, 0) or die;
+		setsockopt($s, IPPROTO_IP, IP_TTL, 255) or die;
+		local $SIG{ALRM} = sub { print "TIMEOUT\n"; exit 0 };
+		alarm 4;
+		connect($s, pack_sockaddr_in(179, inet_aton($ARGV[0])))
+		    or do { print "REFUSED\n"; exit 0 };
+		alarm 0;
+		IO::Select->new($s)->can_read(4) or do { print "OPEN\n"; exit 0 };
+		print sysread($s, my $b, 100) ? "DATA\n" : "CLOSED\n";' "$2"
+}
+t_eq "a connection from an unknown address is closed without an OPEN" \
+    CLOSED "$(probe lan 172.100.0.1)"
+t_check "the unknown address is logged" \
+    grep -q 'connection from 172.100.0.10 closed: not a configured neighbor' "$log"
+t_eq "GTSM: a peer two hops away gets no answer" TIMEOUT "$(probe vpc 169.254.249.58)"
+
+t_check "the daemon is still running" lab_pid_alive "$daemon"
+t_check "session 1 is still established" t_bird_established tun1
+t_eq "session 1 never flapped" 0 "$(grep -c '169.254.249.57: Established -> ' "$log")"
+t_check "no sanitizer report" eval '! grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'
+if [ "$t_failed" -gt 0 ]; then
+	echo "# --- vtibgpd log"; sed 's/^/# /' "$log" | tail -80
+fi
+t_done

@@ -1,0 +1,92 @@
+#!/bin/bash
+# test-session.sh: BGP sessions of vtibgpd with BIRD 2 as the two AWS
+# endpoints: both reach Established and stay up for two hold times; our
+# network reaches BIRD with the right AS_PATH (prepend on tunnel 2); a
+# BIRD restart and a NOTIFICATION from BIRD bring the sessions down and
+# back; a wrong remote-as makes us refuse BIRD's OPEN with 2/2, which BIRD
+# reports; SIGTERM sends Cease/Administrative Shutdown.
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+t_need_lab
+
+export LAB_HOLD=6 LAB_KEEPALIVE=2
+T_HOLD=6 T_KEEPALIVE=2
+lab_up || { t_fail "lab_up"; t_done; }
+conf="$LAB_DIR/vtibgpd.conf"
+log="$LAB_DIR/vtibgpd.log"
+t_vtibgpd_conf "$conf"
+lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>"$log"
+daemon=$LAB_SPAWN_PID
+
+both_up() { t_bird_established tun1 && t_bird_established tun2; }
+t_check "both sessions reach Established" lab_wait 20 both_up
+t_check "our log shows both Established" lab_wait 5 eval \
+    '[ "$(grep -c "OpenConfirm -> Established" "$log")" -ge 2 ]'
+
+# our network, with AS_PATH 65000 on tunnel 1 and 65000 x3 on tunnel 2
+routes=$(lab_birdc show route 172.100.0.0/16 all)
+t_check "BIRD has 172.100.0.0/16 from tunnel 1 with AS_PATH 65000" \
+    eval 'awk "/via 169.254.249.58/,/BGP.as_path/" <<<"$routes" | grep -qE "BGP.as_path: 65000\$"'
+t_check "BIRD has 172.100.0.0/16 from tunnel 2 with AS_PATH 65000 65000 65000" \
+    eval 'awk "/via 169.254.249.62/,/BGP.as_path/" <<<"$routes" | grep -qE "BGP.as_path: 65000 65000 65000\$"'
+t_check "BIRD's next hop for it is our inside address" \
+    grep -q 'BGP.next_hop: 169.254.249.58' <<<"$routes"
+
+# two hold times (2 x 6 s) without a flap
+flaps_before=$(grep -c 'Established -> ' "$log")
+sleep 13
+t_check "sessions stay up for two hold times" both_up
+t_eq "no session flapped" "$flaps_before" "$(grep -c 'Established -> ' "$log")"
+
+# a NOTIFICATION from BIRD: Cease/Administrative Shutdown with a message
+lab_birdc disable tun1 '"maintenance window"' >/dev/null
+t_check "BIRD's shutdown is logged with code names and message" lab_wait 5 \
+    grep -q 'neighbor 169.254.249.57: received NOTIFICATION Cease/Administrative Shutdown: "maintenance window"' "$log"
+t_check "session 1 leaves Established" lab_wait 5 grep -q '169.254.249.57: Established -> Idle' "$log"
+t_check "session 2 is untouched" t_bird_established tun2
+t_eq "session 2 did not flap" 0 "$(grep -c '169.254.249.61: Established -> ' "$log")"
+lab_birdc enable tun1 >/dev/null
+t_check "session 1 comes back after enable" lab_wait 20 t_bird_established tun1
+
+# BIRD restarts: both sessions come back
+lab_bird_restart || t_fail "lab_bird_restart"
+t_check "both sessions come back after a BIRD restart" lab_wait 30 both_up
+
+# wrong remote-as on tunnel 2: we refuse BIRD's OPEN with 2/2
+T_AS2=64999 t_vtibgpd_conf "$conf"
+kill -HUP "$daemon"
+t_check "we send OPEN error Bad Peer AS" lab_wait 20 grep -q \
+    '169.254.249.61: sent NOTIFICATION OPEN Message Error/Bad Peer AS' "$log"
+t_check "BIRD received Bad peer AS on the wire" lab_wait 5 eval \
+    'lab_birdc show protocols all tun2 | grep -qi "Received: Bad peer AS"'
+t_check "session 1 stays up meanwhile" t_bird_established tun1
+t_vtibgpd_conf "$conf"
+kill -HUP "$daemon"
+t_check "session 2 comes back with the right AS" lab_wait 30 t_bird_established tun2
+
+# TCP MD5 (RFC 2385) on tunnel 1: the right password works, a wrong one
+# does not (the kernel drops the segments), tunnel 2 never notices.
+LAB_PASSWORD1=s3cret lab_bird_reconfigure >/dev/null || t_fail "BIRD takes the password"
+t_vtibgpd_conf "$conf" 'password "s3cret"'
+kill -HUP "$daemon"
+t_check "session 1 comes up with a TCP MD5 password" lab_wait 30 t_bird_established tun1
+t_vtibgpd_conf "$conf" 'password "wrong"'
+kill -HUP "$daemon"
+sleep 8
+t_check "session 1 stays down with a wrong password" eval '! t_bird_established tun1'
+t_check "session 2 is not disturbed by it" t_bird_established tun2
+t_vtibgpd_conf "$conf" 'password "s3cret"'
+kill -HUP "$daemon"
+t_check "session 1 comes back with the right password" lab_wait 30 t_bird_established tun1
+
+# SIGTERM: Cease/Administrative Shutdown to both, exit 0
+kill -TERM "$daemon"
+t_check "the daemon exits on SIGTERM" lab_wait 10 lab_pid_dead "$daemon"
+t_check "BIRD received our Administrative Shutdown" lab_wait 5 eval \
+    'lab_birdc show protocols all tun1 | grep -qi "Received: Administrative shutdown"'
+t_check "no sanitizer report" eval '! grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'
+if [ "$t_failed" -gt 0 ]; then
+	echo "# --- vtibgpd log"; sed 's/^/# /' "$log"
+	echo "# --- bird log"; sed 's/^/# /' "$LAB_DIR/bird.log" | tail -50
+fi
+t_done
