@@ -1,0 +1,126 @@
+/*
+ * rib.h: the routes learned from the VGW tunnels (Adj-RIB-In per peer),
+ * the choice of the best tunnel per prefix (Loc-RIB) and the import
+ * policy.  No sockets and no kernel: the daemon feeds checked UPDATEs in
+ * and hears, per prefix, which tunnels to use.
+ *
+ * Peers are small indexes (0 .. RIB_MAX_PEERS-1), one per tunnel, in the
+ * order of the configuration.  Path attributes are interned: every path
+ * with the same attributes shares one reference-counted struct rib_attrs.
+ */
+#ifndef VTB_RIB_H
+#define VTB_RIB_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bgpd/conf.h"
+#include "bgpd/msg.h"
+
+#define RIB_MAX_PEERS	8
+
+struct rib;
+
+struct rib_prefix {
+	struct in_addr	addr;		/* network byte order, host bits 0 */
+	uint8_t		len;
+};
+
+/* Interned path attributes (what the decision process and show need). */
+struct rib_attrs {
+	uint32_t	 refcnt;
+	uint32_t	 hash;
+	uint8_t		 origin;
+	bool		 has_med;
+	uint32_t	 med;
+	struct in_addr	 next_hop;
+	uint16_t	 as_path_count;
+	uint16_t	 as_path_len;
+	uint8_t		*as_path;	/* 4-octet segments, as in msg.h */
+	uint16_t	 n_communities;
+	uint32_t	*communities;
+};
+
+/* A change of the tunnels one prefix uses; masks have bit i for peer i. */
+struct rib_change {
+	struct rib_prefix	pfx;
+	uint8_t			best;		/* peers whose paths forward */
+	uint8_t			standby;	/* other peers with a path */
+	uint8_t			old_best;
+	uint8_t			old_standby;
+};
+
+/* Called for every prefix whose best or standby mask changed. */
+typedef void	(*rib_change_fn)(const struct rib_change *, void *arg);
+
+/* Why a route was not accepted (counted per peer). */
+enum rib_reject {
+	RIB_ACCEPTED,
+	RIB_NOT_ALLOWED,	/* no allow rule matches */
+	RIB_DEFAULT_ROUTE,	/* 0.0.0.0/0 without an exact allow */
+	RIB_COVERS_NETWORK,	/* covers one of our networks, no exact allow */
+	RIB_OWN_AS,		/* our AS in the AS_PATH (loop) */
+};
+
+struct rib_peer_stats {
+	uint32_t	received;	/* prefixes in the Adj-RIB-In */
+	uint32_t	accepted;	/* of those, accepted by policy */
+	uint32_t	best;		/* of those, in use for forwarding */
+	uint64_t	rejected[RIB_OWN_AS + 1];
+};
+
+/*
+ * A RIB for the import policy of conf (allow rules, networks, local AS;
+ * copied) with ecmp as configured.  fn hears every change.
+ */
+struct rib	*rib_new(const struct conf *conf, rib_change_fn fn, void *arg);
+void		 rib_free(struct rib *);
+
+/* Take a new policy (reload): every path is checked again. */
+void		 rib_set_policy(struct rib *, const struct conf *conf);
+
+/* Peer i exists with this address and preference (local preference). */
+void		 rib_peer_set(struct rib *, unsigned i, struct in_addr addr,
+		    uint32_t preference);
+
+/*
+ * Paths from peer i: withdraw u->withdrawn, then u->nlri with u->attrs
+ * (or, for UPD_TREAT_AS_WITHDRAW, withdraw those too).  now_ms is a
+ * monotonic clock, for "best longest".  Returns the number of prefixes
+ * the peer now has in its Adj-RIB-In.
+ */
+size_t		 rib_update(struct rib *, unsigned i, const struct msg_update *u,
+		    uint64_t now_ms);
+
+/* Peer i is gone (session down, link down): all its paths go. */
+void		 rib_peer_flush(struct rib *, unsigned i, uint64_t now_ms);
+
+const struct rib_peer_stats *rib_peer_stats(const struct rib *, unsigned i);
+
+/* The policy's verdict on one prefix and its attributes. */
+enum rib_reject	 rib_policy_check(const struct rib *,
+		    const struct rib_prefix *, const struct rib_attrs *);
+
+/*
+ * The decision process between two paths to the same prefix: < 0 if the
+ * path of peer a is better, > 0 if b is, 0 if equal down to MED (ECMP
+ * candidates).  best_since_a/b: when each became best (0 if not best):
+ * the older best wins the tie after MED.
+ */
+int		 rib_compare(const struct rib *, unsigned a,
+		    const struct rib_attrs *pa, uint64_t best_since_a,
+		    unsigned b, const struct rib_attrs *pb,
+		    uint64_t best_since_b);
+
+/* Visit every prefix with at least one path, in no particular order. */
+typedef void	(*rib_walk_fn)(const struct rib_prefix *,
+		    const struct rib_attrs *const paths[RIB_MAX_PEERS],
+		    uint8_t best, uint8_t standby, void *arg);
+void		 rib_walk(const struct rib *, rib_walk_fn, void *arg);
+
+/* Number of prefixes with at least one accepted path. */
+size_t		 rib_count(const struct rib *);
+
+#endif

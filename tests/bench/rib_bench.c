@@ -1,0 +1,170 @@
+/*
+ * rib_bench.c: the RIB at full table size, outside make check.
+ *
+ *     make tests/bench/rib_bench && tests/bench/rib_bench [N]
+ *
+ * Two peers announce the same N prefixes (default 1,000,000 /24s) in
+ * UPDATEs of 500 NLRI with 16 distinct attribute sets, as two AWS tunnels
+ * would; then tunnel 1 is flushed (a failover) and tunnel 2.  Prints the
+ * time of each step and the resident memory, and the bytes per prefix.
+ * Build it without sanitizers to read the memory figure.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rib/rib_impl.h"
+
+#define BATCH	500
+#define N_SETS	16
+
+static size_t	changes;
+
+static void
+on_change(const struct rib_change *c, void *arg)
+{
+	changes++;
+}
+
+static double
+now_s(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A size in KiB from /proc/self/status: "VmRSS", "VmHWM" (the peak). */
+static long
+status_kb(const char *key)
+{
+	char	line[256];
+	long	kb = -1;
+	size_t	len = strlen(key);
+	FILE	*f;
+
+	if ((f = fopen("/proc/self/status", "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, key, len) == 0 && line[len] == ':' &&
+		    sscanf(line + len + 1, "%ld", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static long
+rss_kb(void)
+{
+	return status_kb("VmRSS");
+}
+
+/* Attribute set k of peer i: MED 100, AS_PATH 64512 (k % 4 + 1 times),
+ * community 64512:k. */
+static void
+mkattrs(struct msg_attrs *m, unsigned i, unsigned k)
+{
+	memset(m, 0, sizeof(*m));
+	m->present = ATTR_BIT(ATTR_ORIGIN) | ATTR_BIT(ATTR_NEXT_HOP) |
+	    ATTR_BIT(ATTR_MED) | ATTR_BIT(ATTR_COMMUNITIES);
+	if (msg_attrs_set_aspath(m, 64512, k % 4 + 1) == -1)
+		abort();
+	m->origin = ORIGIN_IGP;
+	m->next_hop.s_addr = htonl(0xa9fef939U + 4 * i);
+	m->med = 100;
+	if ((m->communities = malloc(sizeof(uint32_t))) == NULL)
+		abort();
+	m->communities[0] = 64512U << 16 | k;
+	m->n_communities = 1;
+}
+
+static void
+announce_all(struct rib *r, unsigned peer, size_t n)
+{
+	struct msg_prefix	nlri[BATCH];
+	struct msg_update	u;
+	size_t			i, k;
+
+	for (i = 0; i < n; i += k) {
+		memset(&u, 0, sizeof(u));
+		for (k = 0; k < BATCH && i + k < n; k++) {
+			nlri[k].addr.s_addr = htonl(0x01000000U +
+			    (uint32_t)((i + k) << 8));
+			nlri[k].len = 24;
+		}
+		u.nlri = nlri;
+		u.n_nlri = k;
+		mkattrs(&u.attrs, peer, (unsigned)(i / BATCH % N_SETS));
+		(void)rib_update(r, peer, &u, (uint64_t)(now_s() * 1000));
+		msg_attrs_free(&u.attrs);
+	}
+}
+
+static void
+report(const char *what, double t0, size_t n)
+{
+	double	dt = now_s() - t0;
+
+	printf("%-22s %8.0f ms %10.0f prefixes/s %8zu changes  RSS %7ld KiB\n",
+	    what, dt * 1000, dt > 0 ? (double)n / dt : 0., changes, rss_kb());
+	changes = 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct conf_allow	 allow = { { { 0 }, 0 }, 1, 32 };
+	struct conf		 conf;
+	struct rib		*r;
+	size_t			 n = argc > 1 ? strtoul(argv[1], NULL, 10) :
+				    1000000;
+	long			 rss0, rss2;
+	double			 t0;
+
+	if (n == 0 || n > 0xfe0000) {
+		fprintf(stderr, "usage: rib_bench [N], 1 <= N <= %u\n",
+		    0xfe0000);
+		return 2;
+	}
+	memset(&conf, 0, sizeof(conf));
+	conf.local_as = 65000;
+	conf.import.allow = &allow;
+	conf.import.n_allow = 1;
+	r = rib_new(&conf, on_change, NULL);
+	rib_peer_set(r, 0, (struct in_addr){ htonl(0xa9fef939U) }, 100);
+	rib_peer_set(r, 1, (struct in_addr){ htonl(0xa9fef93dU) }, 100);
+	rss0 = rss_kb();
+	printf("rib_bench: %zu prefixes x 2 peers, entry %zu bytes, "
+	    "RSS %ld KiB at start\n", n, sizeof(struct rib_entry), rss0);
+
+	t0 = now_s();
+	announce_all(r, 0, n);
+	report("insert tunnel 1", t0, n);
+	t0 = now_s();
+	announce_all(r, 1, n);
+	report("insert tunnel 2", t0, n);
+	rss2 = rss_kb();
+	printf("table: %zu prefixes in %zu slots (%zu KiB), %zu attribute "
+	    "sets\nmemory: %.1f bytes per prefix (RSS growth / N)\n",
+	    rib_debug_table_count(r), rib_debug_table_cap(r),
+	    rib_debug_table_bytes(r) / 1024, rib_debug_attrs_live(r),
+	    (double)(rss2 - rss0) * 1024 / (double)n);
+	t0 = now_s();
+	rib_set_policy(r, &conf);
+	report("reload, same policy", t0, n);
+	t0 = now_s();
+	rib_peer_flush(r, 0, (uint64_t)(now_s() * 1000));
+	report("flush tunnel 1", t0, n);
+	t0 = now_s();
+	rib_peer_flush(r, 1, (uint64_t)(now_s() * 1000));
+	report("flush tunnel 2", t0, n);
+	printf("peak RSS %ld KiB (the table is copied when it grows)\n",
+	    status_kb("VmHWM"));
+	rib_free(r);
+	return 0;
+}
