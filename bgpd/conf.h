@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #define CONF_MAX_EXPORT		100	/* prefixes an AWS VGW accepts */
+#define CONF_MAX_NEIGHBORS	8	/* tunnels one vtibgpd serves */
 #define CONF_MAX_PREPEND	32
 #define CONF_MAX_PASSWORD	80	/* TCP_MD5SIG_MAXKEYLEN */
 #define CONF_MAX_STRING		255

@@ -237,6 +237,9 @@ conf_check(struct conf *c, const struct conf_where *w, struct conf_error *err)
 		    w->defaults_keepalive : w->defaults_hold,
 		    "keepalive %us must be below hold-time %us",
 		    c->defaults.keepalive_s, c->defaults.hold_s);
+	if (c->n_neighbors > CONF_MAX_NEIGHBORS)
+		return conf_errorf(err, w->nbrs[CONF_MAX_NEIGHBORS].kw,
+		    "more than %d neighbors", CONF_MAX_NEIGHBORS);
 	for (i = 0; i < c->n_neighbors; i++)
 		if (check_neighbor(c, i, w, err) == -1)
 			return -1;

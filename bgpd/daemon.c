@@ -12,9 +12,7 @@
 
 #include "bgpd/daemon.h"
 #include "bgpd/log.h"
-#include "bgpd/session.h"
-
-#define BGP_PORT	179
+#include "bgpd/router.h"
 
 struct daemon {
 	struct ev_loop	*loop;
@@ -24,28 +22,9 @@ struct daemon {
 	ev_signal	 sighup;
 	ev_signal	 sigterm;
 	ev_signal	 sigint;
-	struct sess_engine *sessions;
+	struct router	*router;
 	int		 exit_status;
 };
-
-/*
- * Until the RIB takes them, received routes are only counted and logged
- * (rate-limited: a few lines per neighbor every 10 s).
- */
-static void
-on_update(struct peer *p, const struct msg_update *u, void *arg)
-{
-	static struct log_ratelimit	rl = LOG_RATELIMIT_INIT(10000, 10);
-	struct sess_info		si;
-
-	if (!log_ratelimit(&rl, sess_now_ms(), NULL))
-		return;
-	sess_peer_info(p, &si);
-	log_info("neighbor %s: UPDATE %zu announced, %zu withdrawn%s%s",
-	    si.name, u->n_nlri, u->n_withdrawn,
-	    u->action == UPD_TREAT_AS_WITHDRAW ? " (treated as withdraw)" : "",
-	    u->end_of_rib ? " (End-of-RIB)" : "");
-}
 
 static void
 on_sighup(struct ev_loop *loop, ev_signal *w, int revents)
@@ -63,7 +42,8 @@ on_sigterm(struct ev_loop *loop, ev_signal *w, int revents)
 
 	log_info("%s: shutting down", w->signum == SIGINT ? "SIGINT" :
 	    "SIGTERM");
-	sess_engine_stop(d->sessions, "vtibgpd shutting down");
+	router_stop(d->router, "vtibgpd shutting down",
+	    d->conf->kernel.keep_routes);
 	d->exit_status = 0;
 	ev_break(loop, EVBREAK_ALL);
 }
@@ -71,7 +51,6 @@ on_sigterm(struct ev_loop *loop, ev_signal *w, int revents)
 struct daemon *
 daemon_new(struct conf *conf, const char *conf_path, const char *sock_path)
 {
-	static const struct sess_hooks hooks = { NULL, on_update, NULL };
 	struct daemon	*d;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
@@ -90,7 +69,7 @@ daemon_new(struct conf *conf, const char *conf_path, const char *sock_path)
 	ev_signal_start(d->loop, &d->sigterm);
 	ev_signal_start(d->loop, &d->sigint);
 	signal(SIGPIPE, SIG_IGN);
-	d->sessions = sess_engine_new(d->loop, conf, BGP_PORT, &hooks);
+	d->router = router_new(d->loop, conf);
 	return d;
 }
 
@@ -102,7 +81,7 @@ daemon_free(struct daemon *d)
 	ev_signal_stop(d->loop, &d->sighup);
 	ev_signal_stop(d->loop, &d->sigterm);
 	ev_signal_stop(d->loop, &d->sigint);
-	sess_engine_free(d->sessions);
+	router_free(d->router);
 	ev_loop_destroy(d->loop);
 	conf_free(d->conf);
 	free(d->conf_path);
@@ -116,7 +95,7 @@ daemon_run(struct daemon *d)
 	log_info("vtibgpd %s running: %zu neighbor(s), config %s",
 	    PACKAGE_VERSION, d->conf->n_neighbors, d->conf_path);
 	d->exit_status = 1;
-	if (sess_engine_start(d->sessions) == -1)
+	if (router_start(d->router) == -1)
 		return 1;
 	ev_run(d->loop, 0);
 	return d->exit_status;
@@ -149,7 +128,7 @@ daemon_reload(struct daemon *d, char *why, size_t len)
 		return -1;
 	}
 	daemon_log_warnings(c, d->conf_path);
-	sess_engine_reconfigure(d->sessions, c);
+	router_reconfigure(d->router, c);
 	conf_free(d->conf);
 	d->conf = c;
 	log_info("configuration reloaded: %zu neighbor(s)", c->n_neighbors);

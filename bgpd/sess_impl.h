@@ -34,6 +34,8 @@ struct conn {
 
 struct peer {
 	struct sess_engine	*eng;
+	unsigned		 slot;		/* stable index, < SESS_MAX_PEERS */
+	bool			 link_down;	/* tunnel interface down */
 	struct conf_neighbor	 conf;		/* strings owned */
 	char			 name[INET_ADDRSTRLEN];
 	enum fsm_state		 state;

@@ -10,31 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "bgpd/clock.h"
 #include "bgpd/sess_impl.h"
 
 static uint32_t	peer_event(struct peer *, enum fsm_event);
 static void	peer_send_routes(struct peer *, bool);
-
-uint64_t
-sess_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static uint64_t
-wall_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void
 timer_start(struct peer *p, ev_timer *t, double seconds)
@@ -89,7 +71,7 @@ note_notif(struct sess_notif *n, uint8_t code, uint8_t subcode,
 	n->valid = true;
 	n->code = code;
 	n->subcode = subcode;
-	n->when_ms = wall_ms();
+	n->when_ms = clock_wall_ms();
 	snprintf(n->text, sizeof(n->text), "%s", text != NULL ? text : "");
 }
 
@@ -182,7 +164,7 @@ do_connect(struct peer *p)
 		return;
 	snprintf(p->stats.last_error, sizeof(p->stats.last_error),
 	    "connect: %s", strerror(errno));
-	if (log_ratelimit(&p->rl, sess_now_ms(), NULL))
+	if (log_ratelimit(&p->rl, clock_mono_ms(), NULL))
 		log_peer_warnx(p->name, "%s", p->stats.last_error);
 	/* Deliver TcpConnectionFails from the loop, not from here. */
 	timer_start(p, &p->t_failed, 0.);
@@ -256,7 +238,7 @@ peer_went_idle(struct peer *p, enum fsm_state old)
 		p->stats.flaps++;
 		p->stats.established_ms = 0;
 	}
-	if (p->admin_down)
+	if (p->admin_down || p->link_down)
 		return;
 	shift = p->fail_streak < 6 ? p->fail_streak : 6;
 	p->fail_streak++;
@@ -273,7 +255,7 @@ peer_set_state(struct peer *p, enum fsm_state next)
 	if (old == next)
 		return;
 	p->state = next;
-	p->stats.last_change_ms = sess_now_ms();
+	p->stats.last_change_ms = clock_mono_ms();
 	log_peer_info(p->name, "%s -> %s", fsm_state_name(old),
 	    fsm_state_name(next));
 	if (next == FSM_ESTABLISHED) {
@@ -330,7 +312,7 @@ on_idle(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct peer	*p = w->data;
 
-	if (!p->admin_down && p->state == FSM_IDLE)
+	if (!p->admin_down && !p->link_down && p->state == FSM_IDLE)
 		peer_event(p, FSM_EV_AUTO_START);
 }
 
@@ -362,7 +344,7 @@ sess_connect_failed(struct peer *p, struct conn *c, int err)
 {
 	snprintf(p->stats.last_error, sizeof(p->stats.last_error),
 	    "connect: %s", strerror(err));
-	if (log_ratelimit(&p->rl, sess_now_ms(), NULL))
+	if (log_ratelimit(&p->rl, clock_mono_ms(), NULL))
 		log_peer_warnx(p->name, "%s", p->stats.last_error);
 	if (p->conn == c) {
 		conn_free(c);
@@ -404,7 +386,7 @@ reject(struct sess_engine *e, int fd, struct in_addr src, const char *why)
 	uint64_t	suppressed;
 
 	close(fd);
-	if (!log_ratelimit(&e->rl_unknown, sess_now_ms(), &suppressed))
+	if (!log_ratelimit(&e->rl_unknown, clock_mono_ms(), &suppressed))
 		return;
 	inet_ntop(AF_INET, &src, addr, sizeof(addr));
 	log_warnx("connection from %s closed: %s%s", addr, why,
@@ -585,7 +567,7 @@ check_routes(struct peer *p, struct msg_update *u, const struct msg_error *e)
 		why = "AS_PATH does not start with the peer's AS";
 	if (why == NULL)
 		return;
-	if (log_ratelimit(&p->rl, sess_now_ms(), NULL))
+	if (log_ratelimit(&p->rl, clock_mono_ms(), NULL))
 		log_peer_warnx(p->name, "UPDATE with %zu prefixes treated as "
 		    "withdraw: %s", u->n_nlri, why);
 	u->action = UPD_TREAT_AS_WITHDRAW;
@@ -842,8 +824,23 @@ peer_set_conf(struct peer *p, const struct conf_neighbor *n)
 	p->conf.password = dup_or_null(n->password);
 }
 
+/* The lowest slot no peer of e uses (peers may be NULL while reloading). */
+static unsigned
+free_slot(const struct sess_engine *e, struct peer *const *extra, size_t n)
+{
+	unsigned	used = 0;
+	size_t		i;
+
+	for (i = 0; i < e->n_peers; i++)
+		if (e->peers[i] != NULL)
+			used |= 1U << e->peers[i]->slot;
+	for (i = 0; i < n; i++)
+		used |= 1U << extra[i]->slot;
+	return (unsigned)__builtin_ctz(~used);
+}
+
 static struct peer *
-peer_new(struct sess_engine *e, const struct conf_neighbor *n)
+peer_new(struct sess_engine *e, const struct conf_neighbor *n, unsigned slot)
 {
 	struct peer		*p;
 	struct log_ratelimit	 rl = LOG_RATELIMIT_INIT(10000, 3);
@@ -851,6 +848,7 @@ peer_new(struct sess_engine *e, const struct conf_neighbor *n)
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		fatal("calloc");
 	p->eng = e;
+	p->slot = slot;
 	peer_set_conf(p, n);
 	inet_ntop(AF_INET, &n->addr, p->name, sizeof(p->name));
 	p->rl = rl;
@@ -928,8 +926,9 @@ sess_engine_new(struct ev_loop *loop, const struct conf *c, uint16_t port,
 	engine_set_conf(e, c);
 	if ((e->peers = calloc(c->n_neighbors + 1, sizeof(*e->peers))) == NULL)
 		fatal("calloc");
-	for (i = 0; i < c->n_neighbors; i++)
-		e->peers[e->n_peers++] = peer_new(e, &c->neighbors[i]);
+	for (i = 0; i < c->n_neighbors && i < SESS_MAX_PEERS; i++)
+		e->peers[e->n_peers++] = peer_new(e, &c->neighbors[i],
+		    (unsigned)i);
 	return e;
 }
 
@@ -1085,8 +1084,8 @@ sess_engine_reconfigure(struct sess_engine *e, const struct conf *c)
 			} else
 				peer_set_conf(peers[np], n);
 			np++;
-		} else {
-			peers[np] = peer_new(e, n);
+		} else if (np < SESS_MAX_PEERS) {
+			peers[np] = peer_new(e, n, free_slot(e, peers, np));
 			(void)sess_md5_listener(e, peers[np], true);
 			peer_event(peers[np], FSM_EV_MANUAL_START);
 			np++;
@@ -1125,6 +1124,7 @@ sess_peer_info(const struct peer *p, struct sess_info *si)
 	memset(si, 0, sizeof(*si));
 	si->conf = &p->conf;
 	si->name = p->name;
+	si->slot = p->slot;
 	si->state = p->state;
 	si->admin_down = p->admin_down;
 	si->local_addr = p->local_addr;
@@ -1188,4 +1188,31 @@ sess_peer_refresh(struct peer *p, char *why, size_t len)
 	send_msg(p, p->conn, buf, msg_route_refresh_encode(buf, sizeof(buf),
 	    1, 1));
 	return 0;
+}
+
+void
+sess_peer_link(struct peer *p, bool up)
+{
+	if (!up) {
+		p->link_down = true;
+		timer_stop(p, &p->t_idle);
+		if (p->state == FSM_IDLE)
+			return;
+		snprintf(p->stats.last_error, sizeof(p->stats.last_error),
+		    "tunnel interface %s down", p->conf.ifname);
+		log_peer_warnx(p->name, "%s: session down at once",
+		    p->stats.last_error);
+		peer_event(p, FSM_EV_TCP_FAILS);
+		if (p->state != FSM_IDLE)
+			peer_event(p, FSM_EV_MANUAL_STOP);
+		return;
+	}
+	if (!p->link_down)
+		return;
+	p->link_down = false;
+	p->fail_streak = 0;
+	log_peer_info(p->name, "tunnel interface %s up: connecting",
+	    p->conf.ifname);
+	if (p->state == FSM_IDLE && !p->admin_down)
+		timer_start(p, &p->t_idle, 0.);
 }

@@ -20,6 +20,8 @@
 #include "bgpd/fsm.h"
 #include "bgpd/msg.h"
 
+#define SESS_MAX_PEERS	8	/* neighbors; each has a slot below it */
+
 struct peer;
 struct sess_engine;
 
@@ -64,6 +66,7 @@ struct sess_stats {
 struct sess_info {
 	const struct conf_neighbor	*conf;
 	const char			*name;	/* "169.254.249.57" */
+	unsigned			 slot;
 	enum fsm_state			 state;
 	bool				 admin_down;
 	struct in_addr			 local_addr;	/* 0 if unknown */
@@ -112,7 +115,11 @@ int		 sess_peer_enable(struct peer *);
 int		 sess_peer_reset(struct peer *, const char *message);
 int		 sess_peer_refresh(struct peer *, char *why, size_t len);
 
-/* Milliseconds on the monotonic clock. */
-uint64_t	 sess_now_ms(void);
+/*
+ * The tunnel interface of p went down (carrier or admin): the session
+ * goes down at once, without waiting for the hold timer, and is not
+ * retried until the link is up again, which restarts it at once.
+ */
+void		 sess_peer_link(struct peer *, bool up);
 
 #endif

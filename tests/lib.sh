@@ -105,3 +105,14 @@ t_bird_state() {
 t_bird_established() {
 	[ "$(t_bird_state "$1")" = Established ]
 }
+
+# t_start_vtibgpd [EXTRA-1 [EXTRA-2]]: write the lab config (see
+# t_vtibgpd_conf) to $LAB_DIR/vtibgpd.conf and start vtibgpd in the cgw
+# namespace.  Sets conf, log and daemon (its PID).
+t_start_vtibgpd() {
+	conf="$LAB_DIR/vtibgpd.conf"
+	log="$LAB_DIR/vtibgpd.log"
+	t_vtibgpd_conf "$conf" "$@"
+	lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>"$log"
+	daemon=$LAB_SPAWN_PID
+}

@@ -9,12 +9,8 @@ set -u
 t_need_lab
 
 lab_up || { t_fail "lab_up"; t_done; }
-conf="$LAB_DIR/vtibgpd.conf"
-log="$LAB_DIR/vtibgpd.log"
-t_vtibgpd_conf "$conf"
 lab_birdc disable tun2 >/dev/null
-lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>"$log"
-daemon=$LAB_SPAWN_PID
+t_start_vtibgpd
 t_check "session 1 with BIRD is established" lab_wait 20 t_bird_established tun1
 
 FAKE="$top_srcdir/tests/lab/fakepeer.pl"

@@ -1,0 +1,490 @@
+/*
+ * fib.c: RIB changes to kernel routes on nexthop objects (see fib.h for
+ * the scheme of primary and standby routes and the one-message failover).
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgpd/clock.h"
+#include "bgpd/fib.h"
+#include "bgpd/log.h"
+
+#define NH_ID(i)	(KR_NHID_BASE + 0x001U + (i))	/* tunnel nexthop */
+#define GROUP_ID(i)	(KR_NHID_BASE + 0x100U + (i))	/* tunnel group */
+#define ECMP_ID(mask)	(KR_NHID_BASE + 0x200U + (mask))	/* several */
+#define SHUTDOWN_WAIT_S	5.
+
+struct fib_tunnel {
+	bool		configured;
+	bool		link_up;
+	bool		alive;		/* session established */
+	char		ifname[IF_NAMESIZE];
+	struct in_addr	gw;
+};
+
+/* A route of an earlier run, removed at convergence unless learned. */
+struct stale {
+	struct kr_prefix	pfx;
+	uint32_t		metric;
+	bool			relearned;
+};
+
+struct fib {
+	struct ev_loop		*loop;
+	struct kr		*kr;
+	struct kr_conf		 kc;
+	uint32_t		 metric;
+	bool			 ecmp;
+	bool			 nexthops;
+	struct fib_tunnel	 t[RIB_MAX_PEERS];
+	uint8_t			 ecmp_made[256 / 8];
+	struct stale		*stale;
+	size_t			 n_stale;
+	size_t			 cap_stale;
+	bool			 started;
+	bool			 converged;
+	struct fib_stats	 stats;
+	void			(*link_fn)(unsigned, bool, void *);
+	void			*link_arg;
+};
+
+static unsigned
+lowest_bit(uint8_t mask)
+{
+	return (unsigned)__builtin_ctz(mask);
+}
+
+/* ---- kernel hooks ------------------------------------------------------- */
+
+static void
+on_link(const char *ifname, bool up, void *arg)
+{
+	struct fib	*f = arg;
+	unsigned	 i;
+
+	for (i = 0; i < RIB_MAX_PEERS; i++) {
+		if (!f->t[i].configured || strcmp(f->t[i].ifname, ifname) != 0)
+			continue;
+		if (f->t[i].link_up == up)
+			continue;
+		f->t[i].link_up = up;
+		log_info("tunnel %s: link %s", ifname, up ? "up" : "down");
+		if (up && f->nexthops) {
+			/* the kernel flushed them with the carrier */
+			kr_nexthop(f->kr, NH_ID(i), ifname, f->t[i].gw);
+			kr_group(f->kr, GROUP_ID(i), (uint32_t[]){ NH_ID(i) },
+			    1);
+			kr_flush(f->kr);
+		}
+		if (f->link_fn != NULL)
+			f->link_fn(i, up, f->link_arg);
+	}
+}
+
+static void
+on_route_lost(const struct kr_prefix *p, uint32_t metric, void *arg)
+{
+	char	addr[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
+	log_warnx("route %s/%u metric %u of ours was deleted by someone "
+	    "else", addr, p->len, metric);
+}
+
+static void
+on_nexthop_lost(uint32_t id, void *arg)
+{
+	log_debug("nexthop %#x deleted by the kernel", id);
+}
+
+static void
+on_error(const char *what, int err, void *arg)
+{
+	struct fib	*f = arg;
+
+	/* Deleting what the kernel already flushed is not an error. */
+	if (err == ESRCH || err == ENOENT)
+		return;
+	f->stats.errors++;
+	log_warnx("kernel: %s: %s", what, strerror(err));
+}
+
+/* ---- setup ---------------------------------------------------------------- */
+
+struct fib *
+fib_new(struct ev_loop *loop, const struct conf *c)
+{
+	struct kr_hooks	 hooks = { on_link, on_route_lost, on_nexthop_lost,
+			    on_error, NULL };
+	struct fib	*f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		fatal("calloc");
+	f->loop = loop;
+	f->kc.table = c->kernel.table;
+	f->kc.protocol = c->kernel.protocol;
+	f->kc.compat_keep = c->kernel.nexthop_compat == CONF_COMPAT_KEEP;
+	f->kc.no_nexthops = getenv("VTIBGPD_NO_NEXTHOPS") != NULL;
+	f->metric = c->kernel.metric;
+	f->ecmp = c->kernel.ecmp;
+	hooks.arg = f;
+	f->kr = kr_new(loop, &f->kc, &hooks);
+	return f;
+}
+
+void
+fib_free(struct fib *f)
+{
+	if (f == NULL)
+		return;
+	kr_free(f->kr);
+	free(f->stale);
+	free(f);
+}
+
+void
+fib_tunnel_set(struct fib *f, unsigned slot, const char *ifname,
+    struct in_addr gw)
+{
+	struct fib_tunnel	*t = &f->t[slot];
+	bool			 changed;
+
+	changed = !t->configured || strcmp(t->ifname, ifname) != 0 ||
+	    t->gw.s_addr != gw.s_addr;
+	t->configured = true;
+	snprintf(t->ifname, sizeof(t->ifname), "%s", ifname);
+	t->gw = gw;
+	if (!changed || !f->started)
+		return;
+	t->link_up = false;
+	if (kr_watch_link(f->kr, ifname))
+		on_link(ifname, true, f);
+}
+
+void
+fib_tunnel_clear(struct fib *f, unsigned slot)
+{
+	memset(&f->t[slot], 0, sizeof(f->t[slot]));
+}
+
+static void
+stale_add(const struct kr_prefix *p, uint32_t metric, uint32_t nhid,
+    void *arg)
+{
+	struct fib	*f = arg;
+
+	if (f->n_stale == f->cap_stale) {
+		f->cap_stale = f->cap_stale == 0 ? 1024 : f->cap_stale * 2;
+		if ((f->stale = reallocarray(f->stale, f->cap_stale,
+		    sizeof(*f->stale))) == NULL)
+			fatal("reallocarray");
+	}
+	f->stale[f->n_stale].pfx = *p;
+	f->stale[f->n_stale].metric = metric;
+	f->stale[f->n_stale++].relearned = false;
+}
+
+static int
+stale_cmp(const void *a, const void *b)
+{
+	const struct stale	*x = a, *y = b;
+	uint32_t		 ax = ntohl(x->pfx.addr.s_addr);
+	uint32_t		 ay = ntohl(y->pfx.addr.s_addr);
+
+	if (ax != ay)
+		return ax < ay ? -1 : 1;
+	if (x->pfx.len != y->pfx.len)
+		return x->pfx.len < y->pfx.len ? -1 : 1;
+	if (x->metric != y->metric)
+		return x->metric < y->metric ? -1 : 1;
+	return 0;
+}
+
+int
+fib_start(struct fib *f, void (*link)(unsigned, bool, void *), void *arg)
+{
+	unsigned	i;
+
+	f->link_fn = link;
+	f->link_arg = arg;
+	if (kr_start(f->kr) == -1)
+		return -1;
+	f->started = true;
+	f->nexthops = kr_has_nexthops(f->kr);
+	if (kr_dump_routes(f->kr, stale_add, f) == -1)
+		log_warnx("cannot list routes left by an earlier run");
+	if (f->n_stale > 0) {
+		qsort(f->stale, f->n_stale, sizeof(*f->stale), stale_cmp);
+		log_info("%zu routes of an earlier run keep forwarding until "
+		    "the sessions have converged", f->n_stale);
+	}
+	for (i = 0; i < RIB_MAX_PEERS; i++)
+		if (f->t[i].configured && kr_watch_link(f->kr, f->t[i].ifname))
+			on_link(f->t[i].ifname, true, f);
+	kr_flush(f->kr);
+	return 0;
+}
+
+int
+fib_reconfigure(struct fib *f, const struct conf *c)
+{
+	if (c->kernel.table == f->kc.table &&
+	    c->kernel.protocol == f->kc.protocol &&
+	    c->kernel.metric == f->metric && c->kernel.ecmp == f->ecmp)
+		return 0;
+	log_warnx("reload: changes to the kernel block take effect at the "
+	    "next start of vtibgpd");
+	return -1;
+}
+
+/* ---- routes ----------------------------------------------------------- */
+
+/* The ECMP group of the tunnels in mask, made on first use. */
+static uint32_t
+ecmp_group(struct fib *f, uint8_t mask)
+{
+	uint32_t	members[RIB_MAX_PEERS];
+	size_t		n = 0;
+	unsigned	i;
+
+	if (!(f->ecmp_made[mask / 8] & (1U << (mask % 8)))) {
+		for (i = 0; i < RIB_MAX_PEERS; i++)
+			if (mask & (1U << i))
+				members[n++] = NH_ID(i);
+		kr_group(f->kr, ECMP_ID(mask), members, n);
+		f->ecmp_made[mask / 8] |= (uint8_t)(1U << (mask % 8));
+	}
+	return ECMP_ID(mask);
+}
+
+/* Install (or with mask 0 remove) the route of pfx at metric for mask. */
+static void
+route_set(struct fib *f, const struct kr_prefix *pfx, uint32_t metric,
+    uint8_t mask)
+{
+	unsigned	i;
+
+	if (mask == 0) {
+		kr_route_del(f->kr, pfx, metric);
+		return;
+	}
+	i = lowest_bit(mask);
+	if (!f->nexthops)
+		kr_route_via(f->kr, pfx, metric, f->t[i].ifname, f->t[i].gw);
+	else if ((mask & (mask - 1)) != 0)
+		kr_route(f->kr, pfx, metric, ecmp_group(f, mask));
+	else
+		kr_route(f->kr, pfx, metric, GROUP_ID(i));
+}
+
+static void
+stale_relearned(struct fib *f, const struct kr_prefix *pfx, uint32_t metric)
+{
+	struct stale	key, *s;
+
+	if (f->n_stale == 0 || f->converged)
+		return;
+	key.pfx = *pfx;
+	key.metric = metric;
+	s = bsearch(&key, f->stale, f->n_stale, sizeof(*s), stale_cmp);
+	if (s != NULL)
+		s->relearned = true;
+}
+
+/* The standby route uses one tunnel: the lowest one in the mask. */
+static uint8_t
+standby_mask(uint8_t standby)
+{
+	return standby == 0 ? 0 : (uint8_t)(1U << lowest_bit(standby));
+}
+
+void
+fib_change(struct fib *f, const struct rib_change *c)
+{
+	struct kr_prefix	pfx = { c->pfx.addr, c->pfx.len };
+	uint8_t			best = c->best, old = c->old_best;
+	uint8_t			sb = standby_mask(c->standby);
+	uint8_t			old_sb = standby_mask(c->old_standby);
+
+	if (!f->ecmp) {
+		best = standby_mask(best);
+		old = standby_mask(old);
+	}
+	/* make before break: the primary first, then the standby */
+	if (best != old) {
+		route_set(f, &pfx, f->metric, best);
+		f->stats.routes += best != 0 && old == 0;
+		f->stats.routes -= best == 0 && old != 0;
+	}
+	if (sb != old_sb) {
+		route_set(f, &pfx, f->metric + 1, sb);
+		f->stats.standbys += sb != 0 && old_sb == 0;
+		f->stats.standbys -= sb == 0 && old_sb != 0;
+	}
+	if (best != 0)
+		stale_relearned(f, &pfx, f->metric);
+	if (sb != 0)
+		stale_relearned(f, &pfx, f->metric + 1);
+}
+
+/* ---- tunnels ------------------------------------------------------------ */
+
+/* Point group id at the live members of mask (all of them if none is). */
+static void
+group_to_live(struct fib *f, uint32_t id, uint8_t mask)
+{
+	uint32_t	members[RIB_MAX_PEERS];
+	size_t		n = 0;
+	unsigned	i;
+
+	for (i = 0; i < RIB_MAX_PEERS; i++)
+		if ((mask & (1U << i)) && f->t[i].alive && f->t[i].link_up)
+			members[n++] = NH_ID(i);
+	if (n > 0)
+		kr_group(f->kr, id, members, n);
+}
+
+void
+fib_tunnel_up(struct fib *f, unsigned slot)
+{
+	unsigned	mask;
+
+	f->t[slot].alive = true;
+	if (!f->nexthops || !f->t[slot].link_up)
+		return;
+	kr_nexthop(f->kr, NH_ID(slot), f->t[slot].ifname, f->t[slot].gw);
+	kr_group(f->kr, GROUP_ID(slot), (uint32_t[]){ NH_ID(slot) }, 1);
+	for (mask = 1; mask < 256; mask++)
+		if ((mask & (1U << slot)) &&
+		    (f->ecmp_made[mask / 8] & (1U << (mask % 8))))
+			group_to_live(f, ECMP_ID(mask), (uint8_t)mask);
+	kr_flush(f->kr);
+}
+
+uint64_t
+fib_tunnel_down(struct fib *f, unsigned slot)
+{
+	uint64_t	start = clock_mono_us(), took;
+	uint8_t		live = 0;
+	unsigned	i, mask;
+
+	f->t[slot].alive = false;
+	if (!f->t[slot].link_up || !f->nexthops)
+		return 0;
+	for (i = 0; i < RIB_MAX_PEERS; i++)
+		if (i != slot && f->t[i].alive && f->t[i].link_up)
+			live |= (uint8_t)(1U << i);
+	if (live == 0)
+		return 0;
+	/* the one message that moves every prefix of this tunnel */
+	group_to_live(f, GROUP_ID(slot), live);
+	for (mask = 1; mask < 256; mask++)
+		if ((mask & (1U << slot)) &&
+		    (f->ecmp_made[mask / 8] & (1U << (mask % 8))))
+			group_to_live(f, ECMP_ID(mask), (uint8_t)mask);
+	kr_flush(f->kr);
+	took = clock_mono_us() - start;
+	f->stats.failovers++;
+	f->stats.last_failover_us = took;
+	log_info("tunnel %s: failover to %s (group rewritten in %llu us)",
+	    f->t[slot].ifname, f->t[lowest_bit(live)].ifname,
+	    (unsigned long long)took);
+	return took;
+}
+
+/* ---- start-up and exit ---------------------------------------------------- */
+
+void
+fib_converged(struct fib *f)
+{
+	size_t	i, n = 0;
+
+	if (f->converged)
+		return;
+	f->converged = true;
+	for (i = 0; i < f->n_stale; i++)
+		if (!f->stale[i].relearned) {
+			kr_route_del(f->kr, &f->stale[i].pfx,
+			    f->stale[i].metric);
+			n++;
+		}
+	kr_flush(f->kr);
+	if (f->n_stale > 0)
+		log_info("converged: %zu stale routes of an earlier run "
+		    "removed, %zu kept", n, f->n_stale - n);
+	free(f->stale);
+	f->stale = NULL;
+	f->n_stale = f->cap_stale = 0;
+}
+
+static void
+delete_route(const struct kr_prefix *p, uint32_t metric, uint32_t nhid,
+    void *arg)
+{
+	kr_route_del(((struct fib *)arg)->kr, p, metric);
+}
+
+static void
+delete_nexthop(uint32_t id, bool group, void *arg)
+{
+	struct fib	*f = arg;
+
+	/* groups first: a nexthop in use by a group cannot go */
+	if (group)
+		kr_nexthop_del(f->kr, id);
+}
+
+static void
+delete_plain_nexthop(uint32_t id, bool group, void *arg)
+{
+	struct fib	*f = arg;
+
+	if (!group)
+		kr_nexthop_del(f->kr, id);
+}
+
+/* Wakes the loop while fib_shutdown waits for the kernel. */
+static void
+on_wake(struct ev_loop *loop, ev_timer *w, int revents)
+{
+}
+
+void
+fib_shutdown(struct fib *f, bool keep)
+{
+	ev_timer	wake;
+	ev_tstamp	deadline;
+
+	if (!f->started)
+		return;
+	if (!keep) {
+		(void)kr_dump_routes(f->kr, delete_route, f);
+		if (f->nexthops) {
+			(void)kr_dump_nexthops(f->kr, delete_nexthop, f);
+			(void)kr_dump_nexthops(f->kr, delete_plain_nexthop, f);
+		}
+		log_info("removing our routes from the kernel");
+	} else
+		log_info("keep-routes-on-exit: our routes stay in the kernel");
+	kr_flush(f->kr);
+	ev_timer_init(&wake, on_wake, 0.1, 0.1);
+	ev_timer_start(f->loop, &wake);
+	deadline = ev_time() + SHUTDOWN_WAIT_S;
+	while (kr_pending(f->kr) > 0 && ev_time() < deadline)
+		ev_run(f->loop, EVRUN_ONCE);
+	ev_timer_stop(f->loop, &wake);
+	if (kr_pending(f->kr) > 0)
+		log_warnx("the kernel did not answer %zu requests in time",
+		    kr_pending(f->kr));
+}
+
+void
+fib_stats(const struct fib *f, struct fib_stats *st)
+{
+	*st = f->stats;
+	st->nexthops = f->nexthops;
+}

@@ -1,0 +1,82 @@
+/*
+ * fib.h: from the RIB's choice of tunnels to routes in the kernel.
+ *
+ * Each tunnel i has a nexthop object NH(i) (its VGW address on its
+ * interface) and a group G(i), normally {NH(i)}.  A prefix whose best
+ * tunnel is i has a primary route (metric M) on G(i); if another tunnel
+ * j also has a path, a standby route (metric M+1) on G(j).  So:
+ * - on carrier loss of tunnel i the kernel itself removes NH(i), G(i) and
+ *   the primaries on it, and the standbys forward at once;
+ * - on a silent failure (hold timer, NOTIFICATION, probes) G(i) is
+ *   rewritten to {NH(j)}: one netlink message moves every prefix.
+ * Then the RIB's changes re-point the primaries in the background, and
+ * when tunnel i is back G(i) is {NH(i)} again.  With ECMP, a prefix that
+ * uses several tunnels has its primary on a group holding all of them.
+ */
+#ifndef VTB_FIB_H
+#define VTB_FIB_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bgpd/conf.h"
+#include "netlink/kr.h"
+#include "rib/rib.h"
+
+struct fib;
+
+/* Kernel routes as conf->kernel says; tunnels come with fib_tunnel_set. */
+struct fib	*fib_new(struct ev_loop *, const struct conf *);
+void		 fib_free(struct fib *);
+
+/* Tunnel slot is the VGW at gw on ifname (configured; not yet usable). */
+void		 fib_tunnel_set(struct fib *, unsigned slot, const char *ifname,
+		    struct in_addr gw);
+/* Tunnel slot is no longer configured. */
+void		 fib_tunnel_clear(struct fib *, unsigned slot);
+
+/*
+ * Start: netlink up, nexthop objects for the tunnels, a dump of routes
+ * left by an earlier run (kept forwarding until fib_converged()).  The
+ * link hook hears tunnel interfaces going up and down.  0 or -1.
+ */
+int		 fib_start(struct fib *,
+		    void (*link)(unsigned slot, bool up, void *arg), void *arg);
+
+/* New configuration: kernel settings that changed need a restart
+ * (logged); returns -1 then. */
+int		 fib_reconfigure(struct fib *, const struct conf *);
+
+/* A RIB change: install, re-point or remove the routes of one prefix. */
+void		 fib_change(struct fib *, const struct rib_change *);
+
+/* Tunnel slot is usable again (session established): G(slot) = NH(slot). */
+void		 fib_tunnel_up(struct fib *, unsigned slot);
+/*
+ * Tunnel slot stopped forwarding.  If its link is still up (a silent
+ * failure), move its group to another live tunnel now (one message).
+ * Returns the time that took in microseconds (0 if nothing to do).
+ */
+uint64_t	 fib_tunnel_down(struct fib *, unsigned slot);
+
+/* Sessions converged (or the start-up timeout passed): routes of an
+ * earlier run that were not learned again are removed. */
+void		 fib_converged(struct fib *);
+
+/* Exit: remove our routes and nexthops unless keep, and wait (bounded)
+ * until the kernel has answered. */
+void		 fib_shutdown(struct fib *, bool keep);
+
+/* Kernel state of the tunnels and counters, for show and metrics. */
+struct fib_stats {
+	uint64_t	routes;		/* primary routes installed */
+	uint64_t	standbys;
+	uint64_t	errors;
+	uint64_t	failovers;
+	uint64_t	last_failover_us;
+	bool		nexthops;	/* nexthop objects in use */
+};
+void		 fib_stats(const struct fib *, struct fib_stats *);
+
+#endif

@@ -1,0 +1,229 @@
+/*
+ * router.c: sessions -> RIB -> kernel, and links -> sessions.
+ *
+ * A session that leaves Established takes its tunnel out of forwarding:
+ * first the kernel (fib_tunnel_down: one group rewrite when the link is
+ * still up), then the RIB (all its paths go, and the prefixes are
+ * re-pointed in the background).  At start, routes of an earlier run keep
+ * forwarding until every session is established and quiet (End-of-RIB or
+ * ROUTER_QUIET_S without an UPDATE) or ROUTER_CONVERGE_TIMEOUT_S passed.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgpd/clock.h"
+#include "bgpd/fib.h"
+#include "bgpd/log.h"
+#include "bgpd/router.h"
+#include "bgpd/session.h"
+#include "rib/rib.h"
+
+#define BGP_PORT	179
+
+struct router {
+	struct ev_loop		*loop;
+	struct sess_engine	*sess;
+	struct rib		*rib;
+	struct fib		*fib;
+	ev_timer		 t_converge;	/* start-up timeout */
+	ev_timer		 t_quiet;	/* checks quietness */
+	uint64_t		 last_update_ms[SESS_MAX_PEERS];
+	bool			 eor[SESS_MAX_PEERS];
+	bool			 converged;
+	bool			 stopping;	/* keep the kernel as it is */
+};
+
+static void
+on_rib_change(const struct rib_change *c, void *arg)
+{
+	fib_change(((struct router *)arg)->fib, c);
+}
+
+static void
+converge(struct router *r, const char *why)
+{
+	if (r->converged)
+		return;
+	r->converged = true;
+	ev_timer_stop(r->loop, &r->t_converge);
+	ev_timer_stop(r->loop, &r->t_quiet);
+	log_info("routes converged (%s)", why);
+	fib_converged(r->fib);
+}
+
+/* Every enabled session established and done with its first burst? */
+static void
+check_converged(struct router *r)
+{
+	struct sess_info	 si;
+	struct peer		*p;
+	uint64_t		 now = clock_mono_ms();
+	size_t			 i;
+
+	if (r->converged)
+		return;
+	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
+		sess_peer_info(p, &si);
+		if (si.admin_down)
+			continue;
+		if (si.state != FSM_ESTABLISHED)
+			return;
+		if (!r->eor[si.slot] && now - r->last_update_ms[si.slot] <
+		    ROUTER_QUIET_S * 1000)
+			return;
+	}
+	converge(r, "all sessions established");
+}
+
+static void
+on_converge_timeout(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	converge(w->data, "start-up timeout");
+}
+
+static void
+on_quiet(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	check_converged(w->data);
+}
+
+static void
+on_update(struct peer *p, const struct msg_update *u, void *arg)
+{
+	struct router	*r = arg;
+	struct sess_info si;
+
+	sess_peer_info(p, &si);
+	r->last_update_ms[si.slot] = clock_mono_ms();
+	if (u->end_of_rib) {
+		r->eor[si.slot] = true;
+		log_peer_info(si.name, "End-of-RIB: %zu prefixes",
+		    (size_t)rib_peer_stats(r->rib, si.slot)->received);
+		check_converged(r);
+		return;
+	}
+	(void)rib_update(r->rib, si.slot, u, r->last_update_ms[si.slot]);
+}
+
+static void
+on_state(struct peer *p, enum fsm_state old, void *arg)
+{
+	struct router	*r = arg;
+	struct sess_info si;
+
+	if (r->stopping)
+		return;
+	sess_peer_info(p, &si);
+	if (si.state == FSM_ESTABLISHED) {
+		r->eor[si.slot] = false;
+		r->last_update_ms[si.slot] = clock_mono_ms();
+		fib_tunnel_up(r->fib, si.slot);
+		return;
+	}
+	if (old != FSM_ESTABLISHED)
+		return;
+	(void)fib_tunnel_down(r->fib, si.slot);
+	rib_peer_flush(r->rib, si.slot, clock_mono_ms());
+}
+
+static void
+on_link(unsigned slot, bool up, void *arg)
+{
+	struct router	*r = arg;
+	struct sess_info si;
+	struct peer	*p;
+	size_t		 i;
+
+	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
+		sess_peer_info(p, &si);
+		if (si.slot == slot)
+			sess_peer_link(p, up);
+	}
+}
+
+/* Tell the RIB and the kernel about every neighbor's slot. */
+static void
+sync_tunnels(struct router *r, const struct conf *c)
+{
+	struct sess_info	 si;
+	struct peer		*p;
+	unsigned		 used = 0, slot;
+	size_t			 i;
+
+	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
+		sess_peer_info(p, &si);
+		used |= 1U << si.slot;
+		rib_peer_set(r->rib, si.slot, si.conf->addr,
+		    si.conf->preference);
+		fib_tunnel_set(r->fib, si.slot, si.conf->ifname,
+		    si.conf->addr);
+	}
+	for (slot = 0; slot < SESS_MAX_PEERS; slot++)
+		if (!(used & (1U << slot)))
+			fib_tunnel_clear(r->fib, slot);
+}
+
+struct router *
+router_new(struct ev_loop *loop, const struct conf *c)
+{
+	struct sess_hooks	 hooks = { on_state, on_update, NULL };
+	struct router		*r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		fatal("calloc");
+	r->loop = loop;
+	hooks.arg = r;
+	r->rib = rib_new(c, on_rib_change, r);
+	r->fib = fib_new(loop, c);
+	r->sess = sess_engine_new(loop, c, BGP_PORT, &hooks);
+	sync_tunnels(r, c);
+	ev_timer_init(&r->t_converge, on_converge_timeout,
+	    ROUTER_CONVERGE_TIMEOUT_S, 0.);
+	ev_timer_init(&r->t_quiet, on_quiet, 1., 1.);
+	r->t_converge.data = r->t_quiet.data = r;
+	return r;
+}
+
+int
+router_start(struct router *r)
+{
+	if (fib_start(r->fib, on_link, r) == -1)
+		return -1;
+	if (sess_engine_start(r->sess) == -1)
+		return -1;
+	ev_timer_start(r->loop, &r->t_converge);
+	ev_timer_start(r->loop, &r->t_quiet);
+	return 0;
+}
+
+void
+router_reconfigure(struct router *r, const struct conf *c)
+{
+	(void)fib_reconfigure(r->fib, c);
+	rib_set_policy(r->rib, c);
+	sess_engine_reconfigure(r->sess, c);
+	sync_tunnels(r, c);
+}
+
+void
+router_stop(struct router *r, const char *reason, bool keep_routes)
+{
+	ev_timer_stop(r->loop, &r->t_converge);
+	ev_timer_stop(r->loop, &r->t_quiet);
+	r->stopping = true;
+	sess_engine_stop(r->sess, reason);
+	fib_shutdown(r->fib, keep_routes);
+}
+
+void
+router_free(struct router *r)
+{
+	if (r == NULL)
+		return;
+	sess_engine_free(r->sess);
+	fib_free(r->fib);
+	rib_free(r->rib);
+	free(r);
+}

@@ -1,0 +1,28 @@
+/*
+ * router.h: the routing job wired together: BGP sessions (session.h)
+ * feed the RIB (rib/rib.h), whose choices become kernel routes
+ * (fib.h); tunnel links going down take their sessions down at once.
+ */
+#ifndef VTB_ROUTER_H
+#define VTB_ROUTER_H
+
+#include <ev.h>
+#include <stdbool.h>
+
+#include "bgpd/conf.h"
+
+#define ROUTER_CONVERGE_TIMEOUT_S	60.	/* stale routes kept at most */
+#define ROUTER_QUIET_S			3.	/* no UPDATE: converged */
+
+struct router;
+
+struct router	*router_new(struct ev_loop *, const struct conf *);
+/* Kernel first, then sessions.  0, or -1 (logged). */
+int		 router_start(struct router *);
+void		 router_reconfigure(struct router *, const struct conf *);
+/* Cease to every peer; routes removed unless keep_routes. */
+void		 router_stop(struct router *, const char *reason,
+		    bool keep_routes);
+void		 router_free(struct router *);
+
+#endif

@@ -1,0 +1,21 @@
+# tests/deps.sh: the Debian packages that building vtibgpd and its lab
+# need, and a function that installs the missing ones (sourced by
+# tests/run-all and tests/lab/demo).
+VTB_DEPS="gcc make autoconf automake pkg-config libc6-dev
+	libev-dev libnl-3-dev libnl-route-3-dev libprotobuf-c-dev
+	protobuf-c-compiler libcmocka-dev
+	bird2 gobgpd iproute2 nftables iputils-ping perl-base jq mandoc"
+
+vtb_install_deps() {
+	local missing= p
+	for p in $VTB_DEPS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q 'install ok installed' || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	printf '\n==== installing:%s\n' "$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing
+}

@@ -1,0 +1,108 @@
+#!/bin/bash
+# test-routes.sh: what the routing job puts in the kernel and how it
+# fails over.  BIRD (the VGW pair) announces 10.10.0.0/16 with MED 100 on
+# both tunnels; vtibgpd installs it with protocol bgp, metric 20, on the
+# nexthop group of the best tunnel, with a standby (metric 21) on the
+# other; carrier loss, silent loss and MED steering move it; SIGTERM
+# removes it.
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+t_need_lab jq
+
+export LAB_HOLD=6 LAB_KEEPALIVE=2 LAB_EXTRA_PREFIXES=3 LAB_MED1=100 LAB_MED2=110
+T_HOLD=6 T_KEEPALIVE=2
+lab_up || { t_fail "lab_up"; t_done; }
+# The return path is the VGW's business: give it a kernel fallback into
+# tunnel 2, so that what a ping loses on carrier loss is ours alone.
+lab_exec vgw ip route add 172.100.0.0/16 via 169.254.249.62 dev vti1 metric 4000
+t_start_vtibgpd
+
+# Nexthop ids: NH(i) = 0x76740001 + i, G(i) = 0x76740100 + i.
+NH0=$((0x76740001)) NH1=$((0x76740002)) G0=$((0x76740100)) G1=$((0x76740101))
+
+# route_nhid PREFIX METRIC: the nexthop id of our route, or nothing.
+route_nhid() {
+	lab_exec cgw ip -j route show table main proto bgp | jq -r \
+	    --arg p "$1" --argjson m "$2" \
+	    '.[] | select(.dst == $p and .metric == $m) | .nhid // empty'
+}
+# group_members ID: the nexthop ids in group ID, sorted, space-separated.
+group_members() {
+	lab_exec cgw ip -j nexthop show id "$1" 2>/dev/null |
+	    jq -r '[.[0].group[]?.id] | sort | map(tostring) | join(" ")'
+}
+# via_tunnel N PREFIX: the primary route of PREFIX forwards into tunnel N
+# (1: vti0, 2: vti1), whichever group it is on.
+via_tunnel() {
+	local nh want=$((0x76740000 + $1))
+	nh=$(route_nhid "$2" 20)
+	[ -n "$nh" ] && [ "$(group_members "$nh")" = "$want" ]
+}
+ping_vpc() {
+	lab_exec lan ping -c 1 -W 1 10.10.0.10 >/dev/null 2>&1
+}
+both_up() { t_bird_established tun1 && t_bird_established tun2; }
+
+t_check "both sessions reach Established" lab_wait 20 both_up
+t_check "10.10.0.0/16 is installed on tunnel 1's group" lab_wait 10 eval \
+    '[ "$(route_nhid 10.10.0.0/16 20)" = "$G0" ]'
+t_eq "with a standby route on tunnel 2's group, metric 21" "$G1" "$(route_nhid 10.10.0.0/16 21)"
+t_eq "group of tunnel 1 holds tunnel 1's nexthop" "$NH0" "$(group_members $G0)"
+t_eq "the nexthop object has protocol bgp" bgp "$(lab_exec cgw ip -j nexthop show id $NH0 | jq -r '.[0].protocol')"
+t_eq "prefixes outside the allow rules are not installed" "" \
+    "$(lab_exec cgw ip -j route show table main proto bgp | jq -r '.[] | select(.dst | startswith("10.128.")) | .dst')"
+t_check "a ping crosses the tunnel (lan -> vpc)" lab_wait 5 ping_vpc
+
+# --- carrier loss on tunnel 1: the standby forwards at once --------------
+lab_exec lan ping -i 0.01 -c 600 -W 1 10.10.0.10 >"$LAB_DIR/ping1.txt" 2>&1 &
+pinger=$!
+sleep 1
+lab_link_down 1
+t_check "after carrier loss the route forwards into tunnel 2" lab_wait 5 via_tunnel 2 10.10.0.0/16
+t_check "the session of tunnel 1 went down at once" grep -q 'tunnel interface vti0 down' "$log"
+wait "$pinger"
+lost=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$LAB_DIR/ping1.txt")
+lost=$((600 - ${lost:-0}))
+echo "# carrier loss: $lost of 600 pings (10 ms apart) lost"
+t_check "carrier loss loses at most 30 pings of 600 (lost $lost)" test "$lost" -le 30
+lab_link_up 1
+t_check "tunnel 1 comes back" lab_wait 20 t_bird_established tun1
+t_check "its nexthop and group are back, holding it" lab_wait 10 eval \
+    '[ "$(group_members $G0)" = "$NH0" ]'
+t_check "the route returns to tunnel 1 (lower MED)" lab_wait 10 eval \
+    '[ "$(route_nhid 10.10.0.0/16 20)" = "$G0" ] && [ "$(route_nhid 10.10.0.0/16 21)" = "$G1" ]'
+
+# --- silent loss on tunnel 1 (SA dead, link up): hold timer, one rewrite --
+lab_drop 1
+t_check "after the hold timer tunnel 1's group forwards into tunnel 2" \
+    lab_wait 15 eval '[ "$(group_members $G0)" = "$NH1" ]'
+t_check "the group rewrite is logged" grep -q 'tunnel vti0: failover to vti1' "$log"
+t_check "the route then moves to tunnel 2's group" lab_wait 5 eval \
+    '[ "$(route_nhid 10.10.0.0/16 20)" = "$G1" ]'
+t_check "a ping crosses tunnel 2" lab_wait 5 ping_vpc
+lab_undrop 1
+t_check "tunnel 1 comes back after the drop" lab_wait 30 t_bird_established tun1
+t_check "tunnel 1's group holds tunnel 1 again" lab_wait 10 eval \
+    '[ "$(group_members $G0)" = "$NH0" ]'
+t_check "the route returns to tunnel 1" lab_wait 10 via_tunnel 1 10.10.0.0/16
+
+# --- MED steering: AWS lowers the MED on the other tunnel ---------------------
+LAB_MED1=100 LAB_MED2=50 lab_bird_reconfigure >/dev/null
+t_check "lower MED on tunnel 2 moves the route there" lab_wait 10 via_tunnel 2 10.10.0.0/16
+LAB_MED1=100 LAB_MED2=100 lab_bird_reconfigure >/dev/null
+sleep 2
+t_check "equal MED again: the route stays (best longest, no flap)" via_tunnel 2 10.10.0.0/16
+LAB_MED1=50 LAB_MED2=100 lab_bird_reconfigure >/dev/null
+t_check "lower MED on tunnel 1 moves it back" lab_wait 10 via_tunnel 1 10.10.0.0/16
+
+# --- SIGTERM: routes and nexthops removed -----------------------------------
+kill -TERM "$daemon"
+t_check "the daemon exits on SIGTERM" lab_wait 10 lab_pid_dead "$daemon"
+t_eq "no route of ours is left" "" "$(lab_exec cgw ip -j route show table all proto bgp | jq -r '.[].dst')"
+t_eq "no nexthop of ours is left" "" "$(lab_exec cgw ip -j nexthop show | jq -r '.[] | select(.id >= 1987313664 and .id <= 1987379199) | .id')"
+t_check "no sanitizer report" eval '! grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'
+if [ "$t_failed" -gt 0 ]; then
+	echo "# --- vtibgpd log"; sed 's/^/# /' "$log" | tail -80
+	echo "# --- kernel"; lab_exec cgw ip route; lab_exec cgw ip nexthop
+fi
+t_done
