@@ -33,6 +33,8 @@ struct router {
 	bool			 eor[SESS_MAX_PEERS];
 	bool			 converged;
 	bool			 stopping;	/* keep the kernel as it is */
+	uint32_t		 max_prefix;
+	uint32_t		 max_prefix_restart_ms;
 };
 
 static void
@@ -104,7 +106,10 @@ on_update(struct peer *p, const struct msg_update *u, void *arg)
 		check_converged(r);
 		return;
 	}
-	(void)rib_update(r->rib, si.slot, u, r->last_update_ms[si.slot]);
+	if (rib_update(r->rib, si.slot, u, r->last_update_ms[si.slot]) >
+	    r->max_prefix)
+		sess_peer_max_prefix(p, r->max_prefix,
+		    r->max_prefix_restart_ms);
 }
 
 static void
@@ -174,6 +179,8 @@ router_new(struct ev_loop *loop, const struct conf *c)
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		fatal("calloc");
 	r->loop = loop;
+	r->max_prefix = c->import.max_prefix;
+	r->max_prefix_restart_ms = c->import.max_prefix_restart_ms;
 	hooks.arg = r;
 	r->rib = rib_new(c, on_rib_change, r);
 	r->fib = fib_new(loop, c);
@@ -201,6 +208,8 @@ router_start(struct router *r)
 void
 router_reconfigure(struct router *r, const struct conf *c)
 {
+	r->max_prefix = c->import.max_prefix;
+	r->max_prefix_restart_ms = c->import.max_prefix_restart_ms;
 	(void)fib_reconfigure(r->fib, c);
 	rib_set_policy(r->rib, c);
 	sess_engine_reconfigure(r->sess, c);

@@ -47,6 +47,7 @@ struct peer {
 	ev_timer		 t_keepalive;
 	ev_timer		 t_idle;	/* idle hold, then AutoStart */
 	ev_timer		 t_failed;	/* deferred TcpConnectionFails */
+	ev_timer		 t_maxpfx;	/* max-prefix restart delay */
 	uint32_t		 connretry_counter;
 	uint32_t		 fail_streak;
 	struct in_addr		 local_addr;

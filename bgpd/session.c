@@ -325,6 +325,15 @@ on_failed(struct ev_loop *loop, ev_timer *w, int revents)
 		peer_event(p, FSM_EV_TCP_FAILS);
 }
 
+static void
+on_maxpfx(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct peer	*p = w->data;
+
+	log_peer_info(p->name, "max-prefix restart delay over: enabling");
+	(void)sess_peer_enable(p);
+}
+
 /* ---- connections ------------------------------------------------------ */
 
 void
@@ -858,8 +867,9 @@ peer_new(struct sess_engine *e, const struct conf_neighbor *n, unsigned slot)
 	ev_init(&p->t_keepalive, on_keepalive);
 	ev_init(&p->t_idle, on_idle);
 	ev_init(&p->t_failed, on_failed);
+	ev_init(&p->t_maxpfx, on_maxpfx);
 	p->t_connretry.data = p->t_hold.data = p->t_keepalive.data = p;
-	p->t_idle.data = p->t_failed.data = p;
+	p->t_idle.data = p->t_failed.data = p->t_maxpfx.data = p;
 	return p;
 }
 
@@ -874,6 +884,7 @@ peer_free(struct peer *p)
 	ev_timer_stop(loop, &p->t_keepalive);
 	ev_timer_stop(loop, &p->t_idle);
 	ev_timer_stop(loop, &p->t_failed);
+	ev_timer_stop(loop, &p->t_maxpfx);
 	free(p->conf.description);
 	free(p->conf.password);
 	free(p);
@@ -1152,6 +1163,7 @@ sess_peer_shutdown(struct peer *p, const char *message)
 int
 sess_peer_enable(struct peer *p)
 {
+	timer_stop(p, &p->t_maxpfx);
 	if (!p->admin_down)
 		return 0;
 	log_peer_info(p->name, "enabled by the operator");
@@ -1215,4 +1227,19 @@ sess_peer_link(struct peer *p, bool up)
 	    p->conf.ifname);
 	if (p->state == FSM_IDLE && !p->admin_down)
 		timer_start(p, &p->t_idle, 0.);
+}
+
+void
+sess_peer_max_prefix(struct peer *p, uint32_t limit, uint32_t restart_ms)
+{
+	if (p->admin_down)
+		return;
+	log_peer_warnx(p->name, "more than %u prefixes: session down %s",
+	    limit, restart_ms == 0 ? "until reset" : "for a while");
+	snprintf(p->stats.last_error, sizeof(p->stats.last_error),
+	    "more than %u prefixes (max-prefix)", limit);
+	p->admin_down = true;
+	peer_stop(p, ERR_CEASE_MAX_PREFIX, NULL);
+	if (restart_ms != 0)
+		timer_start(p, &p->t_maxpfx, restart_ms / 1000.);
 }

@@ -116,6 +116,14 @@ int		 sess_peer_reset(struct peer *, const char *message);
 int		 sess_peer_refresh(struct peer *, char *why, size_t len);
 
 /*
+ * p sent more prefixes than limit: Cease/Maximum Number of Prefixes
+ * Reached (RFC 4486), and the session stays down until reset (enable or
+ * reset) or, if restart_ms is not 0, for that long.
+ */
+void		 sess_peer_max_prefix(struct peer *, uint32_t limit,
+		    uint32_t restart_ms);
+
+/*
  * The tunnel interface of p went down (carrier or admin): the session
  * goes down at once, without waiting for the hold timer, and is not
  * retried until the link is up again, which restarts it at once.

@@ -305,12 +305,16 @@ protocol kernel {
     };
 }
 
-# What the "VPC" announces: 10.10.0.0/16 (+ LAB_EXTRA_PREFIXES /24s).
+# What the "VPC" announces: 10.10.0.0/16 (+ LAB_EXTRA_PREFIXES /24s, +
+# the prefixes listed in LAB_EXTRA_STATIC).
 protocol static vpc_routes {
     ipv4;
     route 10.10.0.0/16 blackhole;
 EOF
 	lab_bird_extra_routes
+	for p in ${LAB_EXTRA_STATIC:-}; do
+		printf '    route %s blackhole;\n' "$p"
+	done
 	printf '}\n\n'
 	lab_bird_bgp tun1 "$LAB_VGW_IP1" "$LAB_CGW_IP1" vti0 "${LAB_MED1:-100}" "${LAB_PASSWORD1:-}"
 	lab_bird_bgp tun2 "$LAB_VGW_IP2" "$LAB_CGW_IP2" vti1 "${LAB_MED2:-100}" "${LAB_PASSWORD2:-}"

@@ -1,0 +1,70 @@
+#!/bin/bash
+# test-policy.sh: the import policy in the kernel.  BIRD announces
+# 10.10.0.0/16, three /24s in 10.128/16, a default route and a route
+# covering our own network; only what an allow rule admits is installed
+# (the default route and the covering route only when named exactly).
+# Then max-prefix: over the limit, Cease/Maximum Number of Prefixes
+# Reached, down for the restart delay, up again once the limit fits.
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+t_need_lab jq
+
+export LAB_EXTRA_PREFIXES=3 LAB_EXTRA_STATIC="0.0.0.0/0 172.0.0.0/8"
+lab_up || { t_fail "lab_up"; t_done; }
+conf="$LAB_DIR/vtibgpd.conf"
+log="$LAB_DIR/vtibgpd.log"
+# write_conf MAX-PREFIX: the allow rules below, and the given limit
+write_conf() {
+	cat >"$conf" <<CONF
+router-id 172.100.0.1
+local-as 65000
+network 172.100.0.0/16
+defaults { connect-retry 1 }
+import {
+	allow 10.10.0.0/16 le 24
+	allow 10.128.0.0/24
+	allow 10.128.2.0/23 le 24
+	allow 0.0.0.0/0 le 8           # not exact: no default route, no 172/8
+	max-prefix $1 restart 2s
+}
+neighbor 169.254.249.57 { interface vti0 remote-as 64512 }
+neighbor 169.254.249.61 { interface vti1 remote-as 64512 }
+CONF
+	chmod 644 "$conf"
+}
+installed() {
+	lab_exec cgw ip -j route show table main proto bgp |
+	    jq -r '[.[] | select(.metric == 20) | .dst] | sort | join(" ")'
+}
+both_up() { t_bird_established tun1 && t_bird_established tun2; }
+
+write_conf 100
+lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>"$log"
+daemon=$LAB_SPAWN_PID
+t_check "both sessions reach Established" lab_wait 20 both_up
+t_check "only allowed prefixes are installed (not 10.128.1.0/24, not default, not 172/8)" \
+    lab_wait 10 eval '[ "$(installed)" = "10.10.0.0/16 10.128.0.0/24 10.128.2.0/24" ]'
+
+# six prefixes per tunnel, limit 5: Cease/1, then back after 2 s
+write_conf 5
+kill -HUP "$daemon"
+lab_birdc reload in all >/dev/null 2>&1 || true
+lab_birdc reload out all >/dev/null
+t_check "over max-prefix we send Cease/Maximum Number of Prefixes Reached" \
+    lab_wait 10 grep -q 'sent NOTIFICATION Cease/Maximum Number of Prefixes Reached' "$log"
+t_check "BIRD received it" lab_wait 5 eval \
+    'lab_birdc show protocols all tun1 | grep -qi "Received: Maximum number of prefixes reached"'
+t_check "and the routes are gone from the kernel" lab_wait 5 eval '[ -z "$(installed)" ]'
+write_conf 100
+kill -HUP "$daemon"
+t_check "after the restart delay, with room again, the sessions come back" \
+    lab_wait 20 both_up
+t_check "and the routes return" lab_wait 10 eval \
+    '[ "$(installed)" = "10.10.0.0/16 10.128.0.0/24 10.128.2.0/24" ]'
+t_check "the daemon is still running" lab_pid_alive "$daemon"
+t_check "no sanitizer report" eval '! grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'
+if [ "$t_failed" -gt 0 ]; then
+	echo "# --- vtibgpd log"; sed 's/^/# /' "$log" | tail -60
+	lab_exec cgw ip route
+fi
+t_done
