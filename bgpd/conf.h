@@ -158,6 +158,20 @@ char		*conf_warning_str(const struct conf_warning *, const char *file,
 char		*conf_prefix_str(const struct conf_prefix *, char *buf,
 		    size_t len);
 
+/*
+ * Typed readers.  Each returns 0 and stores the value, or -1 with a
+ * message in why (the caller adds the position and the key).
+ * Also for other readers of operator input (control socket, importers).
+ */
+int	conf_read_uint(const char *, uint64_t max, uint64_t *, char *why,
+	    size_t);
+int	conf_read_asn(const char *, uint32_t *, char *why, size_t);
+int	conf_read_addr(const char *, struct in_addr *, char *why, size_t);
+int	conf_read_prefix(const char *, struct conf_prefix *, char *why,
+	    size_t);
+int	conf_read_duration(const char *, uint64_t *ms, char *why, size_t);
+int	conf_read_bool(const char *, bool *, char *why, size_t);
+
 /* Number of prefixes exported to each neighbor at most (with halves). */
 size_t		 conf_export_max(const struct conf *);
 

@@ -39,18 +39,6 @@ int	conf_errorf(struct conf_error *, struct conf_pos, const char *, ...)
 void	conf_warnf(struct conf *, struct conf_pos, const char *, ...)
 	    VTB_PRINTF(3, 4);
 
-/*
- * Typed readers.  Each returns 0 and stores the value, or -1 with a
- * message in why (the caller adds the position and the key).
- */
-int	conf_read_uint(const char *, uint64_t max, uint64_t *, char *why,
-	    size_t);
-int	conf_read_asn(const char *, uint32_t *, char *why, size_t);
-int	conf_read_addr(const char *, struct in_addr *, char *why, size_t);
-int	conf_read_prefix(const char *, struct conf_prefix *, char *why,
-	    size_t);
-int	conf_read_duration(const char *, uint64_t *ms, char *why, size_t);
-int	conf_read_bool(const char *, bool *, char *why, size_t);
 
 /* Cross-checks and defaults after the whole file was read. */
 int	conf_check(struct conf *, const struct conf_where *,

@@ -4,12 +4,17 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <ev.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgpd/clock.h"
+#include "bgpd/ctl_handlers.h"
 #include "bgpd/daemon.h"
 #include "bgpd/log.h"
 #include "bgpd/router.h"
@@ -23,6 +28,8 @@ struct daemon {
 	ev_signal	 sigterm;
 	ev_signal	 sigint;
 	struct router	*router;
+	struct ctl_server *ctl;
+	uint64_t	 started_ms;
 	int		 exit_status;
 };
 
@@ -42,6 +49,8 @@ on_sigterm(struct ev_loop *loop, ev_signal *w, int revents)
 
 	log_info("%s: shutting down", w->signum == SIGINT ? "SIGINT" :
 	    "SIGTERM");
+	ctl_server_close(d->ctl);
+	d->ctl = NULL;
 	router_stop(d->router, "vtibgpd shutting down",
 	    d->conf->kernel.keep_routes);
 	d->exit_status = 0;
@@ -81,6 +90,7 @@ daemon_free(struct daemon *d)
 	ev_signal_stop(d->loop, &d->sighup);
 	ev_signal_stop(d->loop, &d->sigterm);
 	ev_signal_stop(d->loop, &d->sigint);
+	ctl_server_close(d->ctl);
 	router_free(d->router);
 	ev_loop_destroy(d->loop);
 	conf_free(d->conf);
@@ -89,12 +99,32 @@ daemon_free(struct daemon *d)
 	free(d);
 }
 
+/* The directory of the control socket (e.g. /run) may not exist yet. */
+static void
+make_parent_dir(const char *path)
+{
+	char	dir[PATH_MAX], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
+		return;
+	*slash = '\0';
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+		log_warn("mkdir %s", dir);
+}
+
 int
 daemon_run(struct daemon *d)
 {
 	log_info("vtibgpd %s running: %zu neighbor(s), config %s",
 	    PACKAGE_VERSION, d->conf->n_neighbors, d->conf_path);
 	d->exit_status = 1;
+	d->started_ms = clock_mono_ms();
+	make_parent_dir(d->sock_path);
+	if ((d->ctl = ctl_server_open(d->loop, d->sock_path, ctl_handlers,
+	    d)) == NULL)
+		return 1;
+	ctl_server_set_group(d->ctl, d->conf->control_group);
 	if (router_start(d->router) == -1)
 		return 1;
 	ev_run(d->loop, 0);
@@ -131,6 +161,7 @@ daemon_reload(struct daemon *d, char *why, size_t len)
 	router_reconfigure(d->router, c);
 	conf_free(d->conf);
 	d->conf = c;
+	ctl_server_set_group(d->ctl, c->control_group);
 	log_info("configuration reloaded: %zu neighbor(s)", c->n_neighbors);
 	return 0;
 }
@@ -139,4 +170,16 @@ const struct conf *
 daemon_conf(const struct daemon *d)
 {
 	return d->conf;
+}
+
+struct router *
+daemon_router(struct daemon *d)
+{
+	return d->router;
+}
+
+uint64_t
+daemon_started_ms(const struct daemon *d)
+{
+	return d->started_ms;
 }

@@ -31,6 +31,9 @@ int		 daemon_reload(struct daemon *, char *why, size_t len);
 
 /* The configuration in force. */
 const struct conf *daemon_conf(const struct daemon *);
+/* The routing job, and when the daemon started (monotonic ms). */
+struct router	*daemon_router(struct daemon *);
+uint64_t	 daemon_started_ms(const struct daemon *);
 
 /* Log each warning of conf, prefixed by the file name. */
 void		 daemon_log_warnings(const struct conf *, const char *path);

@@ -488,3 +488,34 @@ fib_stats(const struct fib *f, struct fib_stats *st)
 	*st = f->stats;
 	st->nexthops = f->nexthops;
 }
+
+bool
+fib_link_up(const struct fib *f, unsigned slot)
+{
+	return slot < RIB_MAX_PEERS && f->t[slot].link_up;
+}
+
+uint32_t
+fib_metric(const struct fib *f)
+{
+	return f->metric;
+}
+
+uint32_t
+fib_group(const struct fib *f, uint8_t mask)
+{
+	if (!f->nexthops || mask == 0)
+		return 0;
+	if (f->ecmp && (mask & (mask - 1)) != 0)
+		return ECMP_ID(mask);
+	return GROUP_ID(lowest_bit(mask));
+}
+
+uint32_t
+fib_nexthop(const struct fib *f, unsigned slot, const char **ifname,
+    struct in_addr *gw)
+{
+	*ifname = f->t[slot].ifname;
+	*gw = f->t[slot].gw;
+	return f->nexthops ? NH_ID(slot) : 0;
+}

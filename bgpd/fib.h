@@ -79,4 +79,14 @@ struct fib_stats {
 };
 void		 fib_stats(const struct fib *, struct fib_stats *);
 
+/* Whether tunnel slot's interface is up (admin up and carrier). */
+bool		 fib_link_up(const struct fib *, unsigned slot);
+/* The metric of primary routes, and the group a tunnel mask's routes use
+ * (0 when plain routes are used). */
+uint32_t	 fib_metric(const struct fib *);
+uint32_t	 fib_group(const struct fib *, uint8_t mask);
+/* The nexthop object of tunnel slot, its interface and gateway. */
+uint32_t	 fib_nexthop(const struct fib *, unsigned slot,
+		    const char **ifname, struct in_addr *gw);
+
 #endif

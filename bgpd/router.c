@@ -236,3 +236,21 @@ router_free(struct router *r)
 	rib_free(r->rib);
 	free(r);
 }
+
+struct sess_engine *
+router_sessions(struct router *r)
+{
+	return r->sess;
+}
+
+struct rib *
+router_rib(struct router *r)
+{
+	return r->rib;
+}
+
+struct fib *
+router_fib(struct router *r)
+{
+	return r->fib;
+}

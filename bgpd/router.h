@@ -25,4 +25,9 @@ void		 router_stop(struct router *, const char *reason,
 		    bool keep_routes);
 void		 router_free(struct router *);
 
+/* The parts, for the control socket (read, or act through their API). */
+struct sess_engine *router_sessions(struct router *);
+struct rib	*router_rib(struct router *);
+struct fib	*router_fib(struct router *);
+
 #endif

@@ -1,0 +1,318 @@
+/*
+ * ctl_routes.c: ShowRoutes: per prefix, the path from each tunnel, which
+ * one forwards and which is the standby, and what is in the kernel.
+ * Prefixes come in address order, a page at a time (the token is the last
+ * prefix of the previous page), so a large RIB never makes one frame.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgpd/conf.h"
+#include "bgpd/ctl_impl.h"
+#include "bgpd/daemon.h"
+#include "bgpd/fib.h"
+#include "bgpd/router.h"
+#include "bgpd/session.h"
+#include "rib/rib.h"
+
+#define ROUTES_PAGE_DEFAULT	1000
+#define ROUTES_PAGE_MAX		5000
+
+struct entry {
+	struct rib_prefix	 pfx;
+	const struct rib_attrs	*paths[RIB_MAX_PEERS];
+	uint8_t			 best;
+	uint8_t			 standby;
+};
+
+struct collect {
+	struct entry	*e;
+	size_t		 n;
+	size_t		 cap;
+	bool		 filter;
+	struct rib_prefix want;		/* exact prefix, or len 32 address */
+	bool		 exact;
+};
+
+static bool
+covers(const struct rib_prefix *p, struct in_addr a)
+{
+	uint32_t	mask = p->len == 0 ? 0 : 0xffffffffU << (32 - p->len);
+
+	return (ntohl(a.s_addr) & mask) == ntohl(p->addr.s_addr);
+}
+
+static void
+collect_one(const struct rib_prefix *pfx,
+    const struct rib_attrs *const paths[RIB_MAX_PEERS], uint8_t best,
+    uint8_t standby, void *arg)
+{
+	struct collect	*c = arg;
+
+	if (c->filter && (c->exact ? (pfx->addr.s_addr !=
+	    c->want.addr.s_addr || pfx->len != c->want.len) :
+	    !covers(pfx, c->want.addr)))
+		return;
+	if (c->n == c->cap) {
+		c->cap = c->cap == 0 ? 1024 : c->cap * 2;
+		if ((c->e = reallocarray(c->e, c->cap, sizeof(*c->e))) == NULL)
+			fatal("reallocarray");
+	}
+	c->e[c->n].pfx = *pfx;
+	memcpy(c->e[c->n].paths, paths, sizeof(c->e[c->n].paths));
+	c->e[c->n].best = best;
+	c->e[c->n++].standby = standby;
+}
+
+static int
+prefix_cmp(const struct rib_prefix *a, const struct rib_prefix *b)
+{
+	uint32_t	x = ntohl(a->addr.s_addr), y = ntohl(b->addr.s_addr);
+
+	if (x != y)
+		return x < y ? -1 : 1;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return prefix_cmp(&((const struct entry *)a)->pfx,
+	    &((const struct entry *)b)->pfx);
+}
+
+/* "64512 65001 {65002 65003}" from the 4-octet segments. */
+static char *
+aspath_str(struct ctl_pool *pool, const uint8_t *p, uint16_t len)
+{
+	char	buf[2048];
+	size_t	off = 0, i;
+	uint8_t	type, count;
+
+	buf[0] = '\0';
+	while (len >= 2 && off < sizeof(buf) - 16) {
+		type = p[0];
+		count = p[1];
+		p += 2;
+		len -= 2;
+		if (len < count * 4U)
+			break;
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s",
+		    off > 0 ? " " : "", type == AS_SET ? "{" : "");
+		for (i = 0; i < count && off < sizeof(buf) - 16; i++, p += 4)
+			off += (size_t)snprintf(buf + off, sizeof(buf) - off,
+			    "%s%u", i > 0 ? " " : "", (unsigned)p[0] << 24 |
+			    (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3]);
+		if (type == AS_SET)
+			off += (size_t)snprintf(buf + off, sizeof(buf) - off,
+			    "}");
+		len -= (uint16_t)(count * 4U);
+	}
+	return pool_str(pool, buf);
+}
+
+/* What the reply says of each tunnel slot. */
+struct tunnels {
+	const char	*name[RIB_MAX_PEERS];
+	const char	*ifname[RIB_MAX_PEERS];
+	uint32_t	 preference[RIB_MAX_PEERS];
+};
+
+static Vtibgp__Path *
+path(struct ctl_pool *pool, const struct tunnels *t, unsigned i,
+    const struct entry *e)
+{
+	const struct rib_attrs	*a = e->paths[i];
+	Vtibgp__Path		*m;
+	char			 nh[INET_ADDRSTRLEN];
+	size_t			 k;
+
+	m = pool_alloc(pool, sizeof(*m));
+	vtibgp__path__init(m);
+	m->neighbor = pool_str(pool, t->name[i]);
+	m->interface = pool_str(pool, t->ifname[i]);
+	m->as_path = aspath_str(pool, a->as_path, a->as_path_len);
+	m->has_med = a->has_med;
+	m->med = a->med;
+	m->origin = (Vtibgp__Origin)a->origin;
+	m->next_hop = pool_str(pool, inet_ntop(AF_INET, &a->next_hop, nh,
+	    sizeof(nh)));
+	m->local_pref = t->preference[i];
+	m->best = (e->best >> i) & 1;
+	m->standby = (e->standby >> i) & 1;
+	m->accepted = m->best || m->standby;
+	m->rejected = pool_str(pool, m->accepted ? "" : "import policy");
+	m->communities = pool_alloc(pool, (a->n_communities + 1) *
+	    sizeof(*m->communities));
+	for (k = 0; k < a->n_communities; k++)
+		m->communities[m->n_communities++] = pool_printf(pool, "%u:%u",
+		    a->communities[k] >> 16, a->communities[k] & 0xffff);
+	return m;
+}
+
+static Vtibgp__KernelRoute *
+kernel_route(struct ctl_pool *pool, struct fib *f, const struct conf *c,
+    uint8_t mask, bool primary)
+{
+	Vtibgp__KernelRoute	*m;
+	Vtibgp__NexthopMember	*nm;
+	struct in_addr		 gw;
+	const char		*ifname;
+	char			 buf[INET_ADDRSTRLEN];
+	unsigned		 i;
+
+	m = pool_alloc(pool, sizeof(*m));
+	vtibgp__kernel_route__init(m);
+	m->primary = primary;
+	m->metric = fib_metric(f) + (primary ? 0 : 1);
+	m->table = c->kernel.table;
+	m->nexthop_group = fib_group(f, mask);
+	m->members = pool_alloc(pool, RIB_MAX_PEERS * sizeof(*m->members));
+	for (i = 0; i < RIB_MAX_PEERS; i++) {
+		if (!(mask & (1U << i)))
+			continue;
+		nm = pool_alloc(pool, sizeof(*nm));
+		vtibgp__nexthop_member__init(nm);
+		nm->id = fib_nexthop(f, i, &ifname, &gw);
+		nm->gateway = pool_str(pool, inet_ntop(AF_INET, &gw, buf,
+		    sizeof(buf)));
+		nm->interface = pool_str(pool, ifname);
+		m->members[m->n_members++] = nm;
+		if (!c->kernel.ecmp)
+			break;
+	}
+	return m;
+}
+
+static Vtibgp__Route *
+route(struct ctl_pool *pool, struct daemon *d, const struct tunnels *t,
+    const struct entry *e)
+{
+	struct fib	*f = router_fib(daemon_router(d));
+	Vtibgp__Route	*m;
+	char		 buf[INET_ADDRSTRLEN];
+	unsigned	 i;
+
+	m = pool_alloc(pool, sizeof(*m));
+	vtibgp__route__init(m);
+	m->prefix = pool_printf(pool, "%s/%u", inet_ntop(AF_INET,
+	    &e->pfx.addr, buf, sizeof(buf)), e->pfx.len);
+	m->paths = pool_alloc(pool, RIB_MAX_PEERS * sizeof(*m->paths));
+	for (i = 0; i < RIB_MAX_PEERS; i++)
+		if (e->paths[i] != NULL)
+			m->paths[m->n_paths++] = path(pool, t, i, e);
+	m->installed = e->best != 0;
+	m->kernel = pool_alloc(pool, 2 * sizeof(*m->kernel));
+	if (e->best != 0)
+		m->kernel[m->n_kernel++] = kernel_route(pool, f,
+		    daemon_conf(d), e->best, true);
+	if (e->standby != 0)
+		m->kernel[m->n_kernel++] = kernel_route(pool, f,
+		    daemon_conf(d), (uint8_t)(e->standby & -e->standby), false);
+	return m;
+}
+
+static void
+tunnels_of(struct daemon *d, struct tunnels *t)
+{
+	struct sess_engine	*e = router_sessions(daemon_router(d));
+	struct sess_info	 si;
+	struct peer		*p;
+	size_t			 i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < RIB_MAX_PEERS; i++)
+		t->name[i] = t->ifname[i] = "";
+	for (i = 0; (p = sess_peer_at(e, i)) != NULL; i++) {
+		sess_peer_info(p, &si);
+		t->name[si.slot] = si.name;
+		t->ifname[si.slot] = si.conf->ifname;
+		t->preference[si.slot] = si.conf->preference;
+	}
+}
+
+/* The request's prefix filter: "A.B.C.D/L" exactly, or an address. */
+static int
+parse_filter(const char *s, struct collect *c)
+{
+	struct conf_prefix	cp;
+	char			why[128];
+
+	if (*s == '\0')
+		return 0;
+	c->filter = true;
+	if (strchr(s, '/') != NULL) {
+		if (conf_read_prefix(s, &cp, why, sizeof(why)) == -1)
+			return -1;
+		c->exact = true;
+		c->want.addr = cp.addr;
+		c->want.len = cp.len;
+		return 0;
+	}
+	c->want.len = 32;
+	return inet_pton(AF_INET, s, &c->want.addr) == 1 ? 0 : -1;
+}
+
+/* Index of the first entry after the page token. */
+static size_t
+page_start(const struct collect *c, const char *token)
+{
+	struct conf_prefix	cp;
+	struct rib_prefix	after;
+	char			why[128];
+	size_t			i;
+
+	if (*token == '\0' || conf_read_prefix(token, &cp, why,
+	    sizeof(why)) == -1)
+		return 0;
+	after.addr = cp.addr;
+	after.len = cp.len;
+	for (i = 0; i < c->n && prefix_cmp(&c->e[i].pfx, &after) <= 0; i++)
+		;
+	return i;
+}
+
+int
+ctl_show_routes(struct ctl_request *req, const ProtobufCMessage *in,
+    void *arg)
+{
+	const Vtibgp__RoutesRequest	*rr = (const void *)in;
+	struct daemon			*d = arg;
+	struct collect			 c = { 0 };
+	struct tunnels			 t;
+	struct ctl_pool			 pool = { 0 };
+	Vtibgp__RoutesReply		 rep;
+	size_t				 i, limit;
+
+	if (parse_filter(rr->prefix, &c) == -1) {
+		(void)ctl_error(req, VTIBGP__ERROR_CODE__ERROR_BAD_REQUEST,
+		    "not a prefix or an address: %s", rr->prefix);
+		return 0;
+	}
+	rib_walk(router_rib(daemon_router(d)), collect_one, &c);
+	if (c.n > 0)
+		qsort(c.e, c.n, sizeof(*c.e), entry_cmp);
+	if (c.filter && !c.exact && c.n > 1) {	/* the longest match only */
+		c.e[0] = c.e[c.n - 1];
+		c.n = 1;
+	}
+	tunnels_of(d, &t);
+	limit = rr->limit == 0 ? ROUTES_PAGE_DEFAULT :
+	    rr->limit > ROUTES_PAGE_MAX ? ROUTES_PAGE_MAX : rr->limit;
+	vtibgp__routes_reply__init(&rep);
+	rep.total = c.n;
+	rep.routes = pool_alloc(&pool, limit * sizeof(*rep.routes));
+	for (i = page_start(&c, rr->page_token); i < c.n &&
+	    rep.n_routes < limit; i++)
+		rep.routes[rep.n_routes++] = route(&pool, d, &t, &c.e[i]);
+	rep.next_page_token = pool_str(&pool, i < c.n && rep.n_routes > 0 ?
+	    rep.routes[rep.n_routes - 1]->prefix : "");
+	(void)ctl_reply(req, &rep.base);
+	pool_free(&pool);
+	free(c.e);
+	return 0;
+}

@@ -1,0 +1,104 @@
+#!/bin/bash
+# test-control.sh: vtibgpctl against a running vtibgpd in the lab: show
+# summary/neighbor/routes (text and -j), metrics, neighbor actions seen by
+# BIRD on the wire, reload good and bad, and the access rule: anyone may
+# read, only root or the control-group may act.
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+t_need_lab jq setpriv
+
+export LAB_HOLD=6 LAB_KEEPALIVE=2
+lab_up || { t_fail "lab_up"; t_done; }
+T_HOLD=6 T_KEEPALIVE=2 t_start_vtibgpd
+sock="$LAB_DIR/ctl.sock"
+ctl() { "$VTIBGPCTL" -s "$sock" "$@"; }
+both_up() { t_bird_established tun1 && t_bird_established tun2; }
+t_check "both sessions reach Established" lab_wait 20 both_up
+t_check "the routes are in" lab_wait 10 eval \
+    '[ "$(ctl -j show summary | jq .rib_prefixes)" = 1 ]'
+
+out=$(ctl show summary); rc=$?
+t_eq "show summary exits 0" 0 "$rc"
+t_check "show summary lists both neighbors as Established" eval \
+    '[ "$(grep -cE "169.254.249.(57|61) +vti[01] .*Established" <<<"$out")" = 2 ]'
+json=$(ctl -j show summary)
+t_eq "-j: neighbors by address" "169.254.249.57 169.254.249.61" \
+    "$(jq -r '[.neighbors[].address] | join(" ")' <<<"$json")"
+t_eq "-j: both ESTABLISHED" "ESTABLISHED ESTABLISHED" \
+    "$(jq -r '[.neighbors[].state] | join(" ")' <<<"$json")"
+t_eq "-j: the kernel uses nexthop objects" true "$(jq -r .kernel.nexthops <<<"$json")"
+
+json=$(ctl -j show neighbor vti1)
+t_eq "show neighbor by interface" 169.254.249.61 "$(jq -r '.neighbors[0].address' <<<"$json")"
+t_eq "negotiated hold time" 6 "$(jq -r '.neighbors[0].timers.hold_negotiated_s' <<<"$json")"
+t_eq "the peer's 4-octet AS capability" true "$(jq -r '.neighbors[0].caps_received.as4' <<<"$json")"
+ctl show neighbor 1.2.3.4 >/dev/null 2>"$LAB_DIR/err"; rc=$?
+t_eq "an unknown neighbor exits 1" 1 "$rc"
+
+json=$(ctl -j show routes 10.10.0.0/16)
+t_eq "show routes: two paths" 2 "$(jq '.routes[0].paths | length' <<<"$json")"
+t_eq "show routes: AS_PATH of the path" 64512 "$(jq -r '.routes[0].paths[0].as_path' <<<"$json")"
+t_eq "show routes: one best" 1 "$(jq '[.routes[0].paths[] | select(.best)] | length' <<<"$json")"
+t_eq "show routes: primary and standby in the kernel" "20 21" \
+    "$(jq -r '[.routes[0].kernel[].metric] | join(" ")' <<<"$json")"
+t_eq "show routes by address finds the covering prefix" 10.10.0.0/16 \
+    "$(ctl -j show routes 10.10.3.4 | jq -r '.routes[0].prefix')"
+t_check "show routes prints text" eval 'ctl show routes | grep -q "10.10.0.0/16"'
+
+metrics=$(ctl metrics)
+t_check "metrics: session_up is 1 for both" eval \
+    '[ "$(grep -c "^vtibgp_session_up{.*} 1$" <<<"$metrics")" = 2 ]'
+t_eq "metrics: every sample has HELP and TYPE, lines are well formed" "" \
+    "$(awk '/^# HELP /{h[$3]=1; next} /^# TYPE /{t[$3]=1; next}
+	{ n=$1; sub(/\{.*/, "", n);
+	  if (!($1 ~ /^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})?$/) ||
+	      !($2 ~ /^[0-9.e+-]+$/) || NF != 2 || !h[n] || !t[n]) print }' <<<"$metrics")"
+
+# actions
+ctl neighbor vti1 shutdown "planned maintenance" >/dev/null; rc=$?
+t_eq "neighbor shutdown exits 0" 0 "$rc"
+t_check "BIRD received Administrative Shutdown" lab_wait 5 eval \
+    'lab_birdc show protocols all tun2 | grep -qi "Received: Administrative shutdown"'
+t_check "the neighbor stays down" eval 'sleep 3; ! t_bird_established tun2'
+t_eq "show neighbor says it was shut down" true \
+    "$(ctl -j show neighbor vti1 | jq -r '.neighbors[0].admin_down')"
+ctl neighbor vti1 enable >/dev/null
+t_check "enable brings it back" lab_wait 20 t_bird_established tun2
+ctl neighbor 169.254.249.57 reset >/dev/null; rc=$?
+t_eq "reset exits 0" 0 "$rc"
+t_check "BIRD received Administrative Reset" lab_wait 5 eval \
+    'lab_birdc show protocols all tun1 | grep -qi "Received: Administrative reset"'
+t_check "the session comes back after a reset" lab_wait 20 t_bird_established tun1
+ctl neighbor vti0 refresh >/dev/null; rc=$?
+t_eq "refresh exits 0" 0 "$rc"
+
+# reload: a bad file is refused with its position, the good one taken
+cp "$conf" "$LAB_DIR/good.conf"
+printf 'bogus 1\n' >>"$conf"
+ctl reload 2>"$LAB_DIR/err"; rc=$?
+t_eq "reload of a bad file exits 1" 1 "$rc"
+t_check "and says where" grep -q "vtibgpd.conf:8:1: unknown key 'bogus'" "$LAB_DIR/err"
+cp "$LAB_DIR/good.conf" "$conf"
+ctl reload >/dev/null; rc=$?
+t_eq "reload of the good file exits 0" 0 "$rc"
+
+# access: nobody may read but not act (the socket is 0666; let nobody
+# reach it in the lab's private directory)
+chmod 711 "$LAB_DIR"
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$VTIBGPCTL" -s "$sock" show summary 2>&1); rc=$?
+t_eq "an unprivileged user may read" 0 "$rc"
+setpriv --reuid=65534 --regid=65534 --clear-groups "$VTIBGPCTL" -s "$sock" neighbor vti0 shutdown 2>"$LAB_DIR/err"; rc=$?
+t_eq "an unprivileged user may not act" 1 "$rc"
+t_check "and is told why" grep -qi "permission denied" "$LAB_DIR/err"
+t_check "session 1 is still up" t_bird_established tun1
+
+kill -TERM "$daemon"
+t_check "the daemon exits" lab_wait 10 lab_pid_dead "$daemon"
+t_check "the socket is removed" eval '[ ! -e "$sock" ]'
+"$VTIBGPCTL" -s "$sock" show summary 2>/dev/null; rc=$?
+t_eq "without the daemon vtibgpctl exits 3" 3 "$rc"
+t_check "no sanitizer report" eval '! grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'
+if [ "$t_failed" -gt 0 ]; then
+	echo "# --- vtibgpd log"; sed 's/^/# /' "$log" | tail -40
+fi
+t_done
