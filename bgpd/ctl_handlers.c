@@ -1,7 +1,7 @@
 /*
  * ctl_handlers.c: the table of methods the daemon serves on its control
- * socket, and the small ones: neighbor actions and reload.  Watch and the
- * drills are not served yet (the server answers ERROR_NOT_IMPLEMENTED).
+ * socket, and the small ones: neighbor actions and reload.  The drills
+ * are not served yet (the server answers ERROR_NOT_IMPLEMENTED).
  */
 #include "config.h"
 
@@ -22,6 +22,7 @@ act(struct ctl_request *req, const ProtobufCMessage *in, void *arg,
 	const Vtibgp__NeighborAction	*na = (const void *)in;
 	struct sess_engine		*e = router_sessions(daemon_router(arg));
 	Vtibgp__ActionReply		 rep;
+	struct sess_info		 si;
 	struct peer			*p;
 	char				 why[128] = "", msg[256];
 	int				 rv = 0;
@@ -50,9 +51,13 @@ act(struct ctl_request *req, const ProtobufCMessage *in, void *arg,
 		    "%s: %s", na->neighbor, why);
 		return 0;
 	}
-	snprintf(msg, sizeof(msg), "%s: %s", na->neighbor,
+	sess_peer_info(p, &si);
+	snprintf(msg, sizeof(msg), "%s: %s", si.name,
 	    what == SHUTDOWN ? "shut down" : what == ENABLE ? "enabled" :
 	    what == RESET ? "reset" : "route refresh sent");
+	ctl_watch_emit(VTIBGP__EVENT_KIND__EVENT_ADMIN, si.name,
+	    si.conf->ifname, "%s by uid %u", msg,
+	    (unsigned)ctl_request_peer(req)->uid);
 	vtibgp__action_reply__init(&rep);
 	rep.message = msg;
 	(void)ctl_reply(req, &rep.base);
@@ -105,6 +110,7 @@ const struct ctl_handler ctl_handlers[] = {
 	{ "ShowNeighbor", ctl_show_neighbor, false },
 	{ "ShowRoutes", ctl_show_routes, false },
 	{ "Metrics", ctl_metrics, false },
+	{ "Watch", ctl_watch, false },
 	{ "NeighborShutdown", h_shutdown, true },
 	{ "NeighborEnable", h_enable, true },
 	{ "NeighborReset", h_reset, true },

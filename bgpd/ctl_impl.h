@@ -16,6 +16,15 @@ int	ctl_show_neighbor(struct ctl_request *, const ProtobufCMessage *,
 /* ctl_routes.c */
 int	ctl_show_routes(struct ctl_request *, const ProtobufCMessage *,
 	    void *);
+/* ctl_watch.c: the Watch method and the events it streams */
+int	ctl_watch(struct ctl_request *, const ProtobufCMessage *, void *);
+bool	ctl_watching(void);
+void	ctl_watch_emit(Vtibgp__EventKind, const char *neighbor,
+	    const char *ifname, const char *fmt, ...) VTB_PRINTF(4, 5);
+/* Whether one more route change may be sent now (rate limit). */
+bool	ctl_watch_route_allowed(void);
+/* Call every second: reports route changes held back. */
+void	ctl_watch_tick(void);
 /* ctl_metrics.c */
 int	ctl_metrics(struct ctl_request *, const ProtobufCMessage *, void *);
 

@@ -15,6 +15,7 @@
 
 #include "bgpd/clock.h"
 #include "bgpd/ctl_handlers.h"
+#include "bgpd/ctl_impl.h"
 #include "bgpd/daemon.h"
 #include "bgpd/log.h"
 #include "bgpd/router.h"
@@ -29,9 +30,31 @@ struct daemon {
 	ev_signal	 sigint;
 	struct router	*router;
 	struct ctl_server *ctl;
+	ev_timer	 tick;		/* once a second, for watch */
 	uint64_t	 started_ms;
 	int		 exit_status;
 };
+
+/* Router events to the clients of `vtibgpctl watch`. */
+static void
+on_router_event(enum router_event ev, const char *neighbor,
+    const char *ifname, const char *text, void *arg)
+{
+	static const Vtibgp__EventKind kinds[] = {
+		[ROUTER_EV_STATE] = VTIBGP__EVENT_KIND__EVENT_STATE,
+		[ROUTER_EV_LINK] = VTIBGP__EVENT_KIND__EVENT_LINK,
+		[ROUTER_EV_FAILOVER] = VTIBGP__EVENT_KIND__EVENT_FAILOVER,
+		[ROUTER_EV_ROUTES] = VTIBGP__EVENT_KIND__EVENT_ROUTES,
+	};
+
+	ctl_watch_emit(kinds[ev], neighbor, ifname, "%s", text);
+}
+
+static void
+on_tick(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	ctl_watch_tick();
+}
 
 static void
 on_sighup(struct ev_loop *loop, ev_signal *w, int revents)
@@ -79,6 +102,9 @@ daemon_new(struct conf *conf, const char *conf_path, const char *sock_path)
 	ev_signal_start(d->loop, &d->sigint);
 	signal(SIGPIPE, SIG_IGN);
 	d->router = router_new(d->loop, conf);
+	router_set_events(d->router, on_router_event, ctl_watch_route_allowed,
+	    d);
+	ev_timer_init(&d->tick, on_tick, 1., 1.);
 	return d;
 }
 
@@ -90,6 +116,7 @@ daemon_free(struct daemon *d)
 	ev_signal_stop(d->loop, &d->sighup);
 	ev_signal_stop(d->loop, &d->sigterm);
 	ev_signal_stop(d->loop, &d->sigint);
+	ev_timer_stop(d->loop, &d->tick);
 	ctl_server_close(d->ctl);
 	router_free(d->router);
 	ev_loop_destroy(d->loop);
@@ -125,6 +152,7 @@ daemon_run(struct daemon *d)
 	    d)) == NULL)
 		return 1;
 	ctl_server_set_group(d->ctl, d->conf->control_group);
+	ev_timer_start(d->loop, &d->tick);
 	if (router_start(d->router) == -1)
 		return 1;
 	ev_run(d->loop, 0);
@@ -153,6 +181,8 @@ daemon_reload(struct daemon *d, char *why, size_t len)
 		conf_error_str(&err, msg, sizeof(msg));
 		log_warnx("reload failed, keeping the running configuration: "
 		    "%s", msg);
+		ctl_watch_emit(VTIBGP__EVENT_KIND__EVENT_RELOAD, NULL, NULL,
+		    "reload failed, the running configuration stays: %s", msg);
 		if (why != NULL)
 			snprintf(why, len, "%s", msg);
 		return -1;
@@ -163,6 +193,8 @@ daemon_reload(struct daemon *d, char *why, size_t len)
 	d->conf = c;
 	ctl_server_set_group(d->ctl, c->control_group);
 	log_info("configuration reloaded: %zu neighbor(s)", c->n_neighbors);
+	ctl_watch_emit(VTIBGP__EVENT_KIND__EVENT_RELOAD, NULL, NULL,
+	    "configuration reloaded");
 	return 0;
 }
 

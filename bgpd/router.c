@@ -10,6 +10,9 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,12 +38,73 @@ struct router {
 	bool			 stopping;	/* keep the kernel as it is */
 	uint32_t		 max_prefix;
 	uint32_t		 max_prefix_restart_ms;
+	router_event_fn		 ev_fn;
+	bool			(*ev_routes)(void);
+	void			*ev_arg;
 };
+
+static void
+emit(struct router *r, enum router_event ev, const char *neighbor,
+    const char *ifname, const char *fmt, ...) VTB_PRINTF(5, 6);
+
+static void
+emit(struct router *r, enum router_event ev, const char *neighbor,
+    const char *ifname, const char *fmt, ...)
+{
+	char	text[512];
+	va_list	ap;
+
+	if (r->ev_fn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	r->ev_fn(ev, neighbor, ifname, text, r->ev_arg);
+}
+
+void
+router_set_events(struct router *r, router_event_fn fn,
+    bool (*wants_routes)(void), void *arg)
+{
+	r->ev_fn = fn;
+	r->ev_routes = wants_routes;
+	r->ev_arg = arg;
+}
+
+/* "vti0", "vti0+vti1" or "none" for a mask of tunnel slots. */
+static void
+tunnels_str(struct router *r, uint8_t mask, char *buf, size_t len)
+{
+	struct sess_info	 si;
+	struct peer		*p;
+	size_t			 i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
+		sess_peer_info(p, &si);
+		if ((mask & (1U << si.slot)) && off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s",
+			    off > 0 ? "+" : "", si.conf->ifname);
+	}
+	if (off == 0)
+		snprintf(buf, len, "none");
+}
 
 static void
 on_rib_change(const struct rib_change *c, void *arg)
 {
-	fib_change(((struct router *)arg)->fib, c);
+	struct router	*r = arg;
+	char		 old[64], now[64], addr[INET_ADDRSTRLEN];
+
+	fib_change(r->fib, c);
+	if (c->best == c->old_best || r->ev_routes == NULL ||
+	    !r->ev_routes())
+		return;
+	tunnels_str(r, c->old_best, old, sizeof(old));
+	tunnels_str(r, c->best, now, sizeof(now));
+	inet_ntop(AF_INET, &c->pfx.addr, addr, sizeof(addr));
+	emit(r, ROUTER_EV_ROUTES, NULL, NULL, "%s/%u: %s -> %s", addr,
+	    c->pfx.len, old, now);
 }
 
 static void
@@ -117,10 +181,15 @@ on_state(struct peer *p, enum fsm_state old, void *arg)
 {
 	struct router	*r = arg;
 	struct sess_info si;
+	uint64_t	 us;
 
 	if (r->stopping)
 		return;
 	sess_peer_info(p, &si);
+	emit(r, ROUTER_EV_STATE, si.name, si.conf->ifname, "%s -> %s%s%s",
+	    fsm_state_name(old), fsm_state_name(si.state),
+	    si.state == FSM_IDLE && si.stats->last_error[0] ? ": " : "",
+	    si.state == FSM_IDLE ? si.stats->last_error : "");
 	if (si.state == FSM_ESTABLISHED) {
 		r->eor[si.slot] = false;
 		r->last_update_ms[si.slot] = clock_mono_ms();
@@ -129,7 +198,11 @@ on_state(struct peer *p, enum fsm_state old, void *arg)
 	}
 	if (old != FSM_ESTABLISHED)
 		return;
-	(void)fib_tunnel_down(r->fib, si.slot);
+	if ((us = fib_tunnel_down(r->fib, si.slot)) > 0)
+		emit(r, ROUTER_EV_FAILOVER, si.name, si.conf->ifname,
+		    "traffic of %s moved to the other tunnel: one group "
+		    "rewrite, %llu us", si.conf->ifname,
+		    (unsigned long long)us);
 	rib_peer_flush(r->rib, si.slot, clock_mono_ms());
 }
 
@@ -143,8 +216,13 @@ on_link(unsigned slot, bool up, void *arg)
 
 	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
 		sess_peer_info(p, &si);
-		if (si.slot == slot)
-			sess_peer_link(p, up);
+		if (si.slot != slot)
+			continue;
+		emit(r, ROUTER_EV_LINK, si.name, si.conf->ifname,
+		    "tunnel interface %s %s", si.conf->ifname,
+		    up ? "up" : "down (carrier or admin): the kernel moved "
+		    "its routes to the standbys");
+		sess_peer_link(p, up);
 	}
 }
 

@@ -16,6 +16,19 @@
 
 struct router;
 
+/* What the router tells the operator's tools (vtibgpctl watch). */
+enum router_event {
+	ROUTER_EV_STATE,	/* a session changed state */
+	ROUTER_EV_LINK,		/* a tunnel interface went up or down */
+	ROUTER_EV_FAILOVER,	/* traffic moved off a tunnel */
+	ROUTER_EV_ROUTES,	/* a prefix changed tunnels */
+};
+typedef void	(*router_event_fn)(enum router_event, const char *neighbor,
+		    const char *ifname, const char *text, void *arg);
+/* wants_routes: whether ROUTER_EV_ROUTES is wanted now (it is costly). */
+void		 router_set_events(struct router *, router_event_fn,
+		    bool (*wants_routes)(void), void *arg);
+
 struct router	*router_new(struct ev_loop *, const struct conf *);
 /* Kernel first, then sessions.  0, or -1 (logged). */
 int		 router_start(struct router *);

@@ -54,6 +54,15 @@ t_eq "metrics: every sample has HELP and TYPE, lines are well formed" "" \
 	  if (!($1 ~ /^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})?$/) ||
 	      !($2 ~ /^[0-9.e+-]+$/) || NF != 2 || !h[n] || !t[n]) print }' <<<"$metrics")"
 
+# watch: one line per event while the actions below run
+ctl watch >"$LAB_DIR/watch.txt" 2>&1 &
+watcher=$!
+ctl -j watch >"$LAB_DIR/watch.json" 2>&1 &
+watcher_j=$!
+lab_record_pid "$watcher"
+lab_record_pid "$watcher_j"
+sleep 0.5
+
 # actions
 ctl neighbor vti1 shutdown "planned maintenance" >/dev/null; rc=$?
 t_eq "neighbor shutdown exits 0" 0 "$rc"
@@ -71,6 +80,21 @@ t_check "BIRD received Administrative Reset" lab_wait 5 eval \
 t_check "the session comes back after a reset" lab_wait 20 t_bird_established tun1
 ctl neighbor vti0 refresh >/dev/null; rc=$?
 t_eq "refresh exits 0" 0 "$rc"
+
+sleep 0.5
+kill "$watcher" "$watcher_j"
+w=$(cat "$LAB_DIR/watch.txt")
+t_check "watch: the operator's shutdown" grep -q "169.254.249.61: shut down by uid 0" <<<"$w"
+t_check "watch: the state change with its reason" \
+    grep -qE "169.254.249.61 .*Established -> Idle" <<<"$w"
+t_check "watch: the failover and how long it took" \
+    grep -qE "traffic of vti1 moved to the other tunnel: one group rewrite, [0-9]+ us" <<<"$w"
+t_check "watch: the session coming back" \
+    grep -qE "169.254.249.61 .*OpenConfirm -> Established" <<<"$w"
+t_check "watch: lines carry a timestamp" \
+    grep -qE "^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.]+ " <<<"$w"
+t_check "watch -j: one JSON object per line, with kind and text" eval \
+    'jq -e -s "length > 3 and all(.[]; has(\"kind\") and has(\"text\"))" "$LAB_DIR/watch.json" >/dev/null'
 
 # reload: a bad file is refused with its position, the good one taken
 cp "$conf" "$LAB_DIR/good.conf"
