@@ -50,7 +50,14 @@ struct fib {
 	struct fib_stats	 stats;
 	void			(*link_fn)(unsigned, bool, void *);
 	void			*link_arg;
+	void			(*lookup)(const struct kr_prefix *, uint8_t *,
+				    uint8_t *, void *);
+	void			*lookup_arg;
 };
+
+static void	route_set(struct fib *, const struct kr_prefix *, uint32_t,
+		    uint8_t);
+static uint8_t	standby_mask(uint8_t);
 
 static unsigned
 lowest_bit(uint8_t mask)
@@ -85,14 +92,28 @@ on_link(const char *ifname, bool up, void *arg)
 	}
 }
 
+/* A route of ours deleted by someone else goes back if it should be. */
 static void
 on_route_lost(const struct kr_prefix *p, uint32_t metric, void *arg)
 {
-	char	addr[INET_ADDRSTRLEN];
+	struct fib	*f = arg;
+	char		 addr[INET_ADDRSTRLEN];
+	uint8_t		 best = 0, standby = 0, mask;
 
 	inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
+	if (f->lookup != NULL)
+		f->lookup(p, &best, &standby, f->lookup_arg);
+	if (!f->ecmp)
+		best = standby_mask(best);
+	mask = metric == f->metric ? best : metric == f->metric + 1 ?
+	    standby_mask(standby) : 0;
 	log_warnx("route %s/%u metric %u of ours was deleted by someone "
-	    "else", addr, p->len, metric);
+	    "else%s", addr, p->len, metric, mask != 0 ? ": putting it back" :
+	    "");
+	if (mask != 0) {
+		route_set(f, p, metric, mask);
+		kr_flush(f->kr);
+	}
 }
 
 static void
@@ -144,6 +165,14 @@ fib_free(struct fib *f)
 	kr_free(f->kr);
 	free(f->stale);
 	free(f);
+}
+
+void
+fib_set_lookup(struct fib *f, void (*lookup)(const struct kr_prefix *,
+    uint8_t *, uint8_t *, void *), void *arg)
+{
+	f->lookup = lookup;
+	f->lookup_arg = arg;
 }
 
 void

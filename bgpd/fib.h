@@ -51,6 +51,14 @@ int		 fib_reconfigure(struct fib *, const struct conf *);
 /* A RIB change: install, re-point or remove the routes of one prefix. */
 void		 fib_change(struct fib *, const struct rib_change *);
 
+/*
+ * Someone else deleted one of our routes: fib asks lookup for the tunnels
+ * of the prefix and puts the route back if it should be there.
+ */
+void		 fib_set_lookup(struct fib *, void (*lookup)(
+		    const struct kr_prefix *, uint8_t *best, uint8_t *standby,
+		    void *arg), void *arg);
+
 /* Tunnel slot is usable again (session established): G(slot) = NH(slot). */
 void		 fib_tunnel_up(struct fib *, unsigned slot);
 /*

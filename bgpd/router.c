@@ -108,6 +108,14 @@ on_rib_change(const struct rib_change *c, void *arg)
 }
 
 static void
+lookup(const struct kr_prefix *p, uint8_t *best, uint8_t *standby, void *arg)
+{
+	struct rib_prefix	rp = { p->addr, p->len };
+
+	rib_lookup(((struct router *)arg)->rib, &rp, best, standby);
+}
+
+static void
 converge(struct router *r, const char *why)
 {
 	if (r->converged)
@@ -262,6 +270,7 @@ router_new(struct ev_loop *loop, const struct conf *c)
 	hooks.arg = r;
 	r->rib = rib_new(c, on_rib_change, r);
 	r->fib = fib_new(loop, c);
+	fib_set_lookup(r->fib, lookup, r);
 	r->sess = sess_engine_new(loop, c, BGP_PORT, &hooks);
 	sync_tunnels(r, c);
 	ev_timer_init(&r->t_converge, on_converge_timeout,

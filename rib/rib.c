@@ -288,3 +288,13 @@ rib_count(const struct rib *r)
 {
 	return r->n_active;
 }
+
+void
+rib_lookup(const struct rib *r, const struct rib_prefix *pfx, uint8_t *best,
+    uint8_t *standby)
+{
+	const struct rib_entry	*e = rib_table_find(&r->table, pfx);
+
+	*best = e != NULL ? e->best : 0;
+	*standby = e != NULL ? e->standby : 0;
+}

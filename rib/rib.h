@@ -120,6 +120,10 @@ typedef void	(*rib_walk_fn)(const struct rib_prefix *,
 		    uint8_t best, uint8_t standby, void *arg);
 void		 rib_walk(const struct rib *, rib_walk_fn, void *arg);
 
+/* The tunnels pfx uses now (both 0 if the RIB has no path for it). */
+void		 rib_lookup(const struct rib *, const struct rib_prefix *,
+		    uint8_t *best, uint8_t *standby);
+
 /* Number of prefixes with at least one accepted path. */
 size_t		 rib_count(const struct rib *);
 

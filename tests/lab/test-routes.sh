@@ -52,6 +52,15 @@ t_eq "the nexthop object has protocol bgp" bgp "$(lab_exec cgw ip -j nexthop sho
 t_eq "prefixes outside the allow rules are not installed" "" \
     "$(lab_exec cgw ip -j route show table main proto bgp | jq -r '.[] | select(.dst | startswith("10.128.")) | .dst')"
 t_check "a ping crosses the tunnel (lan -> vpc)" lab_wait 5 ping_vpc
+lab_exec cgw ip route del 10.10.0.0/16 metric 20 proto bgp
+t_check "a route of ours deleted by hand is put back" lab_wait 5 eval \
+    '[ "$(route_nhid 10.10.0.0/16 20)" = "$G0" ]'
+t_check "and that is logged" grep -q 'route 10.10.0.0/16 metric 20 of ours was deleted by someone else: putting it back' "$log"
+if [ "${LAB_GR:-0}" = 1 ]; then
+	t_eq "the VGW advertised graceful restart" true "$("$VTIBGPCTL" -s \
+	    "$LAB_DIR/ctl.sock" -j show neighbor vti0 |
+	    jq -r '.neighbors[0].caps_received.graceful_restart.present')"
+fi
 
 # --- carrier loss on tunnel 1: the standby forwards at once --------------
 lab_exec lan ping -i 0.01 -c 600 -W 1 10.10.0.10 >"$LAB_DIR/ping1.txt" 2>&1 &
