@@ -53,6 +53,7 @@ struct fib {
 	void			(*lookup)(const struct kr_prefix *, uint8_t *,
 				    uint8_t *, void *);
 	void			*lookup_arg;
+	void			(*resync)(void *);
 };
 
 static void	route_set(struct fib *, const struct kr_prefix *, uint32_t,
@@ -132,6 +133,12 @@ on_error(const char *what, int err, void *arg)
 		return;
 	f->stats.errors++;
 	log_warnx("kernel: %s: %s", what, strerror(err));
+	/* Lost notifications may hide routes of ours deleted by others:
+	 * install every route again (replace is harmless where it is). */
+	if (err == ENOBUFS && f->resync != NULL) {
+		log_warnx("kernel: installing every route again");
+		f->resync(f->lookup_arg);
+	}
 }
 
 /* ---- setup ---------------------------------------------------------------- */
@@ -169,10 +176,21 @@ fib_free(struct fib *f)
 
 void
 fib_set_lookup(struct fib *f, void (*lookup)(const struct kr_prefix *,
-    uint8_t *, uint8_t *, void *), void *arg)
+    uint8_t *, uint8_t *, void *), void (*resync)(void *), void *arg)
 {
 	f->lookup = lookup;
+	f->resync = resync;
 	f->lookup_arg = arg;
+}
+
+void
+fib_reinstall(struct fib *f, const struct rib_change *c)
+{
+	struct kr_prefix	pfx = { c->pfx.addr, c->pfx.len };
+
+	route_set(f, &pfx, f->metric, f->ecmp ? c->best :
+	    standby_mask(c->best));
+	route_set(f, &pfx, f->metric + 1, standby_mask(c->standby));
 }
 
 void
@@ -547,4 +565,10 @@ fib_nexthop(const struct fib *f, unsigned slot, const char **ifname,
 	*ifname = f->t[slot].ifname;
 	*gw = f->t[slot].gw;
 	return f->nexthops ? NH_ID(slot) : 0;
+}
+
+bool
+fib_restarted(const struct fib *f)
+{
+	return f->n_stale > 0;
 }

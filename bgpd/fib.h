@@ -53,11 +53,15 @@ void		 fib_change(struct fib *, const struct rib_change *);
 
 /*
  * Someone else deleted one of our routes: fib asks lookup for the tunnels
- * of the prefix and puts the route back if it should be there.
+ * of the prefix and puts the route back if it should be there.  When
+ * kernel notifications were lost, resync is asked to hand every prefix
+ * to fib_reinstall.
  */
 void		 fib_set_lookup(struct fib *, void (*lookup)(
 		    const struct kr_prefix *, uint8_t *best, uint8_t *standby,
-		    void *arg), void *arg);
+		    void *arg), void (*resync)(void *arg), void *arg);
+/* Install the routes of c's prefix for its current masks again. */
+void		 fib_reinstall(struct fib *, const struct rib_change *);
 
 /* Tunnel slot is usable again (session established): G(slot) = NH(slot). */
 void		 fib_tunnel_up(struct fib *, unsigned slot);
@@ -67,6 +71,9 @@ void		 fib_tunnel_up(struct fib *, unsigned slot);
  * Returns the time that took in microseconds (0 if nothing to do).
  */
 uint64_t	 fib_tunnel_down(struct fib *, unsigned slot);
+
+/* Routes of an earlier run were found at start. */
+bool		 fib_restarted(const struct fib *);
 
 /* Sessions converged (or the start-up timeout passed): routes of an
  * earlier run that were not learned again are removed. */

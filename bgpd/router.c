@@ -116,6 +116,25 @@ lookup(const struct kr_prefix *p, uint8_t *best, uint8_t *standby, void *arg)
 }
 
 static void
+reinstall_one(const struct rib_prefix *pfx,
+    const struct rib_attrs *const paths[RIB_MAX_PEERS], uint8_t best,
+    uint8_t standby, void *arg)
+{
+	struct rib_change	c = { *pfx, best, standby, 0, 0 };
+
+	if (best != 0)
+		fib_reinstall(arg, &c);
+}
+
+static void
+resync(void *arg)
+{
+	struct router	*r = arg;
+
+	rib_walk(r->rib, reinstall_one, r->fib);
+}
+
+static void
 converge(struct router *r, const char *why)
 {
 	if (r->converged)
@@ -125,6 +144,7 @@ converge(struct router *r, const char *why)
 	ev_timer_stop(r->loop, &r->t_quiet);
 	log_info("routes converged (%s)", why);
 	fib_converged(r->fib);
+	sess_engine_set_restarting(r->sess, false);
 }
 
 /* Every enabled session established and done with its first burst? */
@@ -270,7 +290,7 @@ router_new(struct ev_loop *loop, const struct conf *c)
 	hooks.arg = r;
 	r->rib = rib_new(c, on_rib_change, r);
 	r->fib = fib_new(loop, c);
-	fib_set_lookup(r->fib, lookup, r);
+	fib_set_lookup(r->fib, lookup, resync, r);
 	r->sess = sess_engine_new(loop, c, BGP_PORT, &hooks);
 	sync_tunnels(r, c);
 	ev_timer_init(&r->t_converge, on_converge_timeout,
@@ -285,6 +305,7 @@ router_start(struct router *r)
 {
 	if (fib_start(r->fib, on_link, r) == -1)
 		return -1;
+	sess_engine_set_restarting(r->sess, fib_restarted(r->fib));
 	if (sess_engine_start(r->sess) == -1)
 		return -1;
 	ev_timer_start(r->loop, &r->t_converge);

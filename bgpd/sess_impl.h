@@ -74,6 +74,7 @@ struct sess_engine {
 	struct in_addr		 router_id;
 	uint32_t		 local_as;
 	uint16_t		 gr_time;
+	bool			 restarting;	/* GR R and F bits */
 	struct conf_prefix	*networks;
 	size_t			 n_networks;
 	struct sess_hooks	 hooks;

@@ -113,6 +113,10 @@ send_open(struct peer *p, struct conn *c)
 		caps.gr = true;
 		caps.gr_time = e->gr_time;
 		caps.gr_ipv4 = true;
+		/* RFC 4724 3: after a restart that kept our routes in
+		 * the kernel, R (restarted) and F (forwarding kept). */
+		caps.gr_restarting = e->restarting;
+		caps.gr_ipv4_forwarding = e->restarting;
 	}
 	send_msg(p, c, buf, msg_open_encode(buf, sizeof(buf), e->local_as,
 	    (uint16_t)p->conf.timers.hold_s, e->router_id, &caps));
@@ -1242,4 +1246,10 @@ sess_peer_max_prefix(struct peer *p, uint32_t limit, uint32_t restart_ms)
 	peer_stop(p, ERR_CEASE_MAX_PREFIX, NULL);
 	if (restart_ms != 0)
 		timer_start(p, &p->t_maxpfx, restart_ms / 1000.);
+}
+
+void
+sess_engine_set_restarting(struct sess_engine *e, bool restarting)
+{
+	e->restarting = restarting;
 }

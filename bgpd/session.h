@@ -99,6 +99,13 @@ int		 sess_engine_start(struct sess_engine *);
 void		 sess_engine_reconfigure(struct sess_engine *,
 		    const struct conf *conf);
 
+/*
+ * We restarted with our routes still in the kernel: the OPENs we send
+ * carry the graceful restart R bit and the F bit for IPv4 unicast (RFC
+ * 4724 3), until this is set false again (sessions converged).
+ */
+void		 sess_engine_set_restarting(struct sess_engine *, bool);
+
 /* Cease/Administrative Shutdown with reason to every peer, close all. */
 void		 sess_engine_stop(struct sess_engine *, const char *reason);
 void		 sess_engine_free(struct sess_engine *);

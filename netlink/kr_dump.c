@@ -237,6 +237,19 @@ static struct nla_policy nh_policy[NHA_MAX + 1] = {
 	[NHA_OIF] = { .type = NLA_U32 },
 };
 
+bool
+kr_nh_parse(struct nlmsghdr *nlh, uint16_t type,
+    struct nlattr *tb[NHA_MAX + 1], uint32_t *id)
+{
+	if (nlh->nlmsg_type != type ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct nhmsg)) ||
+	    nlmsg_parse(nlh, sizeof(struct nhmsg), tb, NHA_MAX,
+	    nh_policy) < 0 || tb[NHA_ID] == NULL)
+		return false;
+	*id = nla_get_u32(tb[NHA_ID]);
+	return *id >= KR_NHID_BASE && *id <= KR_NHID_MAX;
+}
+
 struct nh_dump {
 	kr_nexthop_fn	fn;
 	void		*arg;
@@ -250,13 +263,7 @@ nh_dump_msg(struct kr *kr, struct nlmsghdr *nlh, void *arg)
 	struct kr_nh	*nh;
 	uint32_t	 id;
 
-	if (nlh->nlmsg_type != RTM_NEWNEXTHOP ||
-	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct nhmsg)) ||
-	    nlmsg_parse(nlh, sizeof(struct nhmsg), tb, NHA_MAX,
-	    nh_policy) < 0 || tb[NHA_ID] == NULL)
-		return;
-	id = nla_get_u32(tb[NHA_ID]);
-	if (id < KR_NHID_BASE || id > KR_NHID_MAX)
+	if (!kr_nh_parse(nlh, RTM_NEWNEXTHOP, tb, &id))
 		return;
 	nh = kr_nh_find(kr, id, true);
 	nh->exists = nh->seen = true;

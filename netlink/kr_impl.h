@@ -21,6 +21,8 @@
 #include <net/if.h>
 #include <netlink/netlink.h>
 
+#include <linux/nexthop.h>
+
 #include "netlink/kr.h"
 
 #define KR_RCVBUF	(8 * 1024 * 1024)	/* each receiving socket */
@@ -199,5 +201,12 @@ void	kr_rset_add(struct kr_rset *, uint32_t, uint8_t, uint32_t);
 void	kr_rset_del(struct kr_rset *, uint32_t, uint8_t, uint32_t);
 bool	kr_rset_has(const struct kr_rset *, uint32_t, uint8_t, uint32_t);
 void	kr_rset_clear(struct kr_rset *);
+
+/*
+ * kr_dump.c: a nexthop message of this type: its attributes into tb and
+ * its id; true when it is one of ours (in our id range).
+ */
+bool	kr_nh_parse(struct nlmsghdr *, uint16_t type,
+	    struct nlattr *tb[NHA_MAX + 1], uint32_t *id);
 
 #endif

@@ -210,10 +210,6 @@ route_msg(struct kr *kr, struct nlmsghdr *nlh)
 	kr_event_push(kr, &ev);
 }
 
-static struct nla_policy nh_policy[NHA_MAX + 1] = {
-	[NHA_ID] = { .type = NLA_U32 },
-};
-
 static void
 nexthop_msg(struct kr *kr, struct nlmsghdr *nlh)
 {
@@ -221,13 +217,7 @@ nexthop_msg(struct kr *kr, struct nlmsghdr *nlh)
 	struct nlattr	*tb[NHA_MAX + 1];
 	uint32_t	 id;
 
-	if (nlh->nlmsg_type != RTM_DELNEXTHOP ||
-	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct nhmsg)) ||
-	    nlmsg_parse(nlh, sizeof(struct nhmsg), tb, NHA_MAX,
-	    nh_policy) < 0 || tb[NHA_ID] == NULL)
-		return;
-	id = nla_get_u32(tb[NHA_ID]);
-	if (id < KR_NHID_BASE || id > KR_NHID_MAX)
+	if (!kr_nh_parse(nlh, RTM_DELNEXTHOP, tb, &id))
 		return;
 	kr_nh_gone(kr, id);
 	if (nlh->nlmsg_pid != kr->req_port) {

@@ -264,6 +264,7 @@ $([ -n "${6:-}" ] && printf '    password "%s";' "$6")
         export filter {
             if source = RTS_STATIC then {
                 bgp_med = $5;
+$([ -n "${LAB_LOOP_PREFIX:-}" ] && printf '                if net = %s then bgp_path.prepend(%s);' "$LAB_LOOP_PREFIX" "${LAB_PEER_AS:-65000}")
                 accept;
             }
             reject;

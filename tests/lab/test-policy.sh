@@ -1,15 +1,17 @@
 #!/bin/bash
 # test-policy.sh: the import policy in the kernel.  BIRD announces
 # 10.10.0.0/16, three /24s in 10.128/16, a default route and a route
-# covering our own network; only what an allow rule admits is installed
-# (the default route and the covering route only when named exactly).
+# covering our own network, and one whose AS_PATH holds our own AS; only
+# what an allow rule admits is installed (the default route and the
+# covering route only when named exactly), never a loop.
 # Then max-prefix: over the limit, Cease/Maximum Number of Prefixes
 # Reached, down for the restart delay, up again once the limit fits.
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 t_need_lab jq
 
-export LAB_EXTRA_PREFIXES=3 LAB_EXTRA_STATIC="0.0.0.0/0 172.0.0.0/8"
+export LAB_EXTRA_PREFIXES=3 LAB_EXTRA_STATIC="0.0.0.0/0 172.0.0.0/8 10.10.9.0/24"
+export LAB_LOOP_PREFIX=10.10.9.0/24     # comes back with our AS in its path
 lab_up || { t_fail "lab_up"; t_done; }
 conf="$LAB_DIR/vtibgpd.conf"
 log="$LAB_DIR/vtibgpd.log"
@@ -42,10 +44,13 @@ write_conf 100
 lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>"$log"
 daemon=$LAB_SPAWN_PID
 t_check "both sessions reach Established" lab_wait 20 both_up
-t_check "only allowed prefixes are installed (not 10.128.1.0/24, not default, not 172/8)" \
+t_check "only allowed prefixes are installed (not 10.128.1.0/24, not default, not 172/8, not the loop)" \
     lab_wait 10 eval '[ "$(installed)" = "10.10.0.0/16 10.128.0.0/24 10.128.2.0/24" ]'
+counters=$("$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" -j show neighbor vti0 | jq -c '.neighbors[0].counters')
+t_eq "rejections by reason: own AS, default route, covering, not allowed" "1 1 1 1" \
+    "$(jq -r '"\(.rejected_own_as) \(.rejected_default_route) \(.rejected_covers_network) \(.rejected_not_allowed)"' <<<"$counters")"
 
-# six prefixes per tunnel, limit 5: Cease/1, then back after 2 s
+# seven prefixes per tunnel, limit 5: Cease/1, then back after 2 s
 write_conf 5
 kill -HUP "$daemon"
 lab_birdc reload in all >/dev/null 2>&1 || true

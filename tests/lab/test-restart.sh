@@ -42,6 +42,8 @@ lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>"$log"
 daemon=$LAB_SPAWN_PID
 t_check "both sessions reach Established" lab_wait 20 both_up
 t_check "three prefixes installed, each with a standby" lab_wait 10 eval '[ "$(our_routes)" = "$want" ]'
+t_check "a first start claims no restart (no R bit)" eval \
+    '! lab_birdc show protocols all tun1 | grep -q "Restart recovery"'
 
 # pings both ways across the crash: lan -> vpc and vpc -> lan
 lab_exec lan ping -i 0.01 -c 800 -W 1 10.10.0.10 >"$LAB_DIR/ping-out.txt" 2>&1 &
@@ -66,6 +68,10 @@ t_eq "no ping lost from the VPC to the LAN" 800 "${in:-0}"
 t_check "the new daemon reports the routes of the earlier run" \
     grep -q '6 routes of an earlier run keep forwarding' "$log"
 t_check "both sessions are back" lab_wait 20 both_up
+caps=$(lab_birdc show protocols all tun1)
+t_check "our OPEN said we restarted (RFC 4724 R bit)" grep -q "Restart recovery" <<<"$caps"
+t_check "and kept forwarding for IPv4 (F bit)" grep -q "AF preserved: ipv4" <<<"$caps"
+t_check "BIRD treated it as a graceful restart" grep -q "tun1: Neighbor graceful restart done" "$LAB_DIR/bird.log"
 t_check "after convergence the stale route is gone, the others stay" lab_wait 20 eval \
     '[ "$(our_routes)" = "10.10.0.0/16 20 10.10.0.0/16 21 10.128.0.0/24 20 10.128.0.0/24 21 " ]'
 t_check "convergence removed exactly the two stale routes" \

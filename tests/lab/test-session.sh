@@ -64,6 +64,20 @@ t_vtibgpd_conf "$conf"
 kill -HUP "$daemon"
 t_check "session 2 comes back with the right AS" lab_wait 30 t_bird_established tun2
 
+# networks changed at reload: announced and withdrawn, no session reset
+flaps=$(grep -c 'Established -> ' "$log")
+T_NETWORKS="172.100.0.0/16 172.100.64.0/18" t_vtibgpd_conf "$conf"
+kill -HUP "$daemon"
+t_check "a network added at reload reaches BIRD on both tunnels" lab_wait 10 eval \
+    '[ "$(lab_birdc show route 172.100.64.0/18 all | grep -c "BGP.as_path")" = 2 ]'
+T_NETWORKS="172.100.64.0/18" t_vtibgpd_conf "$conf"
+kill -HUP "$daemon"
+t_check "a network removed at reload is withdrawn" lab_wait 10 eval \
+    '! lab_birdc show route 172.100.0.0/16 | grep -q "172.100.0.0/16"'
+t_eq "no session was reset for it" "$flaps" "$(grep -c 'Established -> ' "$log")"
+t_vtibgpd_conf "$conf"
+kill -HUP "$daemon"
+
 # TCP MD5 (RFC 2385) on tunnel 1: the right password works, a wrong one
 # does not (the kernel drops the segments), tunnel 2 never notices.
 LAB_PASSWORD1=s3cret lab_bird_reconfigure >/dev/null || t_fail "BIRD takes the password"
