@@ -81,6 +81,18 @@ t_check "the route of another protocol is untouched" static_there
 kill -TERM "$daemon"
 t_check "the daemon exits on SIGTERM" lab_wait 10 lab_pid_dead "$daemon"
 t_eq "SIGTERM removed our routes" "" "$(our_routes)"
+
+# keep-routes-on-exit on: SIGTERM leaves them forwarding
+printf 'kernel { keep-routes-on-exit on }\n' >>"$conf"
+lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>>"$log"
+daemon=$LAB_SPAWN_PID
+t_check "routes are installed again" lab_wait 20 eval '[ -n "$(our_routes)" ]'
+kept=$(our_routes)
+kill -TERM "$daemon"
+t_check "the daemon exits" lab_wait 10 lab_pid_dead "$daemon"
+t_eq "with keep-routes-on-exit the routes stay" "$kept" "$(our_routes)"
+t_check "it says so" grep -q "keep-routes-on-exit: our routes stay in the kernel" "$log"
+lab_exec cgw ip route flush proto bgp
 t_check "the route of another protocol is still untouched" static_there
 t_check "no sanitizer report" eval '! grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'
 if [ "$t_failed" -gt 0 ]; then
