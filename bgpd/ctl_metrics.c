@@ -139,6 +139,34 @@ message_metrics(FILE *f, struct router *r)
 }
 
 static void
+notification_metrics(FILE *f, struct router *r)
+{
+	struct sess_info	si;
+	struct peer		*p;
+	size_t			 i, code, dir;
+
+	for (dir = 0; dir < 2; dir++) {
+		head(f, dir == 0 ? "notifications_received_total" :
+		    "notifications_sent_total", "counter", dir == 0 ?
+		    "NOTIFICATIONs received, by error code." :
+		    "NOTIFICATIONs sent, by error code.");
+		for (i = 0; (p = sess_peer_at(router_sessions(r), i)) != NULL;
+		    i++) {
+			sess_peer_info(p, &si);
+			for (code = ERR_HEADER; code <= ERR_ROUTE_REFRESH;
+			    code++)
+				fprintf(f, "vtibgp_notifications_%s_total{"
+				    "neighbor=\"%s\",code=\"%s\"} %llu\n",
+				    dir == 0 ? "received" : "sent", si.name,
+				    msg_code_name((uint8_t)code),
+				    (unsigned long long)(dir == 0 ?
+				    si.stats->notifs_rcvd[code] :
+				    si.stats->notifs_sent[code]));
+		}
+	}
+}
+
+static void
 kernel_metrics(FILE *f, struct router *r)
 {
 	struct fib_stats	fs;
@@ -180,6 +208,7 @@ ctl_metrics(struct ctl_request *req, const ProtobufCMessage *in, void *arg)
 		fatal("open_memstream");
 	neighbor_metrics(f, r);
 	message_metrics(f, r);
+	notification_metrics(f, r);
 	kernel_metrics(f, r);
 	fclose(f);
 	vtibgp__metrics_reply__init(&rep);

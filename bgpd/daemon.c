@@ -45,6 +45,7 @@ on_router_event(enum router_event ev, const char *neighbor,
 		[ROUTER_EV_LINK] = VTIBGP__EVENT_KIND__EVENT_LINK,
 		[ROUTER_EV_FAILOVER] = VTIBGP__EVENT_KIND__EVENT_FAILOVER,
 		[ROUTER_EV_ROUTES] = VTIBGP__EVENT_KIND__EVENT_ROUTES,
+		[ROUTER_EV_KERNEL] = VTIBGP__EVENT_KIND__EVENT_KERNEL,
 	};
 
 	ctl_watch_emit(kinds[ev], neighbor, ifname, "%s", text);

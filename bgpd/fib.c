@@ -6,6 +6,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,7 +56,33 @@ struct fib {
 				    uint8_t *, void *);
 	void			*lookup_arg;
 	void			(*resync)(void *);
+	void			(*event)(const char *, void *);
+	void			*event_arg;
 };
+
+static void
+fib_event(struct fib *f, const char *fmt, ...) VTB_PRINTF(2, 3);
+
+static void
+fib_event(struct fib *f, const char *fmt, ...)
+{
+	char	text[512];
+	va_list	ap;
+
+	if (f->event == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	f->event(text, f->event_arg);
+}
+
+void
+fib_set_events(struct fib *f, void (*fn)(const char *, void *), void *arg)
+{
+	f->event = fn;
+	f->event_arg = arg;
+}
 
 static void	route_set(struct fib *, const struct kr_prefix *, uint32_t,
 		    uint8_t);
@@ -114,6 +142,8 @@ on_route_lost(const struct kr_prefix *p, uint32_t metric, void *arg)
 	if (mask != 0) {
 		route_set(f, p, metric, mask);
 		kr_flush(f->kr);
+		fib_event(f, "route %s/%u metric %u deleted by someone else: "
+		    "put back", addr, p->len, metric);
 	}
 }
 
@@ -133,6 +163,7 @@ on_error(const char *what, int err, void *arg)
 		return;
 	f->stats.errors++;
 	log_warnx("kernel: %s: %s", what, strerror(err));
+	fib_event(f, "kernel refused %s: %s", what, strerror(err));
 	/* Lost notifications may hide routes of ours deleted by others:
 	 * install every route again (replace is harmless where it is). */
 	if (err == ENOBUFS && f->resync != NULL) {
@@ -460,9 +491,12 @@ fib_converged(struct fib *f)
 			n++;
 		}
 	kr_flush(f->kr);
-	if (f->n_stale > 0)
+	if (f->n_stale > 0) {
 		log_info("converged: %zu stale routes of an earlier run "
 		    "removed, %zu kept", n, f->n_stale - n);
+		fib_event(f, "converged: %zu stale routes of an earlier run "
+		    "removed, %zu kept", n, f->n_stale - n);
+	}
 	free(f->stale);
 	f->stale = NULL;
 	f->n_stale = f->cap_stale = 0;

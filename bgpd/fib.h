@@ -60,6 +60,11 @@ void		 fib_change(struct fib *, const struct rib_change *);
 void		 fib_set_lookup(struct fib *, void (*lookup)(
 		    const struct kr_prefix *, uint8_t *best, uint8_t *standby,
 		    void *arg), void (*resync)(void *arg), void *arg);
+/* What happens in the kernel that an operator should see (errors, routes
+ * put back, stale routes removed), one line each. */
+void		 fib_set_events(struct fib *, void (*fn)(const char *text,
+		    void *arg), void *arg);
+
 /* Install the routes of c's prefix for its current masks again. */
 void		 fib_reinstall(struct fib *, const struct rib_change *);
 

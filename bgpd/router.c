@@ -116,6 +116,12 @@ lookup(const struct kr_prefix *p, uint8_t *best, uint8_t *standby, void *arg)
 }
 
 static void
+on_kernel_event(const char *text, void *arg)
+{
+	emit(arg, ROUTER_EV_KERNEL, NULL, NULL, "%s", text);
+}
+
+static void
 reinstall_one(const struct rib_prefix *pfx,
     const struct rib_attrs *const paths[RIB_MAX_PEERS], uint8_t best,
     uint8_t standby, void *arg)
@@ -291,6 +297,7 @@ router_new(struct ev_loop *loop, const struct conf *c)
 	r->rib = rib_new(c, on_rib_change, r);
 	r->fib = fib_new(loop, c);
 	fib_set_lookup(r->fib, lookup, resync, r);
+	fib_set_events(r->fib, on_kernel_event, r);
 	r->sess = sess_engine_new(loop, c, BGP_PORT, &hooks);
 	sync_tunnels(r, c);
 	ev_timer_init(&r->t_converge, on_converge_timeout,

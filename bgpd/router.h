@@ -22,6 +22,7 @@ enum router_event {
 	ROUTER_EV_LINK,		/* a tunnel interface went up or down */
 	ROUTER_EV_FAILOVER,	/* traffic moved off a tunnel */
 	ROUTER_EV_ROUTES,	/* a prefix changed tunnels */
+	ROUTER_EV_KERNEL,	/* kernel programming: errors, repairs */
 };
 typedef void	(*router_event_fn)(enum router_event, const char *neighbor,
 		    const char *ifname, const char *text, void *arg);

@@ -91,6 +91,7 @@ send_notification(struct peer *p, struct conn *c, uint8_t code,
 		    data, len);
 	send_msg(p, c, buf, n);
 	note_notif(&p->stats.notif_sent, code, subcode, text);
+	p->stats.notifs_sent[code <= ERR_ROUTE_REFRESH ? code : 0]++;
 	log_peer_warnx(p->name, "sent NOTIFICATION %s/%s%s%s%s",
 	    msg_code_name(code), msg_subcode_name(code, subcode),
 	    text != NULL && *text ? ": \"" : "", text != NULL ? text : "",
@@ -634,6 +635,7 @@ handle_notification(struct peer *p, struct conn *c, const uint8_t *msg,
 	}
 	note_notif(&p->stats.notif_rcvd, n->code, n->subcode,
 	    n->shutdown_msg);
+	p->stats.notifs_rcvd[n->code <= ERR_ROUTE_REFRESH ? n->code : 0]++;
 	snprintf(p->stats.last_error, sizeof(p->stats.last_error),
 	    "received NOTIFICATION %s/%s", msg_code_name(n->code),
 	    msg_subcode_name(n->code, n->subcode));

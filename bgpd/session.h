@@ -59,6 +59,9 @@ struct sess_stats {
 	uint64_t		last_change_ms;
 	struct sess_notif	notif_sent;
 	struct sess_notif	notif_rcvd;
+	/* NOTIFICATIONs by error code (RFC 4271 4.5; 0 and >7 in [0]) */
+	uint64_t		notifs_sent[ERR_ROUTE_REFRESH + 1];
+	uint64_t		notifs_rcvd[ERR_ROUTE_REFRESH + 1];
 	char			last_error[256];
 };
 

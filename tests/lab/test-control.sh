@@ -50,9 +50,9 @@ t_check "metrics: session_up is 1 for both" eval \
     '[ "$(grep -c "^vtibgp_session_up{.*} 1$" <<<"$metrics")" = 2 ]'
 t_eq "metrics: every sample has HELP and TYPE, lines are well formed" "" \
     "$(awk '/^# HELP /{h[$3]=1; next} /^# TYPE /{t[$3]=1; next}
-	{ n=$1; sub(/\{.*/, "", n);
-	  if (!($1 ~ /^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})?$/) ||
-	      !($2 ~ /^[0-9.e+-]+$/) || NF != 2 || !h[n] || !t[n]) print }' <<<"$metrics")"
+	{ v = $NF; l = $0; sub(/ [^ ]+$/, "", l); n = l; sub(/\{.*/, "", n);
+	  if (l !~ /^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})?$/ ||
+	      v !~ /^[0-9.e+-]+$/ || !h[n] || !t[n]) print }' <<<"$metrics")"
 
 # watch: one line per event while the actions below run
 ctl watch >"$LAB_DIR/watch.txt" 2>&1 &
@@ -65,6 +65,8 @@ sleep 0.5
 
 # actions
 ctl neighbor vti1 shutdown "planned maintenance" >/dev/null; rc=$?
+t_check "metrics count the Cease sent" lab_wait 5 eval \
+    'ctl metrics | grep -q "^vtibgp_notifications_sent_total{neighbor=\"169.254.249.61\",code=\"Cease\"} 1\$"'
 t_eq "neighbor shutdown exits 0" 0 "$rc"
 t_check "BIRD received Administrative Shutdown" lab_wait 5 eval \
     'lab_birdc show protocols all tun2 | grep -qi "Received: Administrative shutdown"'
@@ -80,6 +82,9 @@ t_check "BIRD received Administrative Reset" lab_wait 5 eval \
 t_check "the session comes back after a reset" lab_wait 20 t_bird_established tun1
 ctl neighbor vti0 refresh >/dev/null; rc=$?
 t_eq "refresh exits 0" 0 "$rc"
+lab_wait 20 both_up
+lab_wait 10 eval '[ "$(ctl -j show summary | jq .kernel.routes)" = 1 ]'
+lab_exec cgw ip route del 10.10.0.0/16 metric 20 proto bgp
 
 sleep 0.5
 kill "$watcher" "$watcher_j"
@@ -91,6 +96,8 @@ t_check "watch: the failover and how long it took" \
     grep -qE "traffic of vti1 moved to the other tunnel: one group rewrite, [0-9]+ us" <<<"$w"
 t_check "watch: the session coming back" \
     grep -qE "169.254.249.61 .*OpenConfirm -> Established" <<<"$w"
+t_check "watch: kernel programming (a deleted route put back)" \
+    grep -q "10.10.0.0/16 metric 20 deleted by someone else: put back" <<<"$w"
 t_check "watch: lines carry a timestamp" \
     grep -qE "^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.]+ " <<<"$w"
 t_check "watch -j: one JSON object per line, with kind and text" eval \

@@ -45,6 +45,15 @@ echo "# primaries: $p0 on tunnel 1, $p1 on tunnel 2"
 t_eq "every prefix has one primary" $((N + 1)) $((p0 + p1))
 t_eq "and its standby on the other tunnel" "$p0 $p1" "$s1 $s0"
 
+# the control socket stays usable: summary, and every route page by page
+ctl() { "$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" "$@"; }
+t_eq "show summary counts them" $((N + 1)) "$(ctl -j show summary | jq .rib_prefixes)"
+# (more than 1 MiB of routes: only pages of at most 5,000 can carry them)
+start=$(date +%s%N)
+seen=$(ctl -j show routes | jq '.routes | length')
+echo "# show routes: $seen prefixes in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+t_eq "show routes returns every prefix, page by page" $((N + 1)) "$seen"
+
 # carrier loss on tunnel 1: everything on tunnel 2
 lab_link_down 1
 t_check "after carrier loss all primaries are on tunnel 2" lab_wait 60 eval \
