@@ -29,14 +29,19 @@ struct entry {
 	uint8_t			 standby;
 };
 
+/* Prefixes in address order: the matches of a filter, or every prefix
+ * (kept between requests while the RIB's generation does not change). */
 struct collect {
-	struct entry	*e;
-	size_t		 n;
-	size_t		 cap;
-	bool		 filter;
-	struct rib_prefix want;		/* exact prefix, or len 32 address */
-	bool		 exact;
+	struct rib_prefix	*p;
+	size_t			 n;
+	size_t			 cap;
+	bool			 filter;
+	struct rib_prefix	 want;	/* exact prefix, or len 32 address */
+	bool			 exact;
 };
+
+static struct collect	all;		/* every prefix, sorted */
+static uint64_t		all_gen = UINT64_MAX;
 
 static bool
 covers(const struct rib_prefix *p, struct in_addr a)
@@ -59,13 +64,10 @@ collect_one(const struct rib_prefix *pfx,
 		return;
 	if (c->n == c->cap) {
 		c->cap = c->cap == 0 ? 1024 : c->cap * 2;
-		if ((c->e = reallocarray(c->e, c->cap, sizeof(*c->e))) == NULL)
+		if ((c->p = reallocarray(c->p, c->cap, sizeof(*c->p))) == NULL)
 			fatal("reallocarray");
 	}
-	c->e[c->n].pfx = *pfx;
-	memcpy(c->e[c->n].paths, paths, sizeof(c->e[c->n].paths));
-	c->e[c->n].best = best;
-	c->e[c->n++].standby = standby;
+	c->p[c->n++] = *pfx;
 }
 
 static int
@@ -79,10 +81,19 @@ prefix_cmp(const struct rib_prefix *a, const struct rib_prefix *b)
 }
 
 static int
-entry_cmp(const void *a, const void *b)
+pfx_cmp(const void *a, const void *b)
 {
-	return prefix_cmp(&((const struct entry *)a)->pfx,
-	    &((const struct entry *)b)->pfx);
+	return prefix_cmp(a, b);
+}
+
+/* Walk the RIB into c (sorted). */
+static void
+collect(struct router *r, struct collect *c)
+{
+	c->n = 0;
+	rib_walk(router_rib(r), collect_one, c);
+	if (c->n > 0)
+		qsort(c->p, c->n, sizeof(*c->p), pfx_cmp);
 }
 
 /* "64512 65001 {65002 65003}" from the 4-octet segments. */
@@ -257,23 +268,28 @@ parse_filter(const char *s, struct collect *c)
 	return inet_pton(AF_INET, s, &c->want.addr) == 1 ? 0 : -1;
 }
 
-/* Index of the first entry after the page token. */
+/* Index of the first prefix after the page token (binary search). */
 static size_t
 page_start(const struct collect *c, const char *token)
 {
 	struct conf_prefix	cp;
 	struct rib_prefix	after;
 	char			why[128];
-	size_t			i;
+	size_t			lo = 0, hi = c->n, mid;
 
 	if (*token == '\0' || conf_read_prefix(token, &cp, why,
 	    sizeof(why)) == -1)
 		return 0;
 	after.addr = cp.addr;
 	after.len = cp.len;
-	for (i = 0; i < c->n && prefix_cmp(&c->e[i].pfx, &after) <= 0; i++)
-		;
-	return i;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (prefix_cmp(&c->p[mid], &after) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 int
@@ -282,37 +298,48 @@ ctl_show_routes(struct ctl_request *req, const ProtobufCMessage *in,
 {
 	const Vtibgp__RoutesRequest	*rr = (const void *)in;
 	struct daemon			*d = arg;
-	struct collect			 c = { 0 };
+	struct router			*r = daemon_router(d);
+	struct collect			 one = { 0 }, *c = &one;
+	struct entry			 e;
 	struct tunnels			 t;
 	struct ctl_pool			 pool = { 0 };
 	Vtibgp__RoutesReply		 rep;
 	size_t				 i, limit;
 
-	if (parse_filter(rr->prefix, &c) == -1) {
+	if (parse_filter(rr->prefix, &one) == -1) {
 		(void)ctl_error(req, VTIBGP__ERROR_CODE__ERROR_BAD_REQUEST,
 		    "not a prefix or an address: %s", rr->prefix);
 		return 0;
 	}
-	rib_walk(router_rib(daemon_router(d)), collect_one, &c);
-	if (c.n > 0)
-		qsort(c.e, c.n, sizeof(*c.e), entry_cmp);
-	if (c.filter && !c.exact && c.n > 1) {	/* the longest match only */
-		c.e[0] = c.e[c.n - 1];
-		c.n = 1;
+	if (one.filter) {
+		collect(r, &one);
+		if (!one.exact && one.n > 1) {	/* the longest match only */
+			one.p[0] = one.p[one.n - 1];
+			one.n = 1;
+		}
+	} else {
+		if (all_gen != router_rib_generation(r))
+			collect(r, &all);
+		all_gen = router_rib_generation(r);
+		c = &all;
 	}
 	tunnels_of(d, &t);
 	limit = rr->limit == 0 ? ROUTES_PAGE_DEFAULT :
 	    rr->limit > ROUTES_PAGE_MAX ? ROUTES_PAGE_MAX : rr->limit;
 	vtibgp__routes_reply__init(&rep);
-	rep.total = c.n;
+	rep.total = c->n;
 	rep.routes = pool_alloc(&pool, limit * sizeof(*rep.routes));
-	for (i = page_start(&c, rr->page_token); i < c.n &&
-	    rep.n_routes < limit; i++)
-		rep.routes[rep.n_routes++] = route(&pool, d, &t, &c.e[i]);
-	rep.next_page_token = pool_str(&pool, i < c.n && rep.n_routes > 0 ?
+	for (i = page_start(c, rr->page_token); i < c->n &&
+	    rep.n_routes < limit; i++) {
+		e.pfx = c->p[i];
+		if (rib_paths(router_rib(r), &e.pfx, e.paths, &e.best,
+		    &e.standby))
+			rep.routes[rep.n_routes++] = route(&pool, d, &t, &e);
+	}
+	rep.next_page_token = pool_str(&pool, i < c->n && rep.n_routes > 0 ?
 	    rep.routes[rep.n_routes - 1]->prefix : "");
 	(void)ctl_reply(req, &rep.base);
 	pool_free(&pool);
-	free(c.e);
+	free(one.p);
 	return 0;
 }

@@ -43,5 +43,7 @@ void		 router_free(struct router *);
 struct sess_engine *router_sessions(struct router *);
 struct rib	*router_rib(struct router *);
 struct fib	*router_fib(struct router *);
+/* Changes with every change of the RIB's choices (for cached views). */
+uint64_t	 router_rib_generation(const struct router *);
 
 #endif

@@ -298,3 +298,20 @@ rib_lookup(const struct rib *r, const struct rib_prefix *pfx, uint8_t *best,
 	*best = e != NULL ? e->best : 0;
 	*standby = e != NULL ? e->standby : 0;
 }
+
+bool
+rib_paths(const struct rib *r, const struct rib_prefix *pfx,
+    const struct rib_attrs *paths[RIB_MAX_PEERS], uint8_t *best,
+    uint8_t *standby)
+{
+	const struct rib_entry	*e = rib_table_find(&r->table, pfx);
+	unsigned		 i;
+
+	if (e == NULL)
+		return false;
+	for (i = 0; i < RIB_MAX_PEERS; i++)
+		paths[i] = rib_attrs_get(&r->attrs, rib_entry_path(e, i));
+	*best = e->best;
+	*standby = e->standby;
+	return true;
+}

@@ -124,6 +124,11 @@ void		 rib_walk(const struct rib *, rib_walk_fn, void *arg);
 void		 rib_lookup(const struct rib *, const struct rib_prefix *,
 		    uint8_t *best, uint8_t *standby);
 
+/* The paths of one prefix, as rib_walk gives them; false if none. */
+bool		 rib_paths(const struct rib *, const struct rib_prefix *,
+		    const struct rib_attrs *paths[RIB_MAX_PEERS], uint8_t *best,
+		    uint8_t *standby);
+
 /* Number of prefixes with at least one accepted path. */
 size_t		 rib_count(const struct rib *);
 

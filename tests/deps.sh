@@ -4,7 +4,8 @@
 VTB_DEPS="gcc make autoconf automake pkg-config libc6-dev
 	libev-dev libnl-3-dev libnl-route-3-dev libprotobuf-c-dev
 	protobuf-c-compiler libcmocka-dev
-	bird2 gobgpd iproute2 nftables iputils-ping perl-base jq mandoc"
+	bird2 gobgpd iproute2 nftables iputils-ping perl-base jq mandoc
+	prometheus"
 
 vtb_install_deps() {
 	local missing= p

@@ -5,7 +5,7 @@
 # read, only root or the control-group may act.
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
-t_need_lab jq setpriv
+t_need_lab jq setpriv promtool
 
 export LAB_HOLD=6 LAB_KEEPALIVE=2
 lab_up || { t_fail "lab_up"; t_done; }
@@ -53,6 +53,10 @@ t_eq "metrics: every sample has HELP and TYPE, lines are well formed" "" \
 	{ v = $NF; l = $0; sub(/ [^ ]+$/, "", l); n = l; sub(/\{.*/, "", n);
 	  if (l !~ /^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})?$/ ||
 	      v !~ /^[0-9.e+-]+$/ || !h[n] || !t[n]) print }' <<<"$metrics")"
+
+out=$(promtool check metrics <<<"$metrics" 2>&1); rc=$?
+t_eq "promtool check metrics accepts the exposition" 0 "$rc"
+[ "$rc" = 0 ] || echo "$out" | sed 's/^/# /'
 
 # watch: one line per event while the actions below run
 ctl watch >"$LAB_DIR/watch.txt" 2>&1 &
