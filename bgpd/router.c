@@ -25,8 +25,16 @@
 
 #define BGP_PORT	179
 
+/* The restart time of a peer in graceful restart: then its stale paths go. */
+struct stale_timer {
+	ev_timer		 t;
+	struct router		*r;
+	unsigned		 slot;
+};
+
 struct router {
 	struct ev_loop		*loop;
+	struct stale_timer	 stale[SESS_MAX_PEERS];
 	struct sess_engine	*sess;
 	struct rib		*rib;
 	struct fib		*fib;
@@ -201,6 +209,13 @@ on_update(struct peer *p, const struct msg_update *u, void *arg)
 	r->last_update_ms[si.slot] = clock_mono_ms();
 	if (u->end_of_rib) {
 		r->eor[si.slot] = true;
+		if (ev_is_active(&r->stale[si.slot].t)) {
+			ev_timer_stop(r->loop, &r->stale[si.slot].t);
+			log_peer_info(si.name, "graceful restart done: %zu stale "
+			    "prefixes not announced again are withdrawn",
+			    rib_peer_stale_count(r->rib, si.slot));
+			rib_peer_flush_stale(r->rib, si.slot, clock_mono_ms());
+		}
 		log_peer_info(si.name, "End-of-RIB: %zu prefixes",
 		    (size_t)rib_peer_stats(r->rib, si.slot)->received);
 		check_converged(r);
@@ -239,7 +254,28 @@ on_state(struct peer *p, enum fsm_state old, void *arg)
 		    "traffic of %s moved to the other tunnel: one group "
 		    "rewrite, %llu us", si.conf->ifname,
 		    (unsigned long long)us);
+	if (si.graceful_down && fib_link_up(r->fib, si.slot) &&
+	    si.gr_restart_s > 0) {
+		rib_peer_stale(r->rib, si.slot, clock_mono_ms());
+		log_peer_info(si.name, "graceful restart (RFC 4724): %zu "
+		    "prefixes without another tunnel kept for up to %us",
+		    rib_peer_stale_count(r->rib, si.slot), si.gr_restart_s);
+		ev_timer_stop(r->loop, &r->stale[si.slot].t);
+		ev_timer_set(&r->stale[si.slot].t, si.gr_restart_s, 0.);
+		ev_timer_start(r->loop, &r->stale[si.slot].t);
+		return;
+	}
 	rib_peer_flush(r->rib, si.slot, clock_mono_ms());
+}
+
+static void
+on_stale_timeout(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct stale_timer	*st = (struct stale_timer *)w;
+
+	log_info("graceful restart time over: stale paths of tunnel %u "
+	    "withdrawn", st->slot);
+	rib_peer_flush_stale(st->r->rib, st->slot, clock_mono_ms());
 }
 
 static void
@@ -289,6 +325,7 @@ router_new(struct ev_loop *loop, const struct conf *c)
 {
 	struct sess_hooks	 hooks = { on_state, on_update, NULL };
 	struct router		*r;
+	size_t			 i;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		fatal("calloc");
@@ -305,6 +342,11 @@ router_new(struct ev_loop *loop, const struct conf *c)
 	ev_timer_init(&r->t_converge, on_converge_timeout,
 	    ROUTER_CONVERGE_TIMEOUT_S, 0.);
 	ev_timer_init(&r->t_quiet, on_quiet, 1., 1.);
+	for (i = 0; i < SESS_MAX_PEERS; i++) {
+		ev_timer_init(&r->stale[i].t, on_stale_timeout, 1., 0.);
+		r->stale[i].r = r;
+		r->stale[i].slot = (unsigned)i;
+	}
 	r->t_converge.data = r->t_quiet.data = r;
 	return r;
 }
@@ -336,8 +378,12 @@ router_reconfigure(struct router *r, const struct conf *c)
 void
 router_stop(struct router *r, const char *reason, bool keep_routes)
 {
+	size_t	i;
+
 	ev_timer_stop(r->loop, &r->t_converge);
 	ev_timer_stop(r->loop, &r->t_quiet);
+	for (i = 0; i < SESS_MAX_PEERS; i++)
+		ev_timer_stop(r->loop, &r->stale[i].t);
 	r->stopping = true;
 	sess_engine_stop(r->sess, reason);
 	fib_shutdown(r->fib, keep_routes);

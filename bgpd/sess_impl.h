@@ -36,6 +36,8 @@ struct peer {
 	struct sess_engine	*eng;
 	unsigned		 slot;		/* stable index, < SESS_MAX_PEERS */
 	bool			 link_down;	/* tunnel interface down */
+	bool			 graceful_down;	/* lost without NOTIFICATION,
+						   peer does RFC 4724 */
 	struct conf_neighbor	 conf;		/* strings owned */
 	char			 name[INET_ADDRSTRLEN];
 	enum fsm_state		 state;

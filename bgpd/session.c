@@ -267,6 +267,8 @@ peer_set_state(struct peer *p, enum fsm_state next)
 		p->stats.established_ms = p->stats.last_change_ms;
 		p->fail_streak = 0;
 	}
+	if (next == FSM_ESTABLISHED || old != FSM_ESTABLISHED)
+		p->graceful_down = false;
 	if (next == FSM_IDLE)
 		peer_went_idle(p, old);
 	if (p->eng->hooks.state_change != NULL)
@@ -379,6 +381,8 @@ sess_conn_error(struct conn *c, const char *why)
 	}
 	snprintf(p->stats.last_error, sizeof(p->stats.last_error), "%s", why);
 	log_peer_warnx(p->name, "%s", why);
+	p->graceful_down = p->state == FSM_ESTABLISHED &&
+	    p->peer_open.caps.gr && p->peer_open.caps.gr_ipv4;
 	peer_event(p, FSM_EV_TCP_FAILS);
 }
 
@@ -438,6 +442,7 @@ sess_accepted(struct sess_engine *e, int fd, struct in_addr src,
 	if (p->state == FSM_ESTABLISHED && p->peer_open.caps.gr) {
 		log_peer_info(p->name, "new connection while established: "
 		    "the peer restarted (RFC 4724)");
+		p->graceful_down = p->peer_open.caps.gr_ipv4;
 		peer_event(p, FSM_EV_TCP_FAILS);
 	}
 	c = conn_new(p, fd, false);
@@ -1146,6 +1151,8 @@ sess_peer_info(const struct peer *p, struct sess_info *si)
 	si->admin_down = p->admin_down;
 	si->local_addr = p->local_addr;
 	si->stats = &p->stats;
+	si->graceful_down = p->graceful_down;
+	si->gr_restart_s = p->peer_open.caps.gr_time;
 	if (p->state < FSM_OPENCONFIRM)
 		return;
 	si->peer_id = p->peer_open.bgp_id;

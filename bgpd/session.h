@@ -79,6 +79,10 @@ struct sess_info {
 	bool				 as4;
 	struct msg_caps			 peer_caps;
 	const struct sess_stats		*stats;
+	/* The session was lost without a NOTIFICATION and the peer does
+	 * graceful restart (RFC 4724): keep its routes this long. */
+	bool				 graceful_down;
+	uint16_t			 gr_restart_s;
 };
 
 /*

@@ -244,6 +244,10 @@ rib_decide(struct rib *r, struct rib_entry *e)
 {
 	uint8_t		acc = e->present & (uint8_t)~e->rejected;
 	uint8_t		best, standby;
+
+	/* A stale path (graceful restart) only where nothing fresh is. */
+	if ((acc & (uint8_t)~e->stale) != 0)
+		acc &= (uint8_t)~e->stale;
 	uint64_t	now_s = r->now_ms / 1000 + 1;
 	unsigned	w;
 

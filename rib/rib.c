@@ -82,6 +82,7 @@ drop_path(struct rib *r, struct rib_entry *e, unsigned i)
 	rib_attrs_unref(&r->attrs, rib_entry_path(e, i));
 	rib_entry_set_path(e, i, RIB_ATTR_NONE);
 	e->rejected &= (uint8_t)~bit;
+	e->stale &= (uint8_t)~bit;
 }
 
 /* Peer i announces pfx with attribute set id, whose reference it hands
@@ -106,6 +107,7 @@ announce(struct rib *r, unsigned i, const struct rib_prefix *pfx,
 		rib_attrs_unref(&r->attrs, old);
 	}
 	rib_entry_set_path(e, i, id);
+	e->stale &= (uint8_t)~bit;	/* announced again: fresh */
 	if (v == RIB_ACCEPTED) {
 		e->rejected &= (uint8_t)~bit;
 		st->accepted++;
@@ -314,4 +316,81 @@ rib_paths(const struct rib *r, const struct rib_prefix *pfx,
 	*best = e->best;
 	*standby = e->standby;
 	return true;
+}
+
+/*
+ * RFC 4724 4.2, as a receiver, with what DESIGN.md adds: where another
+ * peer has an accepted path, peer i's path goes at once (no forwarding
+ * into a restarting tunnel when there is another); elsewhere it stays,
+ * marked stale, until announced again or rib_peer_flush_stale.
+ */
+void
+rib_peer_stale(struct rib *r, unsigned i, uint64_t now_ms)
+{
+	struct rib_table	*t = &r->table;
+	struct rib_entry	*e;
+	uint8_t			 bit = RIB_BIT(i), others;
+	size_t			 k = 0;
+
+	check_peer(i);
+	clock_set(r, now_ms);
+	while (k < t->cap) {
+		e = &t->e[k];
+		if (e->len == RIB_LEN_EMPTY || !(e->present & bit)) {
+			k++;
+			continue;
+		}
+		others = e->present & (uint8_t)~e->rejected &
+		    (uint8_t)~e->stale & (uint8_t)~bit;
+		if (others == 0) {
+			e->stale |= bit;
+			k++;
+			continue;
+		}
+		drop_path(r, e, i);
+		rib_decide(r, e);
+		if (e->present == 0)
+			rib_table_del(t, k);
+		else
+			k++;
+	}
+	rib_table_shrink(t);
+}
+
+void
+rib_peer_flush_stale(struct rib *r, unsigned i, uint64_t now_ms)
+{
+	struct rib_table	*t = &r->table;
+	struct rib_entry	*e;
+	uint8_t			 bit = RIB_BIT(i);
+	size_t			 k = 0;
+
+	check_peer(i);
+	clock_set(r, now_ms);
+	while (k < t->cap) {
+		e = &t->e[k];
+		if (e->len == RIB_LEN_EMPTY || !(e->stale & bit)) {
+			k++;
+			continue;
+		}
+		drop_path(r, e, i);
+		rib_decide(r, e);
+		if (e->present == 0)
+			rib_table_del(t, k);
+		else
+			k++;
+	}
+	rib_table_shrink(t);
+}
+
+size_t
+rib_peer_stale_count(const struct rib *r, unsigned i)
+{
+	size_t	k, n = 0;
+
+	for (k = 0; k < r->table.cap; k++)
+		if (r->table.e[k].len != RIB_LEN_EMPTY &&
+		    (r->table.e[k].stale & RIB_BIT(i)))
+			n++;
+	return n;
 }

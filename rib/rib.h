@@ -97,6 +97,16 @@ size_t		 rib_update(struct rib *, unsigned i, const struct msg_update *u,
 /* Peer i is gone (session down, link down): all its paths go. */
 void		 rib_peer_flush(struct rib *, unsigned i, uint64_t now_ms);
 
+/*
+ * Peer i is restarting (RFC 4724): its paths go where another peer has
+ * one, and stay, stale, where none has, until announced again or
+ * rib_peer_flush_stale (End-of-RIB, or the restart time is over).
+ */
+void		 rib_peer_stale(struct rib *, unsigned i, uint64_t now_ms);
+void		 rib_peer_flush_stale(struct rib *, unsigned i,
+		    uint64_t now_ms);
+size_t		 rib_peer_stale_count(const struct rib *, unsigned i);
+
 const struct rib_peer_stats *rib_peer_stats(const struct rib *, unsigned i);
 
 /* The policy's verdict on one prefix and its attributes. */

@@ -31,7 +31,9 @@ struct rib_entry {
 	uint8_t		standby;	/* as last reported */
 	uint8_t		present;	/* peers with a path (Adj-RIB-In) */
 	uint8_t		rejected;	/* of those, refused by the policy */
-	uint8_t		pad[3];
+	uint8_t		stale;		/* peers whose path is kept across
+					   their graceful restart */
+	uint8_t		pad[2];
 	uint32_t	best_since;	/* seconds + 1 when best became best */
 	union {
 		uint32_t	 id[RIB_INLINE];

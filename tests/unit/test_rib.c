@@ -812,6 +812,41 @@ test_update_order(void **state)
 	fx_free(f);
 }
 
+/*
+ * RFC 4724 as a receiver: A restarts.  N, which B has too, loses A's path
+ * at once; the prefixes only A has stay (stale) until A announces them
+ * again or the stale paths are flushed; a fresh path beats a stale one.
+ */
+static void
+test_graceful_restart(void **state)
+{
+	struct fx		*f = fx_default(false);
+	struct msg_prefix	 n = mpfx(N), p = mpfx("10.20.0.0/16");
+	struct msg_prefix	 q = mpfx("10.30.0.0/16");
+	struct msg_prefix	 all[3] = { n, p, q };
+	struct path		 path = PATH(100, ORIGIN_IGP, 1);
+
+	update(f, A, NULL, 0, all, 3, &path, UPD_OK);
+	update(f, B, NULL, 0, &n, 1, &path, UPD_OK);
+	check_masks(f, N, MA, MB);
+	rib_peer_stale(f->r, A, 1000);
+	check_masks(f, N, MB, 0);
+	check_masks(f, "10.20.0.0/16", MA, 0);
+	check_masks(f, "10.30.0.0/16", MA, 0);
+	assert_int_equal(rib_peer_stale_count(f->r, A), 2);
+	update(f, B, NULL, 0, &p, 1, &path, UPD_OK);
+	check_masks(f, "10.20.0.0/16", MB, 0);
+	update(f, A, NULL, 0, &q, 1, &path, UPD_OK);
+	assert_int_equal(rib_peer_stale_count(f->r, A), 1);
+	rib_peer_flush_stale(f->r, A, 2000);
+	assert_int_equal(rib_peer_stale_count(f->r, A), 0);
+	check_masks(f, "10.20.0.0/16", MB, 0);
+	check_masks(f, "10.30.0.0/16", MA, 0);
+	check_masks(f, N, MB, 0);
+	check_invariants(f);
+	fx_free(f);
+}
+
 /* RFC 7606 treat-as-withdraw: the NLRI go as well as the withdrawn. */
 static void
 test_treat_as_withdraw(void **state)
@@ -1262,6 +1297,7 @@ main(void)
 {
 	static const struct CMUnitTest	fixed[] = {
 		cmocka_unit_test(test_update_order),
+		cmocka_unit_test(test_graceful_restart),
 		cmocka_unit_test(test_treat_as_withdraw),
 		cmocka_unit_test(test_host_bits),
 		cmocka_unit_test(test_stats),
