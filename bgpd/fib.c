@@ -58,6 +58,9 @@ struct fib {
 	void			(*resync)(void *);
 	void			(*event)(const char *, void *);
 	void			*event_arg;
+	void			(*addr_fn)(unsigned, struct in_addr, bool,
+				    void *);
+	void			*addr_arg;
 };
 
 static void
@@ -75,6 +78,14 @@ fib_event(struct fib *f, const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	f->event(text, f->event_arg);
+}
+
+void
+fib_set_addr(struct fib *f, void (*fn)(unsigned, struct in_addr, bool,
+    void *), void *arg)
+{
+	f->addr_fn = fn;
+	f->addr_arg = arg;
 }
 
 void
@@ -122,6 +133,20 @@ on_link(const char *ifname, bool up, void *arg)
 }
 
 /* A route of ours deleted by someone else goes back if it should be. */
+/* An address came or went on a tunnel interface. */
+static void
+on_addr(const char *ifname, struct in_addr addr, uint8_t plen, bool added,
+    void *arg)
+{
+	struct fib	*f = arg;
+	unsigned	 i;
+
+	for (i = 0; i < RIB_MAX_PEERS; i++)
+		if (f->t[i].configured && strcmp(f->t[i].ifname, ifname) == 0 &&
+		    f->addr_fn != NULL)
+			f->addr_fn(i, addr, added, f->addr_arg);
+}
+
 static void
 on_route_lost(const struct kr_prefix *p, uint32_t metric, void *arg)
 {
@@ -177,8 +202,8 @@ on_error(const char *what, int err, void *arg)
 struct fib *
 fib_new(struct ev_loop *loop, const struct conf *c)
 {
-	struct kr_hooks	 hooks = { on_link, on_route_lost, on_nexthop_lost,
-			    on_error, NULL };
+	struct kr_hooks	 hooks = { on_link, on_addr, on_route_lost,
+			    on_nexthop_lost, on_error, NULL };
 	struct fib	*f;
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)

@@ -65,6 +65,10 @@ void		 fib_set_lookup(struct fib *, void (*lookup)(
 void		 fib_set_events(struct fib *, void (*fn)(const char *text,
 		    void *arg), void *arg);
 
+/* An IPv4 address came (added) or went on tunnel slot's interface. */
+void		 fib_set_addr(struct fib *, void (*fn)(unsigned slot,
+		    struct in_addr, bool added, void *arg), void *arg);
+
 /* Install the routes of c's prefix for its current masks again. */
 void		 fib_reinstall(struct fib *, const struct rib_change *);
 

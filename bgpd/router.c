@@ -298,6 +298,21 @@ on_link(unsigned slot, bool up, void *arg)
 	}
 }
 
+static void
+on_addr(unsigned slot, struct in_addr addr, bool added, void *arg)
+{
+	struct router	*r = arg;
+	struct sess_info si;
+	struct peer	*p;
+	size_t		 i;
+
+	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
+		sess_peer_info(p, &si);
+		if (si.slot == slot)
+			sess_peer_addr(p, addr, added);
+	}
+}
+
 /* Tell the RIB and the kernel about every neighbor's slot. */
 static void
 sync_tunnels(struct router *r, const struct conf *c)
@@ -337,6 +352,7 @@ router_new(struct ev_loop *loop, const struct conf *c)
 	r->fib = fib_new(loop, c);
 	fib_set_lookup(r->fib, lookup, resync, r);
 	fib_set_events(r->fib, on_kernel_event, r);
+	fib_set_addr(r->fib, on_addr, r);
 	r->sess = sess_engine_new(loop, c, BGP_PORT, &hooks);
 	sync_tunnels(r, c);
 	ev_timer_init(&r->t_converge, on_converge_timeout,

@@ -1262,3 +1262,29 @@ sess_engine_set_restarting(struct sess_engine *e, bool restarting)
 {
 	e->restarting = restarting;
 }
+
+void
+sess_peer_addr(struct peer *p, struct in_addr addr, bool added)
+{
+	char	buf[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &addr, buf, sizeof(buf));
+	if (!added) {
+		if (p->state == FSM_IDLE || addr.s_addr != p->local_addr.s_addr)
+			return;
+		snprintf(p->stats.last_error, sizeof(p->stats.last_error),
+		    "inside address %s removed from %s", buf, p->conf.ifname);
+		log_peer_warnx(p->name, "%s: session down at once",
+		    p->stats.last_error);
+		peer_event(p, FSM_EV_TCP_FAILS);
+		if (p->state != FSM_IDLE)
+			peer_event(p, FSM_EV_MANUAL_STOP);
+		return;
+	}
+	if (p->state != FSM_IDLE || p->admin_down || p->link_down)
+		return;
+	log_peer_info(p->name, "address %s added on %s: connecting", buf,
+	    p->conf.ifname);
+	p->fail_streak = 0;
+	timer_start(p, &p->t_idle, 0.);
+}

@@ -144,4 +144,11 @@ void		 sess_peer_max_prefix(struct peer *, uint32_t limit,
  */
 void		 sess_peer_link(struct peer *, bool up);
 
+/*
+ * An address came (added) or went on p's tunnel interface: the session
+ * goes down at once if its inside address went, and an idle session
+ * tries again at once when an address comes.
+ */
+void		 sess_peer_addr(struct peer *, struct in_addr, bool added);
+
 #endif

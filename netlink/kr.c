@@ -165,6 +165,8 @@ sockets_open(struct kr *kr)
 		log_warnx("netlink: cannot join the link and route groups");
 		return -1;
 	}
+	if (nl_socket_add_memberships(kr->ntf_sk, RTNLGRP_IPV4_IFADDR, 0) < 0)
+		log_warnx("netlink: address changes will not be seen");
 	if (nl_socket_add_memberships(kr->ntf_sk, RTNLGRP_NEXTHOP, 0) < 0)
 		log_debug("netlink: no nexthop notifications");
 	kr->req_port = nl_socket_get_local_port(kr->req_sk);

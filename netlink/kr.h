@@ -41,6 +41,9 @@ struct kr_prefix {
 struct kr_hooks {
 	/* A watched link changed: up means admin up and carrier. */
 	void	(*link)(const char *ifname, bool up, void *arg);
+	/* An IPv4 address was added to or removed from a watched link. */
+	void	(*addr)(const char *ifname, struct in_addr addr, uint8_t plen,
+		    bool added, void *arg);
 	/* One of our routes was deleted by someone else. */
 	void	(*route_lost)(const struct kr_prefix *, uint32_t metric,
 		    void *arg);

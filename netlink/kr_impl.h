@@ -70,6 +70,8 @@ struct kr_queue {
 
 enum kr_ev_type {
 	KR_EV_LINK,		/* watch[idx] is up or down now */
+	KR_EV_ADDR,		/* watch[idx] got (up) or lost an address:
+				   req.key, req.plen */
 	KR_EV_ROUTE_LOST,
 	KR_EV_NH_LOST,
 	KR_EV_ERROR

@@ -228,6 +228,37 @@ nexthop_msg(struct kr *kr, struct nlmsghdr *nlh)
 
 /* ---- the socket ------------------------------------------------------- */
 
+static struct nla_policy addr_policy[IFA_MAX + 1] = {
+	[IFA_LOCAL] = { .type = NLA_U32 },
+	[IFA_ADDRESS] = { .type = NLA_U32 },
+};
+
+/* RTM_NEWADDR / RTM_DELADDR of an IPv4 address on a watched link. */
+static void
+addr_msg(struct kr *kr, struct nlmsghdr *nlh)
+{
+	struct kr_event		 ev = { .type = KR_EV_ADDR };
+	struct nlattr		*tb[IFA_MAX + 1], *a;
+	struct ifaddrmsg	*ifa = nlmsg_data(nlh);
+	size_t			 i;
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)) ||
+	    ifa->ifa_family != AF_INET ||
+	    nlmsg_parse(nlh, sizeof(*ifa), tb, IFA_MAX, addr_policy) < 0)
+		return;
+	if ((a = tb[IFA_LOCAL] != NULL ? tb[IFA_LOCAL] : tb[IFA_ADDRESS]) ==
+	    NULL)
+		return;
+	ev.up = nlh->nlmsg_type == RTM_NEWADDR;
+	ev.req.key = nla_get_u32(a);
+	ev.req.plen = ifa->ifa_prefixlen;
+	for (i = 0; i < kr->nwatch; i++)
+		if (kr->watch[i].ifindex == (int)ifa->ifa_index) {
+			ev.idx = i;
+			kr_event_push(kr, &ev);
+		}
+}
+
 static void
 ntf_datagram(struct kr *kr, uint8_t *buf, int len)
 {
@@ -235,6 +266,10 @@ ntf_datagram(struct kr *kr, uint8_t *buf, int len)
 
 	for (; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
 		switch (nlh->nlmsg_type) {
+		case RTM_NEWADDR:
+		case RTM_DELADDR:
+			addr_msg(kr, nlh);
+			break;
 		case RTM_NEWLINK:
 		case RTM_DELLINK:
 			link_msg(kr, nlh);

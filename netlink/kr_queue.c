@@ -407,6 +407,12 @@ deliver(struct kr *kr, const struct kr_event *ev)
 		if (h->link != NULL)
 			h->link(kr->watch[ev->idx].name, ev->up, h->arg);
 		break;
+	case KR_EV_ADDR:
+		p.addr.s_addr = ev->req.key;
+		if (h->addr != NULL)
+			h->addr(kr->watch[ev->idx].name, p.addr, ev->req.plen,
+			    ev->up, h->arg);
+		break;
 	case KR_EV_ROUTE_LOST:
 		p.addr.s_addr = ev->req.key;
 		p.len = ev->req.plen;

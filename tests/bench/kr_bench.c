@@ -201,7 +201,7 @@ int
 main(int argc, char *argv[])
 {
 	struct kr_conf	 conf = { 254, 186, false, false };
-	struct kr_hooks	 hooks = { NULL, NULL, NULL, on_error, NULL };
+	struct kr_hooks	 hooks = { NULL, NULL, NULL, NULL, on_error, NULL };
 	struct ev_loop	*loop;
 	struct kr	*kr;
 	ev_timer	 tick;

@@ -97,6 +97,15 @@ t_check "tunnel 1's group holds tunnel 1 again" lab_wait 10 eval \
     '[ "$(group_members $G0)" = "$NH0" ]'
 t_check "the route returns to tunnel 1" lab_wait 10 via_tunnel 1 10.10.0.0/16
 
+# --- the inside address of tunnel 1 removed, then put back -----------------
+lab_exec cgw ip addr del 169.254.249.58/30 dev vti0
+t_check "removing the inside address takes session 1 down at once" lab_wait 5 \
+    grep -q 'inside address 169.254.249.58 removed from vti0: session down at once' "$log"
+t_check "and the route moves to tunnel 2" lab_wait 5 via_tunnel 2 10.10.0.0/16
+lab_exec cgw ip addr add 169.254.249.58/30 dev vti0
+t_check "with the address back session 1 returns" lab_wait 30 t_bird_established tun1
+t_check "and the route returns to tunnel 1" lab_wait 10 via_tunnel 1 10.10.0.0/16
+
 # --- MED steering: AWS lowers the MED on the other tunnel ---------------------
 LAB_MED1=100 LAB_MED2=50 lab_bird_reconfigure >/dev/null
 t_check "lower MED on tunnel 2 moves the route there" lab_wait 10 via_tunnel 2 10.10.0.0/16

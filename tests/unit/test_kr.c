@@ -311,7 +311,7 @@ static struct t *
 t_new(uint32_t table, bool no_nexthops, bool compat_keep)
 {
 	struct kr_conf	 conf = { table, PROTO, compat_keep, no_nexthops };
-	struct kr_hooks	 hooks = { on_link, on_route_lost, on_nexthop_lost,
+	struct kr_hooks	 hooks = { on_link, NULL, on_route_lost, on_nexthop_lost,
 			    on_error, NULL };
 	struct t	*t;
 
@@ -815,7 +815,7 @@ test_notifications_lost(void **state)
 {
 	struct t		*t = *state = t_new(254, false, false);
 	struct kr_conf		 conf = { 200, 187, true, true };
-	struct kr_hooks		 none = { NULL, NULL, NULL, NULL, NULL };
+	struct kr_hooks		 none = { NULL, NULL, NULL, NULL, NULL, NULL };
 	struct ev_loop		*loop2 = ev_loop_new(EVFLAG_AUTO);
 	struct kr		*k2 = kr_new(loop2, &conf, &none);
 	struct kr_prefix	 p;
