@@ -37,7 +37,7 @@
 
 /* Server limits: connections, octets queued for one client (both can be
  * changed), requests one client may keep open (streams). */
-#define CTL_MAX_CLIENTS		64
+#define CTL_MAX_CLIENTS		256
 #define CTL_MAX_QUEUE		(4U * 1024U * 1024U)
 #define CTL_MAX_REQUESTS	32
 

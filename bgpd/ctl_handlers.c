@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "bgpd/ctl_handlers.h"
 #include "bgpd/ctl_impl.h"
@@ -56,7 +57,7 @@ act(struct ctl_request *req, const ProtobufCMessage *in, void *arg,
 	    what == SHUTDOWN ? "shut down" : what == ENABLE ? "enabled" :
 	    what == RESET ? "reset" : "route refresh sent");
 	ctl_watch_emit(VTIBGP__EVENT_KIND__EVENT_ADMIN, si.name,
-	    si.conf->ifname, "%s by uid %u", msg,
+	    si.conf->ifname, "%s by uid %u", msg + strlen(si.name) + 2,
 	    (unsigned)ctl_request_peer(req)->uid);
 	vtibgp__action_reply__init(&rep);
 	rep.message = msg;

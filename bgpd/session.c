@@ -1169,6 +1169,9 @@ sess_peer_shutdown(struct peer *p, const char *message)
 	    message != NULL && *message ? ": " : "",
 	    message != NULL ? message : "");
 	p->admin_down = true;
+	snprintf(p->stats.last_error, sizeof(p->stats.last_error),
+	    "shut down by the operator%s%s", message != NULL && *message ?
+	    ": " : "", message != NULL ? message : "");
 	peer_stop(p, ERR_CEASE_ADMIN_DOWN, message);
 	return 0;
 }

@@ -58,6 +58,41 @@ out=$(promtool check metrics <<<"$metrics" 2>&1); rc=$?
 t_eq "promtool check metrics accepts the exposition" 0 "$rc"
 [ "$rc" = 0 ] || echo "$out" | sed 's/^/# /'
 
+# 200 clients at once: every one answered
+pids=
+for i in $(seq 200); do
+	ctl -j show summary >"$LAB_DIR/many.$i" 2>&1 &
+	pids="$pids $!"
+done
+# shellcheck disable=SC2086
+wait $pids
+ok=0
+for i in $(seq 200); do
+	jq -e '.neighbors | length == 2' "$LAB_DIR/many.$i" >/dev/null 2>&1 && ok=$((ok + 1))
+done
+t_eq "200 clients at once all answered" 200 "$ok"
+
+# bad frames from raw clients: each gets an error or is closed, and the
+# daemon goes on serving everyone else
+rawsend() {
+	perl -MSocket -MIO::Select -e '
+		socket(my $s, PF_UNIX, SOCK_STREAM, 0) or die;
+		connect($s, pack_sockaddr_un($ARGV[0])) or die "connect: $!";
+		syswrite($s, pack("H*", $ARGV[1]));
+		if (!IO::Select->new($s)->can_read(3)) { print "TIMEOUT\n"; exit 0 }
+		print sysread($s, my $b, 4096) ? "ANSWER\n" : "CLOSED\n";' \
+	    "$sock" "$1"
+}
+t_check "an oversized frame gets an error or a close" eval \
+    '[[ "$(rawsend 000000000000000100200000)" =~ ^(ANSWER|CLOSED)$ ]]'
+t_check "garbage after a valid header is refused" eval \
+    '[[ "$(rawsend 0000000000000007000000050a03ffffff)" =~ ^(ANSWER|CLOSED)$ ]]'
+t_check "an unknown method is refused" eval \
+    '[[ "$(rawsend 000000630000000100000000)" =~ ^(ANSWER|CLOSED)$ ]]'
+rawsend 0000 >/dev/null    # a truncated header, then the client goes
+t_check "the daemon still serves other clients" eval \
+    'ctl -j show summary | jq -e ".neighbors | length == 2" >/dev/null'
+
 # watch: one line per event while the actions below run
 ctl watch >"$LAB_DIR/watch.txt" 2>&1 &
 watcher=$!
@@ -93,7 +128,7 @@ lab_exec cgw ip route del 10.10.0.0/16 metric 20 proto bgp
 sleep 0.5
 kill "$watcher" "$watcher_j"
 w=$(cat "$LAB_DIR/watch.txt")
-t_check "watch: the operator's shutdown" grep -q "169.254.249.61: shut down by uid 0" <<<"$w"
+t_check "watch: the operator's shutdown" grep -q "169.254.249.61 (vti1): shut down by uid 0" <<<"$w"
 t_check "watch: the state change with its reason" \
     grep -qE "169.254.249.61 .*Established -> Idle" <<<"$w"
 t_check "watch: the failover and how long it took" \
