@@ -1218,6 +1218,18 @@ sess_peer_refresh(struct peer *p, char *why, size_t len)
 	return 0;
 }
 
+/* The tunnel cannot carry the session (last_error says why): down now,
+ * without waiting for the hold timer. */
+static void
+peer_down_now(struct peer *p)
+{
+	log_peer_warnx(p->name, "%s: session down at once",
+	    p->stats.last_error);
+	peer_event(p, FSM_EV_TCP_FAILS);
+	if (p->state != FSM_IDLE)
+		peer_event(p, FSM_EV_MANUAL_STOP);
+}
+
 void
 sess_peer_link(struct peer *p, bool up)
 {
@@ -1228,11 +1240,7 @@ sess_peer_link(struct peer *p, bool up)
 			return;
 		snprintf(p->stats.last_error, sizeof(p->stats.last_error),
 		    "tunnel interface %s down", p->conf.ifname);
-		log_peer_warnx(p->name, "%s: session down at once",
-		    p->stats.last_error);
-		peer_event(p, FSM_EV_TCP_FAILS);
-		if (p->state != FSM_IDLE)
-			peer_event(p, FSM_EV_MANUAL_STOP);
+		peer_down_now(p);
 		return;
 	}
 	if (!p->link_down)
@@ -1277,11 +1285,7 @@ sess_peer_addr(struct peer *p, struct in_addr addr, bool added)
 			return;
 		snprintf(p->stats.last_error, sizeof(p->stats.last_error),
 		    "inside address %s removed from %s", buf, p->conf.ifname);
-		log_peer_warnx(p->name, "%s: session down at once",
-		    p->stats.last_error);
-		peer_event(p, FSM_EV_TCP_FAILS);
-		if (p->state != FSM_IDLE)
-			peer_event(p, FSM_EV_MANUAL_STOP);
+		peer_down_now(p);
 		return;
 	}
 	if (p->state != FSM_IDLE || p->admin_down || p->link_down)

@@ -170,18 +170,34 @@ rib_update(struct rib *r, unsigned i, const struct msg_update *u,
 	return r->peer[i].stats.received;
 }
 
-void
-rib_peer_flush(struct rib *r, unsigned i, uint64_t now_ms)
+/* What sweep() does with the paths of one peer. */
+enum sweep {
+	SWEEP_ALL,		/* drop them all */
+	SWEEP_STALE,		/* drop the stale ones */
+	SWEEP_RESTART,		/* drop where another peer has a fresh path,
+				   mark the others stale (RFC 4724) */
+};
+
+static void
+sweep(struct rib *r, unsigned i, uint64_t now_ms, enum sweep how)
 {
 	struct rib_table	*t = &r->table;
 	struct rib_entry	*e;
+	uint8_t			 bit = RIB_BIT(i);
 	size_t			 k = 0;
 
 	check_peer(i);
 	clock_set(r, now_ms);
 	while (k < t->cap && r->peer[i].stats.received > 0) {
 		e = &t->e[k];
-		if (e->len == RIB_LEN_EMPTY || !(e->present & RIB_BIT(i))) {
+		if (e->len == RIB_LEN_EMPTY || !(e->present & bit) ||
+		    (how == SWEEP_STALE && !(e->stale & bit))) {
+			k++;
+			continue;
+		}
+		if (how == SWEEP_RESTART && (e->present & (uint8_t)~e->rejected &
+		    (uint8_t)~e->stale & (uint8_t)~bit) == 0) {
+			e->stale |= bit;
 			k++;
 			continue;
 		}
@@ -193,6 +209,12 @@ rib_peer_flush(struct rib *r, unsigned i, uint64_t now_ms)
 			k++;
 	}
 	rib_table_shrink(t);
+}
+
+void
+rib_peer_flush(struct rib *r, unsigned i, uint64_t now_ms)
+{
+	sweep(r, i, now_ms, SWEEP_ALL);
 }
 
 /* Check every path of e against the policy again. */
@@ -327,60 +349,13 @@ rib_paths(const struct rib *r, const struct rib_prefix *pfx,
 void
 rib_peer_stale(struct rib *r, unsigned i, uint64_t now_ms)
 {
-	struct rib_table	*t = &r->table;
-	struct rib_entry	*e;
-	uint8_t			 bit = RIB_BIT(i), others;
-	size_t			 k = 0;
-
-	check_peer(i);
-	clock_set(r, now_ms);
-	while (k < t->cap) {
-		e = &t->e[k];
-		if (e->len == RIB_LEN_EMPTY || !(e->present & bit)) {
-			k++;
-			continue;
-		}
-		others = e->present & (uint8_t)~e->rejected &
-		    (uint8_t)~e->stale & (uint8_t)~bit;
-		if (others == 0) {
-			e->stale |= bit;
-			k++;
-			continue;
-		}
-		drop_path(r, e, i);
-		rib_decide(r, e);
-		if (e->present == 0)
-			rib_table_del(t, k);
-		else
-			k++;
-	}
-	rib_table_shrink(t);
+	sweep(r, i, now_ms, SWEEP_RESTART);
 }
 
 void
 rib_peer_flush_stale(struct rib *r, unsigned i, uint64_t now_ms)
 {
-	struct rib_table	*t = &r->table;
-	struct rib_entry	*e;
-	uint8_t			 bit = RIB_BIT(i);
-	size_t			 k = 0;
-
-	check_peer(i);
-	clock_set(r, now_ms);
-	while (k < t->cap) {
-		e = &t->e[k];
-		if (e->len == RIB_LEN_EMPTY || !(e->stale & bit)) {
-			k++;
-			continue;
-		}
-		drop_path(r, e, i);
-		rib_decide(r, e);
-		if (e->present == 0)
-			rib_table_del(t, k);
-		else
-			k++;
-	}
-	rib_table_shrink(t);
+	sweep(r, i, now_ms, SWEEP_STALE);
 }
 
 size_t
