@@ -111,57 +111,88 @@ neighbor_metrics(FILE *f, struct router *r)
 	}
 }
 
-static void
-message_metrics(FILE *f, struct router *r)
+/* A counter per neighbor and per value of one label (message type,
+ * NOTIFICATION code), read from an array of struct sess_stats. */
+struct family {
+	const char	*name;
+	const char	*help;
+	const char	*label;
+	unsigned	 first, last;
+	const char	*(*label_of)(unsigned);
+	const uint64_t	*(*counts)(const struct sess_stats *);
+};
+
+static const char *
+type_label(unsigned t)
 {
 	static const char *const types[] = { NULL, "open", "update",
 	    "notification", "keepalive", "route_refresh" };
-	struct sess_info	si;
-	struct peer		*p;
-	size_t			 i, t, dir;
 
-	for (dir = 0; dir < 2; dir++) {
-		head(f, dir == 0 ? "messages_received_total" :
-		    "messages_sent_total", "counter", dir == 0 ?
-		    "BGP messages received, by type." :
-		    "BGP messages sent, by type.");
-		for (i = 0; (p = sess_peer_at(router_sessions(r), i)) != NULL;
-		    i++) {
-			sess_peer_info(p, &si);
-			for (t = MSG_OPEN; t <= MSG_ROUTE_REFRESH; t++)
-				fprintf(f, "vtibgp_messages_%s_total{neighbor="
-				    "\"%s\",type=\"%s\"} %llu\n", dir == 0 ?
-				    "received" : "sent", si.name, types[t],
-				    (unsigned long long)(dir == 0 ?
-				    si.stats->msgs_in[t] : si.stats->msgs_out[t]));
-		}
-	}
+	return types[t];
 }
 
-static void
-notification_metrics(FILE *f, struct router *r)
+static const char *
+code_label(unsigned code)
 {
-	struct sess_info	si;
-	struct peer		*p;
-	size_t			 i, code, dir;
+	return msg_code_name((uint8_t)code);
+}
 
-	for (dir = 0; dir < 2; dir++) {
-		head(f, dir == 0 ? "notifications_received_total" :
-		    "notifications_sent_total", "counter", dir == 0 ?
-		    "NOTIFICATIONs received, by error code." :
-		    "NOTIFICATIONs sent, by error code.");
+static const uint64_t *
+c_msgs_in(const struct sess_stats *st)
+{
+	return st->msgs_in;
+}
+
+static const uint64_t *
+c_msgs_out(const struct sess_stats *st)
+{
+	return st->msgs_out;
+}
+
+static const uint64_t *
+c_notifs_in(const struct sess_stats *st)
+{
+	return st->notifs_rcvd;
+}
+
+static const uint64_t *
+c_notifs_out(const struct sess_stats *st)
+{
+	return st->notifs_sent;
+}
+
+static const struct family families[] = {
+	{ "messages_received_total", "BGP messages received, by type.",
+	    "type", MSG_OPEN, MSG_ROUTE_REFRESH, type_label, c_msgs_in },
+	{ "messages_sent_total", "BGP messages sent, by type.",
+	    "type", MSG_OPEN, MSG_ROUTE_REFRESH, type_label, c_msgs_out },
+	{ "notifications_received_total", "NOTIFICATIONs received, by error "
+	    "code.", "code", ERR_HEADER, ERR_ROUTE_REFRESH, code_label,
+	    c_notifs_in },
+	{ "notifications_sent_total", "NOTIFICATIONs sent, by error code.",
+	    "code", ERR_HEADER, ERR_ROUTE_REFRESH, code_label, c_notifs_out },
+};
+
+static void
+family_metrics(FILE *f, struct router *r)
+{
+	const struct family	*fm;
+	struct sess_info	 si;
+	struct peer		*p;
+	size_t			 m, i;
+	unsigned		 v;
+
+	for (m = 0; m < sizeof(families) / sizeof(families[0]); m++) {
+		fm = &families[m];
+		head(f, fm->name, "counter", fm->help);
 		for (i = 0; (p = sess_peer_at(router_sessions(r), i)) != NULL;
 		    i++) {
 			sess_peer_info(p, &si);
-			for (code = ERR_HEADER; code <= ERR_ROUTE_REFRESH;
-			    code++)
-				fprintf(f, "vtibgp_notifications_%s_total{"
-				    "neighbor=\"%s\",code=\"%s\"} %llu\n",
-				    dir == 0 ? "received" : "sent", si.name,
-				    msg_code_name((uint8_t)code),
-				    (unsigned long long)(dir == 0 ?
-				    si.stats->notifs_rcvd[code] :
-				    si.stats->notifs_sent[code]));
+			for (v = fm->first; v <= fm->last; v++)
+				fprintf(f, "vtibgp_%s{neighbor=\"%s\",%s=\"%s\"}"
+				    " %llu\n", fm->name, si.name, fm->label,
+				    fm->label_of(v),
+				    (unsigned long long)fm->counts(si.stats)[v]);
 		}
 	}
 }
@@ -207,8 +238,7 @@ ctl_metrics(struct ctl_request *req, const ProtobufCMessage *in, void *arg)
 	if ((f = open_memstream(&text, &len)) == NULL)
 		fatal("open_memstream");
 	neighbor_metrics(f, r);
-	message_metrics(f, r);
-	notification_metrics(f, r);
+	family_metrics(f, r);
 	kernel_metrics(f, r);
 	fclose(f);
 	vtibgp__metrics_reply__init(&rep);
