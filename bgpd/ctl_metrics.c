@@ -4,13 +4,16 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bgpd/clock.h"
 #include "bgpd/ctl_impl.h"
 #include "bgpd/daemon.h"
 #include "bgpd/fib.h"
+#include "bgpd/probe.h"
 #include "bgpd/router.h"
 #include "bgpd/session.h"
 #include "rib/rib.h"
@@ -74,6 +77,12 @@ m_flaps(const struct sess_info *si, const struct rib_peer_stats *rs)
 	return si->stats->flaps;
 }
 
+static uint64_t
+m_steering(const struct sess_info *si, const struct rib_peer_stats *rs)
+{
+	return si->steering;
+}
+
 static const struct nmetric nmetrics[] = {
 	{ "session_up", "gauge", "1 if the BGP session is Established.",
 	    m_up },
@@ -89,7 +98,89 @@ static const struct nmetric nmetrics[] = {
 	    "tunnel (primary routes).", m_best },
 	{ "session_flaps_total", "counter", "Times the session left "
 	    "Established.", m_flaps },
+	{ "return_steering", "gauge", "1 while the halves of our networks "
+	    "are announced to this neighbor.", m_steering },
 };
+
+/* Liveness probe metrics, for the neighbors that have probes. */
+struct pmetric {
+	const char	*name;
+	const char	*type;
+	const char	*help;
+	double		 scale;		/* of the value, to the unit */
+	size_t		 off;		/* in struct probe_stats */
+	size_t		 size;
+};
+#define PM(name, type, help, scale, field) { name, type, help, scale, \
+	offsetof(struct probe_stats, field), \
+	sizeof(((struct probe_stats *)0)->field) }
+
+static const struct pmetric pmetrics[] = {
+	PM("probe_sent_total", "counter", "Liveness probes (ICMP echo) sent.",
+	    1, sent),
+	PM("probe_received_total", "counter", "Liveness probes answered.", 1,
+	    received),
+	PM("probe_lost_total", "counter", "Liveness probes unanswered.", 1,
+	    lost),
+	PM("probe_stale_total", "counter", "Late replies to earlier probes, "
+	    "ignored.", 1, stale),
+	PM("probe_down_total", "counter", "Times the probes declared the "
+	    "tunnel dead.", 1, downs),
+	PM("probe_rtt_seconds", "gauge", "Round trip of the last answered "
+	    "probe.", 1e-6, rtt_last_us),
+	PM("probe_rtt_avg_seconds", "gauge", "Moving average of the round "
+	    "trip.", 1e-6, rtt_avg_us),
+};
+
+static double
+pm_value(const struct pmetric *pm, const struct probe_stats *st)
+{
+	const uint8_t	*b = (const uint8_t *)st + pm->off;
+	uint64_t	 v64;
+	uint32_t	 v32;
+
+	if (pm->size == sizeof(v64)) {
+		memcpy(&v64, b, sizeof(v64));
+		return (double)v64 * pm->scale;
+	}
+	memcpy(&v32, b, sizeof(v32));
+	return (double)v32 * pm->scale;
+}
+
+static void
+probe_metrics(FILE *f, struct router *r)
+{
+	const struct probe_stats *st;
+	struct sess_info	 si;
+	struct probe		*pr;
+	struct peer		*p;
+	size_t			 m, i;
+
+	head(f, "probe_up", "gauge", "Liveness probe verdict: 1 alive, 0 "
+	    "dead, -1 no verdict yet.");
+	for (i = 0; (p = sess_peer_at(router_sessions(r), i)) != NULL; i++) {
+		sess_peer_info(p, &si);
+		if ((pr = router_probe(r, si.slot)) == NULL)
+			continue;
+		st = probe_stats(pr);
+		fprintf(f, "vtibgp_probe_up{neighbor=\"%s\",interface=\"%s\"} "
+		    "%d\n", si.name, si.conf->ifname, st->state == PROBE_UP ?
+		    1 : st->state == PROBE_DOWN ? 0 : -1);
+	}
+	for (m = 0; m < sizeof(pmetrics) / sizeof(pmetrics[0]); m++) {
+		head(f, pmetrics[m].name, pmetrics[m].type, pmetrics[m].help);
+		for (i = 0; (p = sess_peer_at(router_sessions(r), i)) != NULL;
+		    i++) {
+			sess_peer_info(p, &si);
+			if ((pr = router_probe(r, si.slot)) == NULL)
+				continue;
+			fprintf(f, "vtibgp_%s{neighbor=\"%s\",interface=\"%s\"}"
+			    " %.9g\n", pmetrics[m].name, si.name,
+			    si.conf->ifname, pm_value(&pmetrics[m],
+			    probe_stats(pr)));
+		}
+	}
+}
 
 static void
 neighbor_metrics(FILE *f, struct router *r)
@@ -238,6 +329,7 @@ ctl_metrics(struct ctl_request *req, const ProtobufCMessage *in, void *arg)
 	if ((f = open_memstream(&text, &len)) == NULL)
 		fatal("open_memstream");
 	neighbor_metrics(f, r);
+	probe_metrics(f, r);
 	family_metrics(f, r);
 	kernel_metrics(f, r);
 	fclose(f);

@@ -12,6 +12,7 @@
 #include "bgpd/ctl_impl.h"
 #include "bgpd/daemon.h"
 #include "bgpd/fib.h"
+#include "bgpd/probe.h"
 #include "bgpd/router.h"
 #include "bgpd/session.h"
 #include "rib/rib.h"
@@ -48,6 +49,8 @@ neighbor_summary(struct ctl_pool *pool, struct router *r, struct peer *p)
 	ns->installed = rs->best;
 	ns->admin_down = si.admin_down;
 	ns->link_up = fib_link_up(router_fib(r), si.slot);
+	ns->probe_down = si.probe_down;
+	ns->steering = si.steering;
 	return ns;
 }
 
@@ -211,6 +214,38 @@ caps_sent(struct ctl_pool *pool, const struct conf *c)
 	return caps(pool, &mc);
 }
 
+static Vtibgp__Probe *
+probe(struct ctl_pool *pool, const struct probe *pr)
+{
+	const struct probe_stats	*st;
+	Vtibgp__Probe			*m;
+	uint64_t			 now = clock_mono_ms();
+
+	if (pr == NULL)
+		return NULL;
+	st = probe_stats(pr);
+	m = pool_alloc(pool, sizeof(*m));
+	vtibgp__probe__init(m);
+	m->interval_ms = st->interval_ms;
+	m->misses = st->misses;
+	m->up = st->state == PROBE_UP;
+	m->sent = st->sent;
+	m->received = st->received;
+	m->lost_in_row = st->lost_in_row;
+	m->rtt_us = st->rtt_last_us;
+	m->state = pool_str(pool, probe_state_name(st->state));
+	m->lost = st->lost;
+	m->stale = st->stale;
+	m->rtt_min_us = st->rtt_min_us;
+	m->rtt_max_us = st->rtt_max_us;
+	m->rtt_avg_us = st->rtt_avg_us;
+	m->downs = st->downs;
+	m->last_change_ms = st->last_change_ms != 0 ?
+	    now - st->last_change_ms : 0;
+	m->last_error = pool_str(pool, st->last_error);
+	return m;
+}
+
 static Vtibgp__Neighbor *
 neighbor(struct ctl_pool *pool, struct daemon *d, struct peer *p)
 {
@@ -254,6 +289,9 @@ neighbor(struct ctl_pool *pool, struct daemon *d, struct peer *p)
 	m->last_notification_received = notification(pool,
 	    &si.stats->notif_rcvd);
 	m->last_error = pool_str(pool, si.stats->last_error);
+	m->probe = probe(pool, router_probe(r, si.slot));
+	m->steering = si.steering;
+	m->exported = (uint32_t)sess_peer_exported(p);
 	return m;
 }
 

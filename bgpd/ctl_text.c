@@ -77,6 +77,11 @@ summary_state(const Vtibgp__NeighborSummary *n, char *buf, size_t len)
 		snprintf(buf, len, "%s (Admin)", state_name(n->state));
 	else if (!n->link_up && n->state != VTIBGP__SESSION_STATE__ESTABLISHED)
 		snprintf(buf, len, "%s (Link)", state_name(n->state));
+	else if (n->probe_down &&
+	    n->state != VTIBGP__SESSION_STATE__ESTABLISHED)
+		snprintf(buf, len, "%s (Probe)", state_name(n->state));
+	else if (n->steering)
+		snprintf(buf, len, "%s (Steering)", state_name(n->state));
 	else
 		snprintf(buf, len, "%s", state_name(n->state));
 	return buf;
@@ -229,11 +234,19 @@ print_timers(FILE *f, const Vtibgp__Timers *t, const Vtibgp__Probe *p)
 		fprintf(f, "  Hold time %us (configured %us), keepalive %us, "
 		    "connect retry %us\n", t->hold_negotiated_s,
 		    t->hold_configured_s, t->keepalive_s, t->connect_retry_s);
-	if (p != NULL)
-		fprintf(f, "  Probe every %ums, down after %u misses: %s, "
-		    "%" PRIu64 " sent, %" PRIu64 " answered, rtt %u.%03ums\n",
-		    p->interval_ms, p->misses, p->up ? "up" : "down", p->sent,
-		    p->received, p->rtt_us / 1000, p->rtt_us % 1000);
+	if (p == NULL)
+		return;
+	fprintf(f, "  Probe every %ums, down after %u misses: %s, "
+	    "%" PRIu64 " sent, %" PRIu64 " answered, %" PRIu64 " lost "
+	    "(%u in a row), %" PRIu64 " stale, declared dead %u times\n",
+	    p->interval_ms, p->misses, p->state, p->sent, p->received,
+	    p->lost, p->lost_in_row, p->stale, p->downs);
+	fprintf(f, "  Probe rtt last %u.%03ums, min %u.%03ums, avg %u.%03ums, "
+	    "max %u.%03ums\n", p->rtt_us / 1000, p->rtt_us % 1000,
+	    p->rtt_min_us / 1000, p->rtt_min_us % 1000, p->rtt_avg_us / 1000,
+	    p->rtt_avg_us % 1000, p->rtt_max_us / 1000, p->rtt_max_us % 1000);
+	if (p->last_error[0] != '\0')
+		fprintf(f, "  Probe error: %s\n", p->last_error);
 }
 
 static void
@@ -260,6 +273,8 @@ print_one_neighbor(FILE *f, const Vtibgp__Neighbor *n)
 	    n->preference, n->prepend, n->tcp_md5 ? "on" : "off",
 	    n->link_up ? "up" : "down");
 	print_timers(f, n->timers, n->probe);
+	fprintf(f, "  Prefixes announced %u%s\n", n->exported, n->steering ?
+	    " (return steering: halves of our networks included)" : "");
 	fputc('\n', f);
 	print_caps(f, n->caps_sent, n->caps_received);
 	fputc('\n', f);

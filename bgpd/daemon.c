@@ -46,6 +46,8 @@ on_router_event(enum router_event ev, const char *neighbor,
 		[ROUTER_EV_FAILOVER] = VTIBGP__EVENT_KIND__EVENT_FAILOVER,
 		[ROUTER_EV_ROUTES] = VTIBGP__EVENT_KIND__EVENT_ROUTES,
 		[ROUTER_EV_KERNEL] = VTIBGP__EVENT_KIND__EVENT_KERNEL,
+		[ROUTER_EV_PROBE] = VTIBGP__EVENT_KIND__EVENT_PROBE,
+		[ROUTER_EV_STEER] = VTIBGP__EVENT_KIND__EVENT_FAILOVER,
 	};
 
 	ctl_watch_emit(kinds[ev], neighbor, ifname, "%s", text);

@@ -103,6 +103,25 @@ struct fib_stats {
 };
 void		 fib_stats(const struct fib *, struct fib_stats *);
 
+/* Kernel requests sent or queued and not yet confirmed. */
+size_t		 fib_pending(const struct fib *);
+
+/*
+ * What the kernel forwards on now, read back from it (a synchronous dump
+ * of our routes and nexthops): for the primary routes, how many forward
+ * into each tunnel, whichever nexthop or group they are on.  -1 if the
+ * kernel could not be read; verified is false with plain routes (no
+ * nexthop objects to resolve).
+ */
+struct fib_check {
+	bool		verified;
+	uint64_t	primaries;
+	uint64_t	on[RIB_MAX_PEERS];	/* a route on a group of two
+						   tunnels counts for both */
+	uint64_t	unresolved;		/* nexthop not found */
+};
+int		 fib_check(struct fib *, struct fib_check *);
+
 /* Whether tunnel slot's interface is up (admin up and carrier). */
 bool		 fib_link_up(const struct fib *, unsigned slot);
 /* The metric of primary routes, and the group a tunnel mask's routes use

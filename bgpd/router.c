@@ -7,6 +7,11 @@
  * re-pointed in the background).  At start, routes of an earlier run keep
  * forwarding until every session is established and quiet (End-of-RIB or
  * ROUTER_QUIET_S without an UPDATE) or ROUTER_CONVERGE_TIMEOUT_S passed.
+ *
+ * Liveness probes that declare a tunnel dead act as a link down does.
+ * A silent failure (probes, hold timer) also moves the VPC's return
+ * traffic: the surviving sessions announce the halves of our networks
+ * until the failed tunnel has been back and stable for a hold time.
  */
 #include "config.h"
 
@@ -19,6 +24,7 @@
 #include "bgpd/clock.h"
 #include "bgpd/fib.h"
 #include "bgpd/log.h"
+#include "bgpd/probe.h"
 #include "bgpd/router.h"
 #include "bgpd/session.h"
 #include "rib/rib.h"
@@ -50,7 +56,15 @@ struct router {
 	router_event_fn		 ev_fn;
 	bool			(*ev_routes)(void);
 	void			*ev_arg;
+	bool			 started;
+	struct probe		*probe[SESS_MAX_PEERS];
+	struct conf_neighbor	 probe_conf[SESS_MAX_PEERS];	/* as made */
+	bool			 return_steering;
+	uint8_t			 silent;	/* failed silently, not stable */
+	ev_timer		 t_steer;	/* checks stability */
 };
+
+static void	steer_update(struct router *);
 
 static void
 emit(struct router *r, enum router_event ev, const char *neighbor,
@@ -245,10 +259,14 @@ on_state(struct peer *p, enum fsm_state old, void *arg)
 		r->eor[si.slot] = false;
 		r->last_update_ms[si.slot] = clock_mono_ms();
 		fib_tunnel_up(r->fib, si.slot);
+		steer_update(r);
 		return;
 	}
 	if (old != FSM_ESTABLISHED)
 		return;
+	if (si.last_down == SESS_DOWN_HOLD || si.last_down == SESS_DOWN_PROBE)
+		r->silent |= (uint8_t)(1U << si.slot);
+	steer_update(r);
 	if ((us = fib_tunnel_down(r->fib, si.slot)) > 0)
 		emit(r, ROUTER_EV_FAILOVER, si.name, si.conf->ifname,
 		    "traffic of %s moved to the other tunnel: one group "
@@ -313,7 +331,157 @@ on_addr(unsigned slot, struct in_addr addr, bool added, void *arg)
 	}
 }
 
-/* Tell the RIB and the kernel about every neighbor's slot. */
+/* ---- return steering ---------------------------------------------------- */
+
+unsigned
+router_steer_stable_s(const struct router *r, unsigned slot)
+{
+	struct sess_info	 si;
+	struct peer		*p;
+	size_t			 i;
+	unsigned		 s = ROUTER_STEER_MIN_STABLE_S;
+
+	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
+		sess_peer_info(p, &si);
+		if (si.slot == slot && si.hold_negotiated > s)
+			s = si.hold_negotiated;
+	}
+	return s;
+}
+
+/*
+ * Which tunnels still need their return traffic steered away, and the
+ * halves on or off on each session accordingly.
+ */
+static void
+steer_update(struct router *r)
+{
+	struct sess_info	 si;
+	struct peer		*p;
+	uint64_t		 now = clock_mono_ms();
+	uint8_t			 before = r->silent;
+	size_t			 i;
+	bool			 on, waiting = false;
+
+	if (!r->return_steering || r->stopping)
+		r->silent = 0;
+	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
+		sess_peer_info(p, &si);
+		if (!(r->silent & (1U << si.slot)))
+			continue;
+		if (si.state == FSM_ESTABLISHED && now -
+		    si.stats->established_ms >=
+		    router_steer_stable_s(r, si.slot) * 1000ULL) {
+			r->silent &= (uint8_t)~(1U << si.slot);
+			emit(r, ROUTER_EV_STEER, si.name, si.conf->ifname,
+			    "tunnel %s stable again: return steering ends",
+			    si.conf->ifname);
+		} else
+			waiting = true;
+	}
+	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
+		sess_peer_info(p, &si);
+		on = r->silent != 0 && !(r->silent & (1U << si.slot));
+		if (on != si.steering) {
+			sess_peer_steer(p, on);
+			if (on)
+				emit(r, ROUTER_EV_STEER, si.name,
+				    si.conf->ifname, "return steering: halves "
+				    "of our networks announced on %s",
+				    si.conf->ifname);
+		}
+	}
+	if (waiting && !ev_is_active(&r->t_steer))
+		ev_timer_start(r->loop, &r->t_steer);
+	else if (!waiting && before != 0)
+		ev_timer_stop(r->loop, &r->t_steer);
+}
+
+static void
+on_steer_check(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	steer_update(w->data);
+}
+
+uint8_t
+router_steering(const struct router *r)
+{
+	return r->silent;
+}
+
+/* ---- liveness probes ------------------------------------------------------ */
+
+static void
+on_probe(struct probe *pr, bool alive, void *arg)
+{
+	struct router	*r = arg;
+	struct sess_info si;
+	struct peer	*p;
+	size_t		 i;
+
+	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
+		sess_peer_info(p, &si);
+		if (r->probe[si.slot] != pr)
+			continue;
+		emit(r, ROUTER_EV_PROBE, si.name, si.conf->ifname, "%s",
+		    alive ? "probes answered again: tunnel alive" :
+		    "probes lost: tunnel dead, session down");
+		sess_peer_probe(p, alive);
+	}
+}
+
+static bool
+same_probe(const struct conf_neighbor *a, const struct conf_neighbor *b)
+{
+	return a->probe.enabled == b->probe.enabled &&
+	    a->probe.interval_ms == b->probe.interval_ms &&
+	    a->probe.misses == b->probe.misses &&
+	    a->addr.s_addr == b->addr.s_addr &&
+	    a->has_local_addr == b->has_local_addr &&
+	    a->local_addr.s_addr == b->local_addr.s_addr &&
+	    strcmp(a->ifname, b->ifname) == 0;
+}
+
+/* A prober for each neighbor that wants one; unchanged ones stay. */
+static void
+sync_probe(struct router *r, unsigned slot, const struct conf_neighbor *n)
+{
+	struct in_addr	src = { INADDR_ANY };
+	struct peer	*p;
+	size_t		 i;
+	struct sess_info si;
+
+	if (n != NULL && r->probe[slot] != NULL &&
+	    same_probe(n, &r->probe_conf[slot]))
+		return;
+	if (r->probe[slot] != NULL) {
+		probe_free(r->probe[slot]);
+		r->probe[slot] = NULL;
+		/* a dead verdict of the old prober no longer holds */
+		for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
+			sess_peer_info(p, &si);
+			if (si.slot == slot)
+				sess_peer_probe(p, true);
+		}
+	}
+	if (n == NULL || !n->probe.enabled)
+		return;
+	if (n->has_local_addr)
+		src = n->local_addr;
+	r->probe_conf[slot] = *n;
+	r->probe[slot] = probe_new(r->loop, inet_ntoa(n->addr), n->ifname,
+	    n->addr, src, n->probe.interval_ms, n->probe.misses, on_probe, r);
+	if (r->started)
+		probe_start(r->probe[slot]);
+}
+
+struct probe *
+router_probe(struct router *r, unsigned slot)
+{
+	return slot < SESS_MAX_PEERS ? r->probe[slot] : NULL;
+}
+
+/* Tell the RIB, the kernel and the probes about every neighbor's slot. */
 static void
 sync_tunnels(struct router *r, const struct conf *c)
 {
@@ -322,6 +490,7 @@ sync_tunnels(struct router *r, const struct conf *c)
 	unsigned		 used = 0, slot;
 	size_t			 i;
 
+	r->return_steering = c->return_steering;
 	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
 		sess_peer_info(p, &si);
 		used |= 1U << si.slot;
@@ -329,10 +498,15 @@ sync_tunnels(struct router *r, const struct conf *c)
 		    si.conf->preference);
 		fib_tunnel_set(r->fib, si.slot, si.conf->ifname,
 		    si.conf->addr);
+		sync_probe(r, si.slot, si.conf);
 	}
 	for (slot = 0; slot < SESS_MAX_PEERS; slot++)
-		if (!(used & (1U << slot)))
+		if (!(used & (1U << slot))) {
 			fib_tunnel_clear(r->fib, slot);
+			sync_probe(r, slot, NULL);
+			r->silent &= (uint8_t)~(1U << slot);
+		}
+	steer_update(r);
 }
 
 struct router *
@@ -354,6 +528,8 @@ router_new(struct ev_loop *loop, const struct conf *c)
 	fib_set_events(r->fib, on_kernel_event, r);
 	fib_set_addr(r->fib, on_addr, r);
 	r->sess = sess_engine_new(loop, c, BGP_PORT, &hooks);
+	ev_timer_init(&r->t_steer, on_steer_check, 1., 1.);
+	r->t_steer.data = r;
 	sync_tunnels(r, c);
 	ev_timer_init(&r->t_converge, on_converge_timeout,
 	    ROUTER_CONVERGE_TIMEOUT_S, 0.);
@@ -370,6 +546,8 @@ router_new(struct ev_loop *loop, const struct conf *c)
 int
 router_start(struct router *r)
 {
+	size_t	i;
+
 	if (fib_start(r->fib, on_link, r) == -1)
 		return -1;
 	sess_engine_set_restarting(r->sess, fib_restarted(r->fib));
@@ -377,6 +555,10 @@ router_start(struct router *r)
 		return -1;
 	ev_timer_start(r->loop, &r->t_converge);
 	ev_timer_start(r->loop, &r->t_quiet);
+	r->started = true;
+	for (i = 0; i < SESS_MAX_PEERS; i++)
+		if (r->probe[i] != NULL)
+			probe_start(r->probe[i]);
 	return 0;
 }
 
@@ -398,8 +580,12 @@ router_stop(struct router *r, const char *reason, bool keep_routes)
 
 	ev_timer_stop(r->loop, &r->t_converge);
 	ev_timer_stop(r->loop, &r->t_quiet);
-	for (i = 0; i < SESS_MAX_PEERS; i++)
+	for (i = 0; i < SESS_MAX_PEERS; i++) {
 		ev_timer_stop(r->loop, &r->stale[i].t);
+		probe_free(r->probe[i]);
+		r->probe[i] = NULL;
+	}
+	ev_timer_stop(r->loop, &r->t_steer);
 	r->stopping = true;
 	sess_engine_stop(r->sess, reason);
 	fib_shutdown(r->fib, keep_routes);
@@ -408,8 +594,13 @@ router_stop(struct router *r, const char *reason, bool keep_routes)
 void
 router_free(struct router *r)
 {
+	size_t	i;
+
 	if (r == NULL)
 		return;
+	for (i = 0; i < SESS_MAX_PEERS; i++)
+		probe_free(r->probe[i]);
+	ev_timer_stop(r->loop, &r->t_steer);
 	sess_engine_free(r->sess);
 	fib_free(r->fib);
 	rib_free(r->rib);

@@ -13,6 +13,7 @@
 
 #define ROUTER_CONVERGE_TIMEOUT_S	60.	/* stale routes kept at most */
 #define ROUTER_QUIET_S			3.	/* no UPDATE: converged */
+#define ROUTER_STEER_MIN_STABLE_S	3	/* see router_steer_stable_s */
 
 struct router;
 
@@ -23,6 +24,8 @@ enum router_event {
 	ROUTER_EV_FAILOVER,	/* traffic moved off a tunnel */
 	ROUTER_EV_ROUTES,	/* a prefix changed tunnels */
 	ROUTER_EV_KERNEL,	/* kernel programming: errors, repairs */
+	ROUTER_EV_PROBE,	/* a liveness probe's verdict changed */
+	ROUTER_EV_STEER,	/* return steering on or off */
 };
 typedef void	(*router_event_fn)(enum router_event, const char *neighbor,
 		    const char *ifname, const char *text, void *arg);
@@ -43,6 +46,19 @@ void		 router_free(struct router *);
 struct sess_engine *router_sessions(struct router *);
 struct rib	*router_rib(struct router *);
 struct fib	*router_fib(struct router *);
+/* The liveness prober of tunnel slot, or NULL if it has none. */
+struct probe	*router_probe(struct router *, unsigned slot);
+
+/*
+ * Return steering: the tunnels (mask of slots) that failed silently and
+ * have not yet been stable for router_steer_stable_s since they came back.
+ * While it is not 0, the other established sessions announce halves.
+ */
+uint8_t		 router_steering(const struct router *);
+/* How long a silently failed tunnel's session must stay up before the
+ * halves go: its negotiated hold time, at least the minimum above. */
+unsigned	 router_steer_stable_s(const struct router *, unsigned slot);
+
 /* Changes with every change of the RIB's choices (for cached views). */
 uint64_t	 router_rib_generation(const struct router *);
 

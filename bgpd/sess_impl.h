@@ -36,6 +36,9 @@ struct peer {
 	struct sess_engine	*eng;
 	unsigned		 slot;		/* stable index, < SESS_MAX_PEERS */
 	bool			 link_down;	/* tunnel interface down */
+	bool			 probe_down;	/* probes say tunnel dead */
+	bool			 steer;		/* halves announced too */
+	enum sess_down		 last_down;
 	bool			 graceful_down;	/* lost without NOTIFICATION,
 						   peer does RFC 4724 */
 	struct conf_neighbor	 conf;		/* strings owned */
@@ -79,6 +82,8 @@ struct sess_engine {
 	bool			 restarting;	/* GR R and F bits */
 	struct conf_prefix	*networks;
 	size_t			 n_networks;
+	struct conf_prefix	*halves;	/* of the networks, for steering */
+	size_t			 n_halves;
 	struct sess_hooks	 hooks;
 	struct log_ratelimit	 rl_unknown;
 };

@@ -229,6 +229,13 @@ do_actions(struct peer *p, const struct fsm_result *r, enum fsm_event ev)
 		peer_send_routes(p, false);
 }
 
+/* The tunnel cannot carry a session now: link down or probes lost. */
+static bool
+blocked(const struct peer *p)
+{
+	return p->link_down || p->probe_down;
+}
+
 /* Idle again: after a growing pause, start over (unless shut down). */
 static void
 peer_went_idle(struct peer *p, enum fsm_state old)
@@ -243,7 +250,7 @@ peer_went_idle(struct peer *p, enum fsm_state old)
 		p->stats.flaps++;
 		p->stats.established_ms = 0;
 	}
-	if (p->admin_down || p->link_down)
+	if (p->admin_down || blocked(p))
 		return;
 	shift = p->fail_streak < 6 ? p->fail_streak : 6;
 	p->fail_streak++;
@@ -266,6 +273,7 @@ peer_set_state(struct peer *p, enum fsm_state next)
 	if (next == FSM_ESTABLISHED) {
 		p->stats.established_ms = p->stats.last_change_ms;
 		p->fail_streak = 0;
+		p->last_down = SESS_DOWN_NONE;
 	}
 	if (next == FSM_ESTABLISHED || old != FSM_ESTABLISHED)
 		p->graceful_down = false;
@@ -305,6 +313,7 @@ on_hold(struct ev_loop *loop, ev_timer *w, int revents)
 
 	snprintf(p->stats.last_error, sizeof(p->stats.last_error),
 	    "hold timer expired");
+	p->last_down = SESS_DOWN_HOLD;
 	peer_event(p, FSM_EV_HOLD_EXPIRES);
 }
 
@@ -319,7 +328,7 @@ on_idle(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct peer	*p = w->data;
 
-	if (!p->admin_down && !p->link_down && p->state == FSM_IDLE)
+	if (!p->admin_down && !blocked(p) && p->state == FSM_IDLE)
 		peer_event(p, FSM_EV_AUTO_START);
 }
 
@@ -383,6 +392,8 @@ sess_conn_error(struct conn *c, const char *why)
 	log_peer_warnx(p->name, "%s", why);
 	p->graceful_down = p->state == FSM_ESTABLISHED &&
 	    p->peer_open.caps.gr && p->peer_open.caps.gr_ipv4;
+	if (p->state == FSM_ESTABLISHED)
+		p->last_down = SESS_DOWN_CONN;
 	peer_event(p, FSM_EV_TCP_FAILS);
 }
 
@@ -655,6 +666,8 @@ handle_notification(struct peer *p, struct conn *c, const uint8_t *msg,
 		p->pending = NULL;
 		return -1;
 	}
+	if (p->state == FSM_ESTABLISHED)
+		p->last_down = SESS_DOWN_NOTIF;
 	peer_event(p, ev);
 	return -1;
 }
@@ -816,6 +829,8 @@ static void
 peer_send_routes(struct peer *p, bool eor)
 {
 	announce(p, p->eng->networks, p->eng->n_networks);
+	if (p->steer)
+		announce(p, p->eng->halves, p->eng->n_halves);
 	if (eor)
 		send_update(p, NULL, 0, NULL, NULL, 0);
 }
@@ -915,6 +930,38 @@ peer_stop(struct peer *p, uint8_t subcode, const char *text)
 	p->stop_subcode = 0;
 }
 
+static bool	has_network(const struct conf_prefix *, size_t,
+		    const struct conf_prefix *);
+
+/* Each network split in two, for return steering; none of a /32, none
+ * that is itself a network, no duplicates. */
+static void
+set_halves(struct sess_engine *e)
+{
+	struct conf_prefix	h;
+	size_t			i, k;
+
+	free(e->halves);
+	if ((e->halves = calloc(2 * e->n_networks + 1, sizeof(*e->halves))) ==
+	    NULL)
+		fatal("calloc");
+	e->n_halves = 0;
+	for (i = 0; i < e->n_networks; i++) {
+		if (e->networks[i].len >= 32)
+			continue;
+		for (k = 0; k < 2; k++) {
+			h.len = e->networks[i].len + 1;
+			h.addr.s_addr = e->networks[i].addr.s_addr;
+			if (k == 1)
+				h.addr.s_addr |= htonl(1U << (31 - (h.len - 1)));
+			if (has_network(e->networks, e->n_networks, &h) ||
+			    has_network(e->halves, e->n_halves, &h))
+				continue;
+			e->halves[e->n_halves++] = h;
+		}
+	}
+}
+
 static void
 engine_set_conf(struct sess_engine *e, const struct conf *c)
 {
@@ -927,6 +974,7 @@ engine_set_conf(struct sess_engine *e, const struct conf *c)
 		fatal("calloc");
 	memcpy(e->networks, c->networks, c->n_networks * sizeof(*e->networks));
 	e->n_networks = c->n_networks;
+	set_halves(e);
 }
 
 struct sess_engine *
@@ -990,6 +1038,7 @@ sess_engine_free(struct sess_engine *e)
 		peer_free(e->peers[i]);
 	free(e->peers);
 	free(e->networks);
+	free(e->halves);
 	free(e);
 }
 
@@ -1040,27 +1089,44 @@ networks_minus(const struct conf_prefix *a, size_t na,
 static void
 reexport(struct sess_engine *e, const struct conf *c, bool *prepend_changed)
 {
-	struct conf_prefix	*gone, *added;
-	size_t			 n_gone, n_added, i;
+	struct conf_prefix	*gone, *added, *old_h, *h_gone, *h_added;
+	size_t			 n_gone, n_added, n_old_h, n_h_gone, n_h_added;
+	size_t			 i;
 	struct peer		*p;
 
 	gone = networks_minus(e->networks, e->n_networks, c->networks,
 	    c->n_networks, &n_gone);
 	added = networks_minus(c->networks, c->n_networks, e->networks,
 	    e->n_networks, &n_added);
+	old_h = e->halves;
+	n_old_h = e->n_halves;
+	e->halves = NULL;
 	engine_set_conf(e, c);
+	h_gone = networks_minus(old_h, n_old_h, e->halves, e->n_halves,
+	    &n_h_gone);
+	h_added = networks_minus(e->halves, e->n_halves, old_h, n_old_h,
+	    &n_h_added);
 	for (i = 0; i < e->n_peers; i++) {
 		p = e->peers[i];
 		if (p->state != FSM_ESTABLISHED)
 			continue;
 		withdraw(p, gone, n_gone);
+		if (p->steer)
+			withdraw(p, h_gone, n_h_gone);
 		if (prepend_changed[i])
 			announce(p, e->networks, e->n_networks);
 		else
 			announce(p, added, n_added);
+		if (p->steer && prepend_changed[i])
+			announce(p, e->halves, e->n_halves);
+		else if (p->steer)
+			announce(p, h_added, n_h_added);
 	}
 	free(gone);
 	free(added);
+	free(old_h);
+	free(h_gone);
+	free(h_added);
 }
 
 void
@@ -1153,6 +1219,10 @@ sess_peer_info(const struct peer *p, struct sess_info *si)
 	si->stats = &p->stats;
 	si->graceful_down = p->graceful_down;
 	si->gr_restart_s = p->peer_open.caps.gr_time;
+	si->link_down = p->link_down;
+	si->probe_down = p->probe_down;
+	si->last_down = p->last_down;
+	si->steering = p->steer;
 	if (p->state < FSM_OPENCONFIRM)
 		return;
 	si->peer_id = p->peer_open.bgp_id;
@@ -1169,6 +1239,8 @@ sess_peer_shutdown(struct peer *p, const char *message)
 	    message != NULL && *message ? ": " : "",
 	    message != NULL ? message : "");
 	p->admin_down = true;
+	if (p->state == FSM_ESTABLISHED)
+		p->last_down = SESS_DOWN_ADMIN;
 	snprintf(p->stats.last_error, sizeof(p->stats.last_error),
 	    "shut down by the operator%s%s", message != NULL && *message ?
 	    ": " : "", message != NULL ? message : "");
@@ -1182,10 +1254,12 @@ sess_peer_enable(struct peer *p)
 	timer_stop(p, &p->t_maxpfx);
 	if (!p->admin_down)
 		return 0;
-	log_peer_info(p->name, "enabled by the operator");
+	log_peer_info(p->name, "enabled by the operator%s", blocked(p) ?
+	    ": waiting for the tunnel (link or probes)" : "");
 	p->admin_down = false;
 	p->fail_streak = 0;
-	peer_event(p, FSM_EV_MANUAL_START);
+	if (!blocked(p))
+		peer_event(p, FSM_EV_MANUAL_START);
 	return 0;
 }
 
@@ -1240,6 +1314,8 @@ sess_peer_link(struct peer *p, bool up)
 			return;
 		snprintf(p->stats.last_error, sizeof(p->stats.last_error),
 		    "tunnel interface %s down", p->conf.ifname);
+		if (p->state == FSM_ESTABLISHED)
+			p->last_down = SESS_DOWN_LINK;
 		peer_down_now(p);
 		return;
 	}
@@ -1247,10 +1323,66 @@ sess_peer_link(struct peer *p, bool up)
 		return;
 	p->link_down = false;
 	p->fail_streak = 0;
+	if (blocked(p)) {
+		log_peer_info(p->name, "tunnel interface %s up: waiting for "
+		    "the probes", p->conf.ifname);
+		return;
+	}
 	log_peer_info(p->name, "tunnel interface %s up: connecting",
 	    p->conf.ifname);
 	if (p->state == FSM_IDLE && !p->admin_down)
 		timer_start(p, &p->t_idle, 0.);
+}
+
+void
+sess_peer_probe(struct peer *p, bool alive)
+{
+	if (!alive) {
+		p->probe_down = true;
+		timer_stop(p, &p->t_idle);
+		if (p->state == FSM_IDLE)
+			return;
+		snprintf(p->stats.last_error, sizeof(p->stats.last_error),
+		    "liveness probes lost on %s", p->conf.ifname);
+		if (p->state == FSM_ESTABLISHED)
+			p->last_down = SESS_DOWN_PROBE;
+		peer_down_now(p);
+		return;
+	}
+	if (!p->probe_down)
+		return;
+	p->probe_down = false;
+	p->fail_streak = 0;
+	if (blocked(p) || p->state != FSM_IDLE || p->admin_down)
+		return;
+	log_peer_info(p->name, "probes answered on %s: connecting",
+	    p->conf.ifname);
+	timer_start(p, &p->t_idle, 0.);
+}
+
+void
+sess_peer_steer(struct peer *p, bool on)
+{
+	if (p->steer == on)
+		return;
+	p->steer = on;
+	log_peer_info(p->name, "return steering %s: %zu halves of our "
+	    "networks %s", on ? "on" : "off", p->eng->n_halves,
+	    on ? "announced" : "withdrawn");
+	if (p->state != FSM_ESTABLISHED)
+		return;
+	if (on)
+		announce(p, p->eng->halves, p->eng->n_halves);
+	else
+		withdraw(p, p->eng->halves, p->eng->n_halves);
+}
+
+size_t
+sess_peer_exported(const struct peer *p)
+{
+	if (p->state != FSM_ESTABLISHED)
+		return 0;
+	return p->eng->n_networks + (p->steer ? p->eng->n_halves : 0);
 }
 
 void
@@ -1285,10 +1417,12 @@ sess_peer_addr(struct peer *p, struct in_addr addr, bool added)
 			return;
 		snprintf(p->stats.last_error, sizeof(p->stats.last_error),
 		    "inside address %s removed from %s", buf, p->conf.ifname);
+		if (p->state == FSM_ESTABLISHED)
+			p->last_down = SESS_DOWN_LINK;
 		peer_down_now(p);
 		return;
 	}
-	if (p->state != FSM_IDLE || p->admin_down || p->link_down)
+	if (p->state != FSM_IDLE || p->admin_down || blocked(p))
 		return;
 	log_peer_info(p->name, "address %s added on %s: connecting", buf,
 	    p->conf.ifname);

@@ -65,6 +65,17 @@ struct sess_stats {
 	char			last_error[256];
 };
 
+/* Why a session last left Established. */
+enum sess_down {
+	SESS_DOWN_NONE,		/* it did not, or for another reason */
+	SESS_DOWN_HOLD,		/* hold timer expired: silent failure */
+	SESS_DOWN_PROBE,	/* liveness probes lost: silent failure */
+	SESS_DOWN_LINK,		/* tunnel interface down, or address gone */
+	SESS_DOWN_ADMIN,	/* operator, drill, max-prefix */
+	SESS_DOWN_NOTIF,	/* the peer sent a NOTIFICATION */
+	SESS_DOWN_CONN,		/* the TCP connection failed */
+};
+
 /* Read-only view of a neighbor. */
 struct sess_info {
 	const struct conf_neighbor	*conf;
@@ -83,6 +94,10 @@ struct sess_info {
 	 * graceful restart (RFC 4724): keep its routes this long. */
 	bool				 graceful_down;
 	uint16_t			 gr_restart_s;
+	bool				 link_down;
+	bool				 probe_down;
+	enum sess_down			 last_down;
+	bool				 steering;	/* halves announced */
 };
 
 /*
@@ -143,6 +158,23 @@ void		 sess_peer_max_prefix(struct peer *, uint32_t limit,
  * retried until the link is up again, which restarts it at once.
  */
 void		 sess_peer_link(struct peer *, bool up);
+
+/*
+ * The liveness probes of p's tunnel declared it dead (alive false): as
+ * for a link down, the session goes down at once and is not retried
+ * until the probes find the tunnel alive again.
+ */
+void		 sess_peer_probe(struct peer *, bool alive);
+
+/*
+ * Return steering: while on, p also announces each of our networks split
+ * in its two halves (longer prefixes win first in the VGW's choice), so
+ * the VPC's return traffic comes through p's tunnel.  Off withdraws them.
+ */
+void		 sess_peer_steer(struct peer *, bool on);
+
+/* Prefixes announced to p now (networks, plus halves while steering). */
+size_t		 sess_peer_exported(const struct peer *);
 
 /*
  * An address came (added) or went on p's tunnel interface: the session

@@ -102,5 +102,11 @@ typedef void	(*kr_route_fn)(const struct kr_prefix *, uint32_t metric,
 typedef void	(*kr_nexthop_fn)(uint32_t id, bool group, void *arg);
 int		 kr_dump_routes(struct kr *, kr_route_fn, void *arg);
 int		 kr_dump_nexthops(struct kr *, kr_nexthop_fn, void *arg);
+/* The same dump with what each nexthop is: a gateway on interface index
+ * oif (n 0), or a group of n members (oif 0). */
+typedef void	(*kr_nexthop_members_fn)(uint32_t id, int oif,
+		    const uint32_t *members, size_t n, void *arg);
+int		 kr_dump_nexthop_members(struct kr *, kr_nexthop_members_fn,
+		    void *arg);
 
 #endif

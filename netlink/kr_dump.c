@@ -251,9 +251,28 @@ kr_nh_parse(struct nlmsghdr *nlh, uint16_t type,
 }
 
 struct nh_dump {
-	kr_nexthop_fn	fn;
-	void		*arg;
+	kr_nexthop_fn		fn;
+	kr_nexthop_members_fn	mfn;
+	void			*arg;
 };
+
+#define KR_MAX_GROUP	32
+
+/* The members of a group (NHA_GROUP: struct nexthop_grp each). */
+static size_t
+nh_members(struct nlattr *a, uint32_t *members, size_t max)
+{
+	const struct nexthop_grp	*g;
+	size_t				 n, i;
+
+	if (a == NULL)
+		return 0;
+	g = nla_data(a);
+	n = (size_t)nla_len(a) / sizeof(*g);
+	for (i = 0; i < n && i < max; i++)
+		members[i] = g[i].id;
+	return i;
+}
 
 static void
 nh_dump_msg(struct kr *kr, struct nlmsghdr *nlh, void *arg)
@@ -271,6 +290,13 @@ nh_dump_msg(struct kr *kr, struct nlmsghdr *nlh, void *arg)
 	nh->oif = tb[NHA_OIF] ? (int)nla_get_u32(tb[NHA_OIF]) : 0;
 	if (d->fn != NULL)
 		d->fn(id, nh->group, d->arg);
+	if (d->mfn != NULL) {
+		uint32_t	members[KR_MAX_GROUP];
+		size_t		n = nh_members(tb[NHA_GROUP], members,
+				    KR_MAX_GROUP);
+
+		d->mfn(id, nh->oif, members, n, d->arg);
+	}
 }
 
 /*
@@ -278,10 +304,34 @@ nh_dump_msg(struct kr *kr, struct nlmsghdr *nlh, void *arg)
  * model had but the kernel has not is lost: reported when report.
  */
 static int
+nh_dump_any(struct kr *kr, struct nh_dump *d, bool report);
+
+static int
 nh_dump(struct kr *kr, kr_nexthop_fn fn, void *arg, bool report)
 {
+	struct nh_dump	d = { fn, NULL, arg };
+
+	return nh_dump_any(kr, &d, report);
+}
+
+int
+kr_dump_nexthop_members(struct kr *kr, kr_nexthop_members_fn fn, void *arg)
+{
+	struct nh_dump	d = { NULL, fn, arg };
+
+	if (!kr->nexthops)
+		return 0;
+	if (nh_dump_any(kr, &d, false) == -1) {
+		log_warn("netlink: dumping the nexthops");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+nh_dump_any(struct kr *kr, struct nh_dump *d, bool report)
+{
 	struct nhmsg	 nhm = { .nh_family = AF_UNSPEC };
-	struct nh_dump	 d = { fn, arg };
 	struct kr_event	 ev = { .type = KR_EV_NH_LOST };
 	struct nl_msg	*msg;
 	size_t		 i;
@@ -291,7 +341,7 @@ nh_dump(struct kr *kr, kr_nexthop_fn fn, void *arg, bool report)
 	if ((msg = nlmsg_alloc_simple(RTM_GETNEXTHOP, 0)) == NULL ||
 	    nlmsg_append(msg, &nhm, sizeof(nhm), NLMSG_ALIGNTO) < 0)
 		fatal("netlink: cannot build a message");
-	if (kr_dump_run(kr, msg, true, nh_dump_msg, &d) == -1)
+	if (kr_dump_run(kr, msg, true, nh_dump_msg, d) == -1)
 		return -1;
 	for (i = 0; i < kr->nnh; i++) {
 		if (!kr->nh[i].exists || kr->nh[i].seen)

@@ -1,0 +1,39 @@
+/*
+ * import.h: turn a configuration file downloaded from the AWS console
+ * (Site-to-Site VPN, "Generic" or "Vyatta/VyOS" vendor) into a complete
+ * vtibgpd.conf.  Used by `vtibgpctl import`; needs no daemon.
+ */
+#ifndef VTB_IMPORT_H
+#define VTB_IMPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum import_format {
+	IMPORT_AWS_GENERIC,
+	IMPORT_AWS_VYOS,
+};
+
+/* What the operator adds on the command line (--network, --allow). */
+struct import_opts {
+	const char	**networks;	/* "172.100.0.0/16" */
+	size_t		  n_networks;
+	const char	**allow;	/* "10.10.0.0/16" */
+	size_t		  n_allow;
+};
+
+/* Why a file could not be imported: where (line 0 if nowhere) and what. */
+struct import_error {
+	int	line;
+	int	col;
+	char	msg[512];
+};
+
+/*
+ * Read len bytes of text in format; write a vtibgpd.conf to out.  Returns
+ * 0, or -1 with err filled in (nothing useful has been written then).
+ */
+int	import_aws(enum import_format, const char *text, size_t len,
+	    const struct import_opts *, FILE *out, struct import_error *err);
+
+#endif

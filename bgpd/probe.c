@@ -1,0 +1,396 @@
+/*
+ * probe.c: ICMP echo liveness probes of a tunnel.
+ *
+ * One raw ICMP socket per tunnel, bound to the tunnel interface (so only
+ * what arrives through that tunnel is seen) and filtered in the kernel to
+ * echo replies.  The identifier is random per prober; every request
+ * carries its sequence number and a random cookie of the prober, and a
+ * reply counts only if it comes from the VGW's address with our
+ * identifier, the sequence number of the probe still outstanding and our
+ * cookie.  Round-trip times come from our own record of the send time,
+ * never from the reply's payload.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "bgpd/clock.h"
+#include "bgpd/log.h"
+#include "bgpd/probe.h"
+
+#define ICMP_ECHOREPLY_T	0
+#define ICMP_ECHO_T		8
+#define PROBE_HDR_LEN		8
+#define PROBE_MAGIC		0x76746270U	/* "vtbp" */
+#define PROBE_PAYLOAD_LEN	16		/* magic, cookie, seq echo */
+#define PROBE_PKT_LEN		(PROBE_HDR_LEN + PROBE_PAYLOAD_LEN)
+#define SOL_RAW_LEVEL		255		/* SOL_RAW */
+#define ICMP_FILTER_OPT		1		/* ICMP_FILTER */
+#define TOS_CS6			0xc0
+
+struct probe {
+	struct ev_loop		*loop;
+	char			 name[64];
+	char			 ifname[IF_NAMESIZE];
+	struct in_addr		 dst;
+	struct in_addr		 src;
+	probe_fn		 fn;
+	void			*arg;
+	int			 fd;
+	ev_io			 rio;
+	ev_timer		 tick;
+	uint16_t		 id;
+	uint16_t		 seq;		/* of the last probe sent */
+	uint32_t		 cookie;
+	bool			 outstanding;	/* last probe unanswered */
+	uint64_t		 sent_us;	/* when it went */
+	struct probe_stats	 st;
+	struct log_ratelimit	 rl;
+};
+
+static uint16_t
+cksum(const uint8_t *p, size_t len)
+{
+	uint32_t	sum = 0;
+	size_t		i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+const char *
+probe_state_name(enum probe_state s)
+{
+	switch (s) {
+	case PROBE_UP:
+		return "up";
+	case PROBE_DOWN:
+		return "down";
+	default:
+		return "unknown";
+	}
+}
+
+static void
+set_state(struct probe *p, enum probe_state s)
+{
+	enum probe_state	old = p->st.state;
+
+	if (old == s)
+		return;
+	p->st.state = s;
+	p->st.last_change_ms = clock_mono_ms();
+	if (s == PROBE_DOWN) {
+		p->st.downs++;
+		log_peer_warnx(p->name, "probe: %u echoes in a row unanswered "
+		    "on %s: tunnel dead", p->st.lost_in_row, p->ifname);
+	} else
+		log_peer_info(p->name, "probe: %s answers on %s (rtt %u us)%s",
+		    inet_ntoa(p->dst), p->ifname, p->st.rtt_last_us,
+		    old == PROBE_DOWN ? ": tunnel alive again" : "");
+	if (p->fn != NULL && (s == PROBE_DOWN || old == PROBE_DOWN))
+		p->fn(p, s != PROBE_DOWN, p->arg);
+}
+
+size_t
+probe_request(const struct probe *p, uint8_t *buf, size_t len)
+{
+	uint16_t	sum;
+
+	if (len < PROBE_PKT_LEN)
+		return 0;
+	memset(buf, 0, PROBE_PKT_LEN);
+	buf[0] = ICMP_ECHO_T;
+	buf[4] = p->id >> 8;
+	buf[5] = p->id & 0xff;
+	buf[6] = p->seq >> 8;
+	buf[7] = p->seq & 0xff;
+	put32(buf + 8, PROBE_MAGIC);
+	put32(buf + 12, p->cookie);
+	put32(buf + 16, p->seq);
+	put32(buf + 20, (uint32_t)p->st.sent);
+	sum = cksum(buf, PROBE_PKT_LEN);
+	buf[2] = sum >> 8;
+	buf[3] = sum & 0xff;
+	return PROBE_PKT_LEN;
+}
+
+/* The last probe, if still unanswered, is lost. */
+static void
+account(struct probe *p)
+{
+	if (!p->outstanding)
+		return;
+	p->st.lost++;
+	p->st.lost_in_row++;
+	p->st.ok_in_row = 0;
+	if (p->st.lost_in_row >= p->st.misses)
+		set_state(p, PROBE_DOWN);
+}
+
+/* The next probe, about to go. */
+static void
+next(struct probe *p, uint64_t now_us)
+{
+	p->seq++;
+	p->st.sent++;
+	p->sent_us = now_us;
+	p->outstanding = true;
+}
+
+void
+probe_tick_at(struct probe *p, uint64_t now_us, bool sent)
+{
+	account(p);
+	next(p, now_us);
+	if (!sent)
+		p->st.send_errors++;
+}
+
+void
+probe_input(struct probe *p, const uint8_t *pkt, size_t len, uint64_t now_us)
+{
+	const uint8_t	*icmp;
+	size_t		 hl;
+	uint64_t	 rtt;
+	struct in_addr	 from;
+
+	if (len < 20 || (pkt[0] >> 4) != 4)
+		return;
+	hl = (size_t)(pkt[0] & 0x0f) * 4;
+	if (hl < 20 || len < hl + PROBE_PKT_LEN)
+		return;
+	memcpy(&from, pkt + 12, sizeof(from));
+	icmp = pkt + hl;
+	if (icmp[0] != ICMP_ECHOREPLY_T || icmp[1] != 0 ||
+	    from.s_addr != p->dst.s_addr ||
+	    (uint16_t)(icmp[4] << 8 | icmp[5]) != p->id ||
+	    get32(icmp + 8) != PROBE_MAGIC || get32(icmp + 12) != p->cookie)
+		return;		/* not ours */
+	if (!p->outstanding ||
+	    (uint16_t)(icmp[6] << 8 | icmp[7]) != p->seq ||
+	    get32(icmp + 16) != p->seq) {
+		p->st.stale++;
+		return;
+	}
+	p->outstanding = false;
+	p->st.received++;
+	p->st.lost_in_row = 0;
+	p->st.ok_in_row++;
+	rtt = now_us > p->sent_us ? now_us - p->sent_us : 0;
+	if (rtt > UINT32_MAX)
+		rtt = UINT32_MAX;
+	p->st.rtt_last_us = (uint32_t)rtt;
+	if (p->st.rtt_min_us == 0 || rtt < p->st.rtt_min_us)
+		p->st.rtt_min_us = (uint32_t)rtt;
+	if (rtt > p->st.rtt_max_us)
+		p->st.rtt_max_us = (uint32_t)rtt;
+	p->st.rtt_avg_us = p->st.rtt_avg_us == 0 ? (uint32_t)rtt :
+	    (uint32_t)((p->st.rtt_avg_us * 7ULL + rtt) / 8);
+	if (p->st.state == PROBE_UNKNOWN ||
+	    (p->st.state == PROBE_DOWN && p->st.ok_in_row >= PROBE_RISE))
+		set_state(p, PROBE_UP);
+}
+
+/* ---- the socket --------------------------------------------------------- */
+
+static void
+close_sock(struct probe *p)
+{
+	if (p->fd == -1)
+		return;
+	ev_io_stop(p->loop, &p->rio);
+	close(p->fd);
+	p->fd = -1;
+}
+
+static void
+on_readable(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct probe	*p = w->data;
+	uint8_t		 buf[512];
+	ssize_t		 n;
+	int		 i;
+
+	for (i = 0; i < 64; i++) {
+		if ((n = recv(p->fd, buf, sizeof(buf), 0)) == -1) {
+			if (errno != EAGAIN && errno != EINTR &&
+			    log_ratelimit(&p->rl, clock_mono_ms(), NULL))
+				log_peer_warnx(p->name, "probe: recv: %s",
+				    strerror(errno));
+			return;
+		}
+		probe_input(p, buf, (size_t)n, clock_mono_us());
+	}
+}
+
+static int
+fail(struct probe *p, int fd, const char *what)
+{
+	snprintf(p->st.last_error, sizeof(p->st.last_error), "%s: %s", what,
+	    strerror(errno));
+	if (log_ratelimit(&p->rl, clock_mono_ms(), NULL))
+		log_peer_warnx(p->name, "probe on %s: %s", p->ifname,
+		    p->st.last_error);
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
+static int
+open_sock(struct probe *p)
+{
+	struct sockaddr_in	sin;
+	uint32_t		filter = ~(1U << ICMP_ECHOREPLY_T);
+	int			fd, tos = TOS_CS6;
+
+	fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    IPPROTO_ICMP);
+	if (fd == -1)
+		return fail(p, -1, "socket");
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, p->ifname,
+	    (socklen_t)strlen(p->ifname)) == -1)
+		return fail(p, fd, "SO_BINDTODEVICE");
+	if (setsockopt(fd, SOL_RAW_LEVEL, ICMP_FILTER_OPT, &filter,
+	    sizeof(filter)) == -1)
+		return fail(p, fd, "ICMP_FILTER");
+	(void)setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	if (p->src.s_addr != INADDR_ANY) {
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_addr = p->src;
+		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+			return fail(p, fd, "bind");
+	}
+	p->fd = fd;
+	ev_io_init(&p->rio, on_readable, fd, EV_READ);
+	p->rio.data = p;
+	ev_io_start(p->loop, &p->rio);
+	p->st.last_error[0] = '\0';
+	return 0;
+}
+
+static bool
+send_probe(struct probe *p)
+{
+	struct sockaddr_in	sin;
+	uint8_t			buf[PROBE_PKT_LEN];
+	size_t			len;
+
+	if (p->fd == -1 && open_sock(p) == -1)
+		return false;
+	len = probe_request(p, buf, sizeof(buf));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr = p->dst;
+	if (sendto(p->fd, buf, len, 0, (struct sockaddr *)&sin,
+	    sizeof(sin)) == -1) {
+		(void)fail(p, -1, "sendto");
+		/* the interface may have been deleted and made again */
+		close_sock(p);
+		return false;
+	}
+	return true;
+}
+
+static void
+on_tick(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct probe	*p = w->data;
+
+	account(p);
+	next(p, clock_mono_us());
+	if (!send_probe(p))
+		p->st.send_errors++;
+}
+
+/* ---- life ----------------------------------------------------------------- */
+
+struct probe *
+probe_new(struct ev_loop *loop, const char *name, const char *ifname,
+    struct in_addr dst, struct in_addr src, uint32_t interval_ms,
+    uint32_t misses, probe_fn fn, void *arg)
+{
+	struct probe	*p;
+	uint8_t		 rnd[6];
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		fatal("calloc");
+	p->loop = loop;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+	p->dst = dst;
+	p->src = src;
+	p->fn = fn;
+	p->arg = arg;
+	p->fd = -1;
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		fatal("getrandom");
+	p->id = (uint16_t)(rnd[0] << 8 | rnd[1]);
+	p->cookie = get32(rnd + 2);
+	p->st.interval_ms = interval_ms;
+	p->st.misses = misses == 0 ? 1 : misses;
+	p->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10000, 1);
+	ev_timer_init(&p->tick, on_tick, 0., interval_ms / 1000.);
+	p->tick.data = p;
+	return p;
+}
+
+void
+probe_start(struct probe *p)
+{
+	ev_timer_start(p->loop, &p->tick);
+}
+
+void
+probe_free(struct probe *p)
+{
+	if (p == NULL)
+		return;
+	ev_timer_stop(p->loop, &p->tick);
+	close_sock(p);
+	free(p);
+}
+
+bool
+probe_alive(const struct probe *p)
+{
+	return p->st.state != PROBE_DOWN;
+}
+
+const struct probe_stats *
+probe_stats(const struct probe *p)
+{
+	return &p->st;
+}
