@@ -1,7 +1,6 @@
 /*
  * ctl_handlers.c: the table of methods the daemon serves on its control
- * socket, and the small ones: neighbor actions and reload.  The drills
- * are not served yet (the server answers ERROR_NOT_IMPLEMENTED).
+ * socket, and the small ones: neighbor actions and reload.
  */
 #include "config.h"
 
@@ -117,5 +116,7 @@ const struct ctl_handler ctl_handlers[] = {
 	{ "NeighborReset", h_reset, true },
 	{ "NeighborRefresh", h_refresh, true },
 	{ "Reload", h_reload, true },
+	{ "DrillFailover", ctl_drill_failover, true },
+	{ "ShowDrills", ctl_show_drills, false },
 	{ NULL, NULL, false },
 };

@@ -25,6 +25,11 @@ void	ctl_watch_emit(Vtibgp__EventKind, const char *neighbor,
 bool	ctl_watch_route_allowed(void);
 /* Call every second: reports route changes held back. */
 void	ctl_watch_tick(void);
+/* ctl_drill.c */
+int	ctl_drill_failover(struct ctl_request *, const ProtobufCMessage *,
+	    void *);
+int	ctl_show_drills(struct ctl_request *, const ProtobufCMessage *,
+	    void *);
 /* ctl_metrics.c */
 int	ctl_metrics(struct ctl_request *, const ProtobufCMessage *, void *);
 

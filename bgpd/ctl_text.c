@@ -432,10 +432,12 @@ print_drill_result(FILE *f, const Vtibgp__Drill *d)
 {
 	fprintf(f, "Drill %u %s: %s\n", d->id, outcome_name(d->outcome),
 	    d->summary);
-	fprintf(f, "  from %s to %s, held %us; failover %" PRIu64 " ms, "
-	    "failback %" PRIu64 " ms; probes %u sent, %u lost\n",
-	    d->from_interface, d->to_interface, d->hold_s, d->failover_ms,
-	    d->failback_ms, d->probes_sent, d->probes_lost);
+	fprintf(f, "  from %s to %s, held %us; failover %" PRIu64 ".%03u ms, "
+	    "failback %" PRIu64 ".%03u ms; probes %u sent, %u lost\n",
+	    d->from_interface, d->to_interface, d->hold_s,
+	    d->failover_us / 1000, (unsigned)(d->failover_us % 1000),
+	    d->failback_us / 1000, (unsigned)(d->failback_us % 1000),
+	    d->probes_sent, d->probes_lost);
 }
 
 static void

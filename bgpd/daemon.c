@@ -17,6 +17,7 @@
 #include "bgpd/ctl_handlers.h"
 #include "bgpd/ctl_impl.h"
 #include "bgpd/daemon.h"
+#include "bgpd/drill.h"
 #include "bgpd/log.h"
 #include "bgpd/router.h"
 
@@ -29,6 +30,7 @@ struct daemon {
 	ev_signal	 sigterm;
 	ev_signal	 sigint;
 	struct router	*router;
+	struct drills	*drills;
 	struct ctl_server *ctl;
 	ev_timer	 tick;		/* once a second, for watch */
 	uint64_t	 started_ms;
@@ -107,6 +109,7 @@ daemon_new(struct conf *conf, const char *conf_path, const char *sock_path)
 	d->router = router_new(d->loop, conf);
 	router_set_events(d->router, on_router_event, ctl_watch_route_allowed,
 	    d);
+	d->drills = drills_new(d->loop, d->router);
 	ev_timer_init(&d->tick, on_tick, 1., 1.);
 	return d;
 }
@@ -121,6 +124,7 @@ daemon_free(struct daemon *d)
 	ev_signal_stop(d->loop, &d->sigint);
 	ev_timer_stop(d->loop, &d->tick);
 	ctl_server_close(d->ctl);
+	drills_free(d->drills);
 	router_free(d->router);
 	ev_loop_destroy(d->loop);
 	conf_free(d->conf);
@@ -205,6 +209,12 @@ const struct conf *
 daemon_conf(const struct daemon *d)
 {
 	return d->conf;
+}
+
+struct drills *
+daemon_drills(struct daemon *d)
+{
+	return d->drills;
 }
 
 struct router *

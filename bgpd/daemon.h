@@ -31,8 +31,10 @@ int		 daemon_reload(struct daemon *, char *why, size_t len);
 
 /* The configuration in force. */
 const struct conf *daemon_conf(const struct daemon *);
-/* The routing job, and when the daemon started (monotonic ms). */
+/* The routing job, its drills, and when the daemon started (monotonic
+ * ms). */
 struct router	*daemon_router(struct daemon *);
+struct drills	*daemon_drills(struct daemon *);
 uint64_t	 daemon_started_ms(const struct daemon *);
 
 /* Log each warning of conf, prefixed by the file name. */

@@ -279,8 +279,8 @@ open_sock(struct probe *p)
 	    IPPROTO_ICMP);
 	if (fd == -1)
 		return fail(p, -1, "socket");
-	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, p->ifname,
-	    (socklen_t)strlen(p->ifname)) == -1)
+	if (p->ifname[0] != '\0' && setsockopt(fd, SOL_SOCKET,
+	    SO_BINDTODEVICE, p->ifname, (socklen_t)strlen(p->ifname)) == -1)
 		return fail(p, fd, "SO_BINDTODEVICE");
 	if (setsockopt(fd, SOL_RAW_LEVEL, ICMP_FILTER_OPT, &filter,
 	    sizeof(filter)) == -1)

@@ -42,6 +42,7 @@ struct ctx {
 	bool		 stream;	/* one JSON line per reply */
 	unsigned	 seq;
 	struct ctl_conn	*conn;
+	bool		 drill_failed;	/* a drill ended other than passed */
 };
 
 struct command {
@@ -132,7 +133,14 @@ static int
 print_reply(const ProtobufCMessage *m, void *arg)
 {
 	struct ctx	*x = arg;
+	const Vtibgp__DrillProgress *dp;
 
+	if (m->descriptor == &vtibgp__drill_progress__descriptor) {
+		dp = (const Vtibgp__DrillProgress *)m;
+		if (dp->result != NULL && dp->result->outcome !=
+		    VTIBGP__DRILL_OUTCOME__DRILL_PASSED)
+			x->drill_failed = true;
+	}
 	if (x->json)
 		ctl_json_print(stdout, m, !x->stream);
 	else
@@ -307,14 +315,23 @@ static int
 run_drill(struct ctx *x, const struct command *cmd, int argc, char *argv[])
 {
 	Vtibgp__DrillRequest	req;
-	int			timeout;
+	int			timeout, rc;
 
 	vtibgp__drill_request__init(&req);
 	parse_drill(&req, argc, argv);
 	timeout = (int)(req.hold_s ? req.hold_s : 300) * 1000 + DRILL_SLACK_MS;
 	x->stream = true;
 	catch_interrupts();
-	return call(x, cmd->method, &req.base, timeout);
+	rc = call(x, cmd->method, &req.base, timeout);
+	if (interrupted) {
+		/* closing the connection made the daemon abort the drill */
+		fprintf(stderr, "vtibgpctl: drill interrupted: vtibgpd puts "
+		    "the tunnel back in service (see show drills)\n");
+		return EXIT_FAILED;
+	}
+	if (rc == 0 && x->drill_failed)
+		return EXIT_FAILED;
+	return rc;
 }
 
 /* "a.b.c.d" or "a.b.c.d/len". */
@@ -457,7 +474,7 @@ match(int argc, char *argv[], int *nwords)
 int
 main(int argc, char *argv[])
 {
-	struct ctx		 x = { DEFAULT_SOCK, false, false, 0, NULL };
+	struct ctx		 x = { DEFAULT_SOCK, false, false, 0, NULL, false };
 	const struct command	*cmd;
 	int			 ch, nwords, rc;
 
