@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bgpd/clock.h"
 #include "bgpd/ctl_handlers.h"
@@ -19,6 +20,7 @@
 #include "bgpd/daemon.h"
 #include "bgpd/drill.h"
 #include "bgpd/log.h"
+#include "bgpd/privdrop.h"
 #include "bgpd/router.h"
 
 struct daemon {
@@ -147,6 +149,32 @@ make_parent_dir(const char *path)
 		log_warn("mkdir %s", dir);
 }
 
+/*
+ * Sockets and netlink are open: become the configured user.  The config
+ * file must stay readable for reloads.
+ */
+static int
+drop_privileges(struct daemon *d)
+{
+	char	why[256];
+	uid_t	uid;
+	gid_t	gid;
+
+	if (priv_lookup(d->conf->user, &uid, &gid, why, sizeof(why)) == -1) {
+		log_warnx("cannot drop privileges: %s", why);
+		return -1;
+	}
+	if (priv_drop(d->conf->user, why, sizeof(why)) == -1) {
+		log_warnx("cannot drop privileges: %s", why);
+		return -1;
+	}
+	if (access(d->conf_path, R_OK) == -1)
+		log_warnx("%s is not readable by user %s: reload will fail "
+		    "(make it owned by root, group %s, mode 0640)", d->conf_path,
+		    d->conf->user, d->conf->user);
+	return 0;
+}
+
 int
 daemon_run(struct daemon *d)
 {
@@ -161,6 +189,8 @@ daemon_run(struct daemon *d)
 	ctl_server_set_group(d->ctl, d->conf->control_group);
 	ev_timer_start(d->loop, &d->tick);
 	if (router_start(d->router) == -1)
+		return 1;
+	if (d->conf->user != NULL && drop_privileges(d) == -1)
 		return 1;
 	ev_run(d->loop, 0);
 	return d->exit_status;
@@ -194,6 +224,11 @@ daemon_reload(struct daemon *d, char *why, size_t len)
 			snprintf(why, len, "%s", msg);
 		return -1;
 	}
+	if ((c->user == NULL) != (d->conf->user == NULL) || (c->user != NULL &&
+	    strcmp(c->user, d->conf->user) != 0))
+		log_warnx("reload: the user changed (%s -> %s); that takes a "
+		    "restart", d->conf->user ? d->conf->user : "root",
+		    c->user ? c->user : "root");
 	daemon_log_warnings(c, d->conf_path);
 	router_reconfigure(d->router, c);
 	conf_free(d->conf);

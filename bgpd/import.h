@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* The largest file import_aws() takes: AWS's are a few KiB. */
+#define IMPORT_MAX_SIZE	(1024 * 1024)
+
 enum import_format {
 	IMPORT_AWS_GENERIC,
 	IMPORT_AWS_VYOS,

@@ -3,7 +3,8 @@
  * line against the command table of vtibgpctl(8), sends the request over
  * the control socket (ctl_client.h) and prints each reply as text
  * (ctl_text.c), as JSON with -j (ctl_json.c), or, for metrics, as the
- * Prometheus text the daemon produced.
+ * Prometheus text the daemon produced.  `import` needs no daemon: it turns
+ * a file downloaded from AWS into a vtibgpd.conf (import_aws.c).
  *
  * Exit status: 0 success, 1 the request failed (message on stderr), 2
  * usage error, 3 the daemon is not reachable.
@@ -21,14 +22,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bgpd/conf.h"
 #include "bgpd/ctl_client.h"
 #include "bgpd/ctl_fmt.h"
+#include "bgpd/import.h"
 
 #define DEFAULT_SOCK	RUNSTATEDIR "/vtibgpd.sock"
 #define TIMEOUT_MS	30000		/* per answer */
 #define DRILL_SLACK_MS	120000		/* per drill step, beyond --hold */
 #define SHUTDOWN_MAX	255		/* RFC 9003 communication */
 #define MAX_PAGES	100000
+#define IMPORT_READ_MAX	(IMPORT_MAX_SIZE + 1)	/* enough to see it is more */
 
 enum {
 	EXIT_FAILED = 1,
@@ -69,7 +73,8 @@ usage(void)
 	    "refresh\n"
 	    "  drill failover [--from IFACE] [--probe ADDR] [--hold SECONDS]\n"
 	    "  show drills | metrics | reload\n"
-	    "  import aws-generic|aws-vyos FILE\n");
+	    "  import aws-generic|aws-vyos FILE [--network CIDR]... "
+	    "[--allow CIDR]...\n");
 	exit(EXIT_USAGE);
 }
 
@@ -427,14 +432,115 @@ run_show_routes(struct ctx *x, const struct command *cmd, int argc,
 	return rc;
 }
 
+/* Up to IMPORT_READ_MAX bytes of path ("-": stdin) into *text. */
+static int
+read_input(const char *path, char **text, size_t *len)
+{
+	FILE	*f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	int	 saved;
+
+	if (f == NULL)
+		return -1;
+	if ((*text = malloc(IMPORT_READ_MAX)) == NULL) {
+		fprintf(stderr, "vtibgpctl: out of memory\n");
+		exit(EXIT_FAILED);
+	}
+	*len = fread(*text, 1, IMPORT_READ_MAX, f);
+	saved = errno;
+	if (ferror(f)) {
+		if (f != stdin)
+			fclose(f);
+		errno = saved;
+		return -1;
+	}
+	if (f != stdin)
+		fclose(f);
+	return 0;
+}
+
+/* A --network or --allow value: a prefix, or a usage error. */
+static const char *
+import_prefix(const char *opt, const char *v)
+{
+	struct conf_prefix	pfx;
+	char			why[256];
+
+	if (conf_read_prefix(v, &pfx, why, sizeof(why)) == -1)
+		usage_msg("import: %s: %s", opt, why);
+	return v;
+}
+
+/* FORMAT FILE [--network CIDR]... [--allow CIDR]..., in any order. */
+static const char *
+parse_import(int argc, char *argv[], struct import_opts *o)
+{
+	const char	*file = NULL, *v;
+	int		 i;
+
+	if ((o->networks = calloc((size_t)argc, sizeof(char *))) == NULL ||
+	    (o->allow = calloc((size_t)argc, sizeof(char *))) == NULL) {
+		fprintf(stderr, "vtibgpctl: out of memory\n");
+		exit(EXIT_FAILED);
+	}
+	for (i = 1; i < argc; i++) {
+		if ((v = option_value(argc, argv, &i, "--network")) != NULL)
+			o->networks[o->n_networks++] =
+			    import_prefix("--network", v);
+		else if ((v = option_value(argc, argv, &i, "--allow")) != NULL)
+			o->allow[o->n_allow++] = import_prefix("--allow", v);
+		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			usage_msg("import: unknown option %s", argv[i]);
+		else if (file != NULL)
+			usage_msg("import: more than one file (%s, %s)", file,
+			    argv[i]);
+		else
+			file = argv[i];
+	}
+	if (file == NULL)
+		usage_msg("import: no file");
+	return file;
+}
+
 static int
 run_import(struct ctx *x, const struct command *cmd, int argc, char *argv[])
 {
-	if (strcmp(argv[0], "aws-generic") != 0 &&
-	    strcmp(argv[0], "aws-vyos") != 0)
+	struct import_opts	 o = { NULL, 0, NULL, 0 };
+	struct import_error	 err;
+	enum import_format	 fmt;
+	const char		*file, *name;
+	char			*text = NULL;
+	size_t			 len;
+	int			 rc = EXIT_FAILED;
+
+	if (strcmp(argv[0], "aws-generic") == 0)
+		fmt = IMPORT_AWS_GENERIC;
+	else if (strcmp(argv[0], "aws-vyos") == 0)
+		fmt = IMPORT_AWS_VYOS;
+	else
 		usage_msg("import: unknown format %s", argv[0]);
-	fprintf(stderr, "vtibgpctl: import: not available in this version\n");
-	return EXIT_FAILED;
+	file = parse_import(argc, argv, &o);
+	name = strcmp(file, "-") == 0 ? "stdin" : file;
+	if (read_input(file, &text, &len) == -1)
+		fprintf(stderr, "%s: %s\n", name, strerror(errno));
+	else if (import_aws(fmt, text, len, &o, stdout, &err) == -1) {
+		if (err.line > 0)
+			fprintf(stderr, "%s:%d:%d: %s\n", name, err.line,
+			    err.col, err.msg);
+		else
+			fprintf(stderr, "%s: %s\n", name, err.msg);
+	} else {
+		if (o.n_networks == 0)
+			fprintf(stderr, "vtibgpctl: import: warning: no "
+			    "--network: nothing is announced to AWS\n");
+		if (o.n_allow == 0)
+			fprintf(stderr, "vtibgpctl: import: warning: no "
+			    "--allow: no route from AWS is installed\n");
+		rc = 0;
+	}
+	free(text);
+	free(o.networks);
+	free(o.allow);
+	return rc;
 }
 
 static const struct command commands[] = {
@@ -447,7 +553,7 @@ static const struct command commands[] = {
 	{ { "drill", "failover" }, 0, 6, "DrillFailover", run_drill },
 	{ { "metrics" }, 0, 0, "Metrics", run_simple },
 	{ { "reload" }, 0, 0, "Reload", run_simple },
-	{ { "import" }, 2, 2, NULL, run_import },
+	{ { "import" }, 2, INT_MAX, NULL, run_import },
 };
 
 static const struct command *

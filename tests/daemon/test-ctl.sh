@@ -1,6 +1,6 @@
 #!/bin/bash
 # test-ctl.sh: vtibgpctl's command line and exit status without a daemon:
-# usage errors exit 2, import is not available yet (1), and every command
+# usage errors exit 2, import of a missing file fails (1), and every command
 # that needs the daemon exits 3 naming the socket when nobody listens.
 # (tests/unit/test_ctl drives vtibgpctl against a live control server.)
 set -u
@@ -41,10 +41,10 @@ expect 2 "show routes with a name" show routes vpc
 expect 2 "import of an unknown format" import aws-cisco "$tmp/x.txt"
 expect 2 "import without a file" import aws-generic
 
-# --- import: not in this version (1), no daemon needed ---------------------
-expect 1 "import aws-generic" import aws-generic "$tmp/x.txt"
-t_check "import says it is not available" \
-    grep -q 'not available in this version' "$tmp/err"
+# --- import: no daemon needed (tests/daemon/test-import.sh has the rest) ---
+expect 1 "import aws-generic of a missing file" import aws-generic "$tmp/x.txt"
+t_check "import names the missing file" \
+    grep -q "^$tmp/x.txt: No such file or directory" "$tmp/err"
 
 # --- no daemon: 3, naming the socket ---------------------------------------
 while read -r cmd; do

@@ -1,0 +1,173 @@
+#!/bin/bash
+# test-import.sh: `vtibgpctl import` on the AWS downloads of
+# tests/import/samples/ and on the variants of tests/import/good/ (each
+# output must pass `vtibgpd -n`) and tests/import/bad/ (exit 1 and the
+# FILE:LINE:COL: message of their first line); CRLF, stdin, junk, sizes
+# and usage errors.  Needs no daemon and no root.
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+
+dir="$top_srcdir/tests/import"
+tmp=$(mktemp -d /tmp/vtb-import.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# format FILE: aws-generic or aws-vyos, from the file name
+format() {
+	case $(basename "$1") in
+	aws-vyos* | vyos-*) echo aws-vyos ;;
+	*) echo aws-generic ;;
+	esac
+}
+
+# check_conf WHAT: $tmp/out.conf passes vtibgpd -n (stderr in $tmp/n.err)
+check_conf() {
+	local rc
+	chmod 600 "$tmp/out.conf"
+	"$VTIBGPD" -n -f "$tmp/out.conf" 2>"$tmp/n.err"; rc=$?
+	t_eq "$1: vtibgpd -n accepts the output" 0 "$rc"
+	[ "$rc" = 0 ] || sed 's/^/#   /' "$tmp/n.err"
+}
+
+# summary: router-id, then each neighbor's address, interface, remote-as
+summary() {
+	awk '/^router-id/ { r = $2 }
+	    /^neighbor/ { n = n " " $2 }
+	    /^\tinterface/ { n = n " " $2 }
+	    /^\tremote-as/ { n = n " " $2 }
+	    END { print r n }' "$tmp/out.conf"
+}
+
+no_sanitizer() {
+	! grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$@"
+}
+
+want_sum="203.0.113.10 169.254.249.57 vti0 64512 169.254.249.61 vti1 64512"
+
+# --- the two downloads, with and without options ---------------------------
+for f in "$dir"/samples/*.txt; do
+	b=$(basename "$f")
+	"$VTIBGPCTL" import "$(format "$f")" "$f" --network 172.100.0.0/16 \
+	    --network=192.0.2.0/24 --allow 10.10.0.0/16 >"$tmp/out.conf" \
+	    2>"$tmp/err"; rc=$?
+	t_eq "$b: exit 0" 0 "$rc"
+	t_eq "$b: nothing on stderr" "" "$(cat "$tmp/err")"
+	check_conf "$b"
+	t_eq "$b: no warning from vtibgpd -n" "" "$(cat "$tmp/n.err")"
+	t_eq "$b: neighbors, interfaces, ASNs" "$want_sum" "$(summary)"
+	t_check "$b: both networks" test "$(grep -c '^network ' "$tmp/out.conf")" = 2
+	t_check "$b: the allow rule" grep -q '^	allow 10.10.0.0/16$' "$tmp/out.conf"
+	t_check "$b: local-as and timers" eval 'grep -q "^local-as 65000" "$tmp/out.conf" &&
+	    test "$(grep -c "^	hold-time 30" "$tmp/out.conf")" = 2 &&
+	    test "$(grep -c "^	keepalive 10" "$tmp/out.conf")" = 2 &&
+	    grep -q "^	local-address 169.254.249.62$" "$tmp/out.conf"'
+	t_check "$b: description names tunnel and VGW" grep -q \
+	    '^	description ".*tunnel 2, VGW 198.51.100.122"$' "$tmp/out.conf"
+	t_check "$b: no default route announced" eval \
+	    '! grep -q "^network 0.0.0.0/0" "$tmp/out.conf"'
+	cp "$tmp/out.conf" "$tmp/with-opts.conf"
+
+	"$VTIBGPCTL" import "$(format "$f")" "$f" >"$tmp/out.conf" \
+	    2>"$tmp/err"; rc=$?
+	t_eq "$b without options: exit 0" 0 "$rc"
+	t_check "$b without options: warns about --network" grep -q 'no --network' "$tmp/err"
+	t_check "$b without options: warns about --allow" grep -q 'no --allow' "$tmp/err"
+	t_check "$b without options: says what to set" eval \
+	    'grep -q "^# No --network given" "$tmp/out.conf" && grep -q "# No --allow given" "$tmp/out.conf"'
+	check_conf "$b without options"
+
+	# the same file from stdin, and with CRLF line ends
+	"$VTIBGPCTL" import "$(format "$f")" - --network 172.100.0.0/16 \
+	    --network=192.0.2.0/24 --allow 10.10.0.0/16 <"$f" >"$tmp/out.conf" \
+	    2>/dev/null; rc=$?
+	t_eq "$b from stdin: exit 0" 0 "$rc"
+	t_check "$b from stdin: same output" cmp -s "$tmp/out.conf" "$tmp/with-opts.conf"
+	sed 's/$/\r/' "$f" >"$tmp/$b"
+	"$VTIBGPCTL" import "$(format "$f")" "$tmp/$b" --network 172.100.0.0/16 \
+	    --network=192.0.2.0/24 --allow 10.10.0.0/16 >"$tmp/out.conf" \
+	    2>/dev/null; rc=$?
+	t_eq "$b with CRLF: exit 0" 0 "$rc"
+	t_check "$b with CRLF: same output" cmp -s "$tmp/out.conf" "$tmp/with-opts.conf"
+done
+t_check "the VyOS default route is named in a comment" grep -q \
+    '^# The AWS file announces 0.0.0.0/0 (line 45)' "$tmp/out.conf"
+
+# --- variants that must import ----------------------------------------------
+ngood=0
+for f in "$dir"/good/*.txt; do
+	[ -e "$f" ] || continue
+	ngood=$((ngood + 1))
+	b=$(basename "$f")
+	"$VTIBGPCTL" import "$(format "$f")" "$f" --network 172.100.0.0/16 \
+	    --allow 10.10.0.0/16 >"$tmp/out.conf" 2>"$tmp/err"; rc=$?
+	t_eq "$b: exit 0" 0 "$rc"
+	[ "$rc" = 0 ] || sed 's/^/#   /' "$tmp/err"
+	check_conf "$b"
+	t_eq "$b: result" "$(head -n 1 "$f" | sed 's/^# expect: //')" "$(summary)"
+done
+t_check "there are valid variants" test "$ngood" -ge 5
+
+# --- variants that must not: exit 1, FILE:LINE:COL: message ---------------
+nbad=0
+for f in "$dir"/bad/*.txt; do
+	[ -e "$f" ] || continue
+	nbad=$((nbad + 1))
+	b=$(basename "$f")
+	want=$(head -n 1 "$f" | sed 's/^# expect: //')
+	case $want in
+	[0-9]*) want="$f:$want" ;;
+	*) want="$f: $want" ;;
+	esac
+	"$VTIBGPCTL" import "$(format "$f")" "$f" >"$tmp/out.conf" \
+	    2>"$tmp/err"; rc=$?
+	t_eq "$b: exit 1" 1 "$rc"
+	t_eq "$b: message" "$want" "$(cat "$tmp/err")"
+	t_eq "$b: nothing on stdout" "" "$(cat "$tmp/out.conf")"
+done
+t_check "there are invalid variants" test "$nbad" -ge 10
+
+# --- files that are no AWS download ---------------------------------------
+: >"$tmp/empty.txt"
+"$VTIBGPCTL" import aws-generic "$tmp/empty.txt" 2>"$tmp/err" >/dev/null; rc=$?
+t_eq "empty file: exit 1" 1 "$rc"
+t_eq "empty file: message" "$tmp/empty.txt: empty file" "$(cat "$tmp/err")"
+"$VTIBGPCTL" import aws-generic "$dir/samples/aws-vyos.txt" 2>"$tmp/err" >/dev/null; rc=$?
+t_eq "the wrong format: exit 1" 1 "$rc"
+t_check "the wrong format: says which" grep -q 'this looks like the VyOS format' "$tmp/err"
+head -c 2000000 /dev/zero | tr '\0' '\n' >"$tmp/big.txt"
+"$VTIBGPCTL" import aws-vyos - <"$tmp/big.txt" 2>"$tmp/err" >/dev/null; rc=$?
+t_eq "over 1 MiB: exit 1" 1 "$rc"
+t_eq "over 1 MiB: message" "stdin: larger than 1024 KiB: not a file from AWS" "$(cat "$tmp/err")"
+printf 'IPSec Tunnel #1\n  - Customer Gateway ASN : 65\0000\n' >"$tmp/nul.txt"
+"$VTIBGPCTL" import aws-generic "$tmp/nul.txt" 2>"$tmp/err" >/dev/null; rc=$?
+t_eq "NUL byte: exit 1" 1 "$rc"
+t_eq "NUL byte: message" "$tmp/nul.txt:2:30: NUL byte: this is not a text file" "$(cat "$tmp/err")"
+for fmt in aws-generic aws-vyos; do
+	for seed in 1 2 3; do
+		head -c $((seed * 3000)) /dev/urandom >"$tmp/junk.bin"
+		"$VTIBGPCTL" import "$fmt" "$tmp/junk.bin" 2>"$tmp/err" >/dev/null; rc=$?
+		t_eq "$fmt, random bytes $seed: exit 1" 1 "$rc"
+		t_check "$fmt, random bytes $seed: no sanitizer report" no_sanitizer "$tmp/err"
+	done
+done
+"$VTIBGPCTL" import aws-generic "$tmp/none.txt" 2>"$tmp/err"; rc=$?
+t_eq "a missing file: exit 1" 1 "$rc"
+t_eq "a missing file: message" "$tmp/none.txt: No such file or directory" "$(cat "$tmp/err")"
+
+# --- usage errors: exit 2 ----------------------------------------------------
+usage_case() {
+	local what=$1 rc
+	shift
+	"$VTIBGPCTL" import "$@" >/dev/null 2>"$tmp/err"; rc=$?
+	t_eq "usage: $what: exit 2" 2 "$rc"
+}
+s="$dir/samples/aws-generic.txt"
+usage_case "no file" aws-generic
+usage_case "unknown format" aws-cisco "$s"
+usage_case "two files" aws-generic "$s" "$s"
+usage_case "unknown option" aws-generic "$s" --bogus
+usage_case "--network without a value" aws-generic "$s" --network
+usage_case "--network with host bits" aws-generic "$s" --network 172.100.0.1/16
+t_check "usage: the bad --network is explained" grep -q 'did you mean 172.100.0.0/16' "$tmp/err"
+usage_case "--allow without length" aws-generic "$s" --allow 10.10.0.0
+
+t_done

@@ -1,0 +1,773 @@
+/*
+ * test_import.c: the AWS importer (bgpd/import_aws.c).  Both downloads of
+ * tests/import/samples/ must import into a configuration that the config
+ * parser reads back with the right neighbors, ASNs, addresses and timers;
+ * one table of variants of them (line ends, spacing, comments, foreign
+ * sections, swapped tunnels, missing and bad values) with the exact result
+ * or message; truncated, empty, oversized and mutated files never crash.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bgpd/conf.h"
+#include "bgpd/import.h"
+
+#define G	IMPORT_AWS_GENERIC
+#define V	IMPORT_AWS_VYOS
+#define MAX_EDITS	4
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static char *
+load_sample(enum import_format fmt, size_t *len)
+{
+	const char	*dir = getenv("top_srcdir");
+	char		 path[4096], *text;
+	FILE		*f;
+	long		 n;
+
+	snprintf(path, sizeof(path), "%s/tests/import/samples/%s",
+	    dir != NULL ? dir : ".",
+	    fmt == G ? "aws-generic.txt" : "aws-vyos.txt");
+	if ((f = fopen(path, "rb")) == NULL)
+		fail_msg("%s: %s", path, strerror(errno));
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = malloc((size_t)n + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+	text[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return text;
+}
+
+/* text with old (which must be there) replaced by new, once or all over. */
+static char *
+replace(char *text, const char *old, const char *new, bool all)
+{
+	char	*out, *p, *from = text;
+	size_t	 len;
+	FILE	*f;
+
+	if (strstr(text, old) == NULL)
+		fail_msg("edit: '%s' not in the sample", old);
+	assert_non_null(f = open_memstream(&out, &len));
+	while ((p = strstr(from, old)) != NULL) {
+		fwrite(from, 1, (size_t)(p - from), f);
+		fputs(new, f);
+		from = p + strlen(old);
+		if (!all)
+			break;
+	}
+	fputs(from, f);
+	fclose(f);
+	free(text);
+	return out;
+}
+
+/* Each run of two or more spaces becomes a tab. */
+static char *
+xf_tabs(char *text)
+{
+	char	*p, *q;
+
+	for (p = q = text; *p != '\0'; p++) {
+		if (p[0] == ' ' && p[1] == ' ') {
+			while (p[1] == ' ')
+				p++;
+			*q++ = '\t';
+		} else
+			*q++ = *p;
+	}
+	*q = '\0';
+	return text;
+}
+
+static char *
+xf_crlf(char *text)
+{
+	return replace(text, "\n", "\r\n", true);
+}
+
+static char *
+xf_cr(char *text)
+{
+	return replace(text, "\n", "\r", true);
+}
+
+static char *
+xf_double_spaces(char *text)
+{
+	return replace(text, " ", "  ", true);
+}
+
+/* A comment line of each kind after each line. */
+static char *
+xf_comments(char *text)
+{
+	return replace(text, "\n", "\n# a comment: Customer Gateway : 1.2.3.4"
+	    "\n! another : 169.254.0.1/30\n", true);
+}
+
+static char *
+xf_bom(char *text)
+{
+	char	*out;
+
+	assert_true(asprintf(&out, "\xef\xbb\xbf%s", text) > 0);
+	free(text);
+	return out;
+}
+
+/* Where the section of tunnel n starts: the rule line above its header. */
+static char *
+section_start(char *text, int n)
+{
+	char	 hdr[32], *p;
+	int	 lines;
+
+	snprintf(hdr, sizeof(hdr), "IPSec Tunnel #%d", n);
+	assert_non_null(p = strstr(text, hdr));
+	for (lines = 0; p > text && lines < 2; p--)
+		if (p[-1] == '\n' && ++lines == 2)
+			break;
+	return p;
+}
+
+/* Tunnel 2's section first, then tunnel 1's. */
+static char *
+xf_swap(char *text)
+{
+	char	*s1 = section_start(text, 1), *s2 = section_start(text, 2);
+	char	*out;
+
+	assert_true(asprintf(&out, "%.*s%s%.*s", (int)(s1 - text), text, s2,
+	    (int)(s2 - s1), s1) > 0);
+	free(text);
+	return out;
+}
+
+/* Insert ins before the section of tunnel 2 and at the end. */
+static char *
+insert_section(char *text, const char *ins)
+{
+	char	*s2 = section_start(text, 2), *out;
+
+	assert_true(asprintf(&out, "%.*s%s%s%s", (int)(s2 - text), text, ins,
+	    s2, ins) > 0);
+	free(text);
+	return out;
+}
+
+static char *
+xf_foreign_generic(char *text)
+{
+	return insert_section(text,
+	    "--------------------------------------------------------------\n"
+	    "Cisco ASA (for comparison)\n"
+	    "--------------------------------------------------------------\n"
+	    "Outside IP Addresses:\n"
+	    "  - Customer Gateway                   : 192.0.2.1\n"
+	    "  - Virtual Private Gateway            : 192.0.2.2\n"
+	    "Inside IP Addresses\n"
+	    "  - Customer Gateway                   : 169.254.1.2/30\n"
+	    "  - Neighbor Hold Time       : 90\n"
+	    "crypto isakmp policy 200\n");
+}
+
+static char *
+xf_foreign_vyos(char *text)
+{
+	return insert_section(text,
+	    "! ----------------------------------------------------------\n"
+	    "! Juniper SRX (for comparison)\n"
+	    "! ----------------------------------------------------------\n"
+	    "set interfaces st0 unit 1 family inet address 169.254.1.2/30\n"
+	    "set protocols bgp group ebgp neighbor 169.254.1.1 peer-as 7224\n"
+	    "set security ike gateway gw-1 address 192.0.2.2\n"
+	    "crypto isakmp policy 200\n");
+}
+
+/* The file ends before tunnel 2's BGP section. */
+static char *
+xf_cut_bgp2(char *text)
+{
+	char	*p = strstr(text, "IPSec Tunnel #2");
+
+	assert_non_null(p);
+	assert_non_null(p = strstr(p, "#4: Border Gateway"));
+	*p = '\0';
+	return text;
+}
+
+/* VyOS 1.4 syntax: system-as, neighbors without the AS. */
+static char *
+xf_vyos14(char *text)
+{
+	text = replace(text, "set protocols bgp 65000 network 0.0.0.0/0",
+	    "set protocols bgp address-family ipv4-unicast network 0.0.0.0/0",
+	    true);
+	text = replace(text, "set protocols bgp 65000 ",
+	    "set protocols bgp ", true);
+	return replace(text, "! #4: Border Gateway Protocol (BGP) "
+	    "Configuration\n", "set protocols bgp system-as '65000'\n",
+	    false);
+}
+
+struct row {
+	const char		*name;
+	enum import_format	 fmt;
+	struct {
+		const char	*old, *new;
+		bool		 all;
+	} ed[MAX_EDITS];
+	char			*(*xf)(char *);
+	const char		*want;		/* NULL: valid */
+	uint32_t		 remote_as;	/* 0: 64512 */
+	const char		*router_id;	/* NULL: 203.0.113.10 */
+};
+
+static int
+run(enum import_format fmt, const char *text, size_t len,
+    const struct import_opts *o, char **out, struct import_error *err)
+{
+	size_t	n;
+	FILE	*f;
+	int	rc;
+
+	assert_non_null(f = open_memstream(out, &n));
+	rc = import_aws(fmt, text, len, o, f, err);
+	fclose(f);
+	return rc;
+}
+
+static void
+assert_addr(struct in_addr a, const char *want)
+{
+	char	buf[INET_ADDRSTRLEN];
+
+	assert_string_equal(inet_ntop(AF_INET, &a, buf, sizeof(buf)), want);
+}
+
+static void
+check_neighbor(const struct conf_neighbor *n, int no, uint32_t remote_as)
+{
+	static const char *const addr[] = { "169.254.249.57",
+	    "169.254.249.61" };
+	static const char *const local[] = { "169.254.249.58",
+	    "169.254.249.62" };
+	static const char *const vgw[] = { "198.51.100.120",
+	    "198.51.100.122" };
+	char	ifname[8], tunnel[16];
+
+	snprintf(ifname, sizeof(ifname), "vti%d", no - 1);
+	snprintf(tunnel, sizeof(tunnel), "tunnel %d", no);
+	assert_addr(n->addr, addr[no - 1]);
+	assert_string_equal(n->ifname, ifname);
+	assert_int_equal(n->remote_as, remote_as);
+	assert_true(n->has_local_addr);
+	assert_addr(n->local_addr, local[no - 1]);
+	assert_int_equal(n->timers.hold_s, 30);
+	assert_int_equal(n->timers.keepalive_s, 10);
+	assert_non_null(n->description);
+	assert_non_null(strstr(n->description, tunnel));
+	assert_non_null(strstr(n->description, vgw[no - 1]));
+}
+
+/* out parses into the configuration of the samples. */
+static struct conf *
+check_conf(const char *out, uint32_t remote_as, const char *router_id)
+{
+	struct conf_error	 err;
+	struct conf		*c;
+	char			 buf[1024];
+
+	if ((c = conf_parse_buffer("out", out, strlen(out), &err)) == NULL)
+		fail_msg("%s\n--- output:\n%s", conf_error_str(&err, buf,
+		    sizeof(buf)), out);
+	assert_addr(c->router_id, router_id ? router_id : "203.0.113.10");
+	assert_int_equal(c->local_as, 65000);
+	assert_int_equal(c->n_neighbors, 2);
+	check_neighbor(&c->neighbors[0], 1, remote_as ? remote_as : 64512);
+	check_neighbor(&c->neighbors[1], 2, remote_as ? remote_as : 64512);
+	return c;
+}
+
+static const struct import_opts no_opts = { NULL, 0, NULL, 0 };
+
+/* Whether row r fails (said on stderr). */
+static bool
+run_row(const struct row *r)
+{
+	struct import_error	 err;
+	char			*text, *out, got[700];
+	size_t			 len, i;
+	int			 rc;
+	bool			 bad = false;
+
+	text = load_sample(r->fmt, &len);
+	for (i = 0; i < MAX_EDITS && r->ed[i].old != NULL; i++)
+		text = replace(text, r->ed[i].old, r->ed[i].new, r->ed[i].all);
+	if (r->xf != NULL)
+		text = r->xf(text);
+	rc = run(r->fmt, text, strlen(text), &no_opts, &out, &err);
+	if (err.line > 0)
+		snprintf(got, sizeof(got), "%d:%d: %s", err.line, err.col,
+		    err.msg);
+	else
+		snprintf(got, sizeof(got), "%s", err.msg);
+	if (r->want == NULL && rc != 0) {
+		print_error("%s: unexpected error: %s\n", r->name, got);
+		bad = true;
+	} else if (r->want != NULL && (rc == 0 || strcmp(got, r->want))) {
+		print_error("%s:\n  want: %s\n  got:  %s\n", r->name, r->want,
+		    rc == 0 ? "(success)" : got);
+		bad = true;
+	} else if (r->want != NULL)
+		assert_string_equal(out, "");
+	else
+		conf_free(check_conf(out, r->remote_as, r->router_id));
+	free(out);
+	free(text);
+	return bad;
+}
+
+/* ---- the samples, with and without options ---------------------------- */
+
+static void
+test_samples(void **state)
+{
+	static const char	*nets[] = { "172.100.0.0/16", "192.0.2.0/24" };
+	static const char	*allow[] = { "10.10.0.0/16" };
+	struct import_opts	 o = { nets, 2, allow, 1 };
+	enum import_format	 fmt;
+	struct import_error	 err;
+	struct conf		*c;
+	char			*text, *out;
+	size_t			 len;
+
+	for (fmt = G; fmt <= V; fmt++) {
+		text = load_sample(fmt, &len);
+		assert_int_equal(run(fmt, text, len, &o, &out, &err), 0);
+		c = check_conf(out, 0, NULL);
+		assert_int_equal(c->n_networks, 2);
+		assert_int_equal(c->import.n_allow, 1);
+		assert_addr(c->import.allow[0].pfx.addr, "10.10.0.0");
+		assert_int_equal(c->import.allow[0].pfx.len, 16);
+		assert_int_equal(c->n_warnings, 0);
+		assert_non_null(strstr(out, "vpn-0a1b2c3d4e5f60718"));
+		conf_free(c);
+		free(out);
+
+		/* without options: valid, with warnings and a comment */
+		assert_int_equal(run(fmt, text, len, &no_opts, &out, &err), 0);
+		c = check_conf(out, 0, NULL);
+		assert_int_equal(c->n_networks, 0);
+		assert_int_equal(c->import.n_allow, 0);
+		assert_int_equal(c->n_warnings, 2);
+		assert_non_null(strstr(out, "# No --network given"));
+		assert_non_null(strstr(out, "# No --allow given"));
+		conf_free(c);
+		free(out);
+		free(text);
+	}
+}
+
+/* The VyOS file's 0.0.0.0/0 is named in a comment, never announced. */
+static void
+test_vyos_default_route(void **state)
+{
+	static const char	*nets[] = { "172.100.0.0/16" };
+	struct import_opts	 o = { nets, 1, NULL, 0 };
+	struct import_error	 err;
+	struct conf		*c;
+	char			*text, *out;
+	size_t			 len;
+
+	text = load_sample(V, &len);
+	text = replace(text, "network 0.0.0.0/0\n!",
+	    "network 0.0.0.0/0\nset protocols bgp 65000 network "
+	    "172.16.0.0/12\n!", false);
+	assert_int_equal(run(V, text, strlen(text), &o, &out, &err), 0);
+	c = check_conf(out, 0, NULL);
+	assert_int_equal(c->n_networks, 1);
+	assert_addr(c->networks[0].addr, "172.100.0.0");
+	assert_non_null(strstr(out, "# The AWS file announces 0.0.0.0/0 "
+	    "(line 45)"));
+	assert_non_null(strstr(out, "# The file announces 172.16.0.0/12 "
+	    "(line 46)"));
+	conf_free(c);
+	free(out);
+	free(text);
+}
+
+static void
+test_bad_options(void **state)
+{
+	static const char	*bad_net[] = { "172.100.0.1/16" };
+	static const char	*bad_allow[] = { "10.10.0.0" };
+	struct import_opts	 o1 = { bad_net, 1, NULL, 0 };
+	struct import_opts	 o2 = { NULL, 0, bad_allow, 1 };
+	struct import_error	 err;
+	char			*text, *out;
+	size_t			 len;
+
+	text = load_sample(G, &len);
+	assert_int_equal(run(G, text, len, &o1, &out, &err), -1);
+	assert_string_equal(err.msg, "--network: invalid prefix "
+	    "'172.100.0.1/16': host bits set (did you mean 172.100.0.0/16?)");
+	free(out);
+	assert_int_equal(run(G, text, len, &o2, &out, &err), -1);
+	assert_string_equal(err.msg, "--allow: invalid prefix '10.10.0.0': "
+	    "missing /length");
+	assert_int_equal(err.line, 0);
+	free(out);
+	free(text);
+}
+
+/* ---- variants: one row each ------------------------------------------- */
+
+#define T1_VGW_IN	"  - Virtual Private Gateway            : 169.254.249.57/30\n"
+#define T2_VGW_IN	"  - Virtual Private Gateway            : 169.254.249.61/30\n"
+#define T2_HOLD		": 169.254.249.61\n  - Neighbor Hold Time       : 30\n"
+#define T2_NB		": 169.254.249.61\n"
+#define T2_ASN		"  - Customer Gateway ASN\t          : 65000\n" \
+			"  - Virtual Private  Gateway ASN          : 64512\n" \
+			"  - Neighbor IP Address                   : 169.254.249.61"
+#define T1_CGW_OUT	"  - Customer Gateway                   : 203.0.113.10\n" \
+			"  - Virtual Private Gateway            : 198.51.100.120"
+#define V2_PEER		"set vpn ipsec site-to-site peer 198.51.100.122 "
+
+static const struct row rows[] = {
+	/* valid */
+	{ "generic", G, { { NULL } }, NULL, NULL, 0, NULL },
+	{ "generic CRLF", G, { { NULL } }, xf_crlf, NULL, 0, NULL },
+	{ "generic CR", G, { { NULL } }, xf_cr, NULL, 0, NULL },
+	{ "generic tabs", G, { { NULL } }, xf_tabs, NULL, 0, NULL },
+	{ "generic doubled spaces", G, { { NULL } }, xf_double_spaces, NULL,
+	    0, NULL },
+	{ "generic comments", G, { { NULL } }, xf_comments, NULL, 0, NULL },
+	{ "generic BOM", G, { { NULL } }, xf_bom, NULL, 0, NULL },
+	{ "generic foreign section", G, { { NULL } }, xf_foreign_generic,
+	    NULL, 0, NULL },
+	{ "generic swapped tunnels", G, { { NULL } }, xf_swap, NULL, 0, NULL },
+	{ "generic 4-octet ASN", G, { { ": 64512", ": 4200000001", true } },
+	    NULL, NULL, 4200000001U, NULL },
+	{ "generic upper case, 30 seconds", G,
+	    { { "Neighbor Hold Time       : 30", "NEIGHBOR HOLD TIME: 30 "
+	    "seconds", true } }, NULL, NULL, 0, NULL },
+	{ "generic keepalive given", G,
+	    { { T2_HOLD, T2_HOLD "  - Neighbor Keepalive : 10\n", false } },
+	    NULL, NULL, 0, NULL },
+	{ "generic without outside CGW address", G,
+	    { { "  - Customer Gateway                   : 203.0.113.10\n", "",
+	    true } }, NULL, NULL, 0, "169.254.249.58" },
+	{ "vyos", V, { { NULL } }, NULL, NULL, 0, NULL },
+	{ "vyos CRLF", V, { { NULL } }, xf_crlf, NULL, 0, NULL },
+	{ "vyos tabs", V, { { NULL } }, xf_tabs, NULL, 0, NULL },
+	{ "vyos doubled spaces", V, { { NULL } }, xf_double_spaces, NULL, 0,
+	    NULL },
+	{ "vyos comments", V, { { NULL } }, xf_comments, NULL, 0, NULL },
+	{ "vyos foreign section", V, { { NULL } }, xf_foreign_vyos, NULL, 0,
+	    NULL },
+	{ "vyos swapped tunnels", V, { { NULL } }, xf_swap, NULL, 0, NULL },
+	{ "vyos 1.4 syntax", V, { { NULL } }, xf_vyos14, NULL, 0, NULL },
+	{ "vyos 4-octet ASN", V, { { "remote-as '64512'",
+	    "remote-as \"4200000001\"", true } }, NULL, NULL, 4200000001U,
+	    NULL },
+	{ "vyos without local-address", V, { { "local-address '203.0.113.10'",
+	    "description 'x'", true } }, NULL, NULL, 0, "169.254.249.58" },
+
+	/* missing pieces */
+	{ "generic no tunnel 2", G, { { "IPSec Tunnel #2", "IPSec Tunnel", false
+	    } }, NULL, "no IPSec Tunnel #2 section", 0, NULL },
+	{ "generic no VGW inside 2", G, { { T2_VGW_IN, "", false } }, NULL,
+	    "122:1: tunnel 2: no Virtual Private Gateway inside address", 0,
+	    NULL },
+	{ "generic no VGW outside 1", G, { { "  - Virtual Private Gateway     "
+	    "       : 198.51.100.120\n", "", false } }, NULL,
+	    "60:1: tunnel 1: no Virtual Private Gateway outside address", 0,
+	    NULL },
+	{ "generic no ASN 2", G, { { "  - Virtual Private  Gateway ASN      "
+	    "    : 64512\n  - Neighbor IP Address                   : "
+	    "169.254.249.61", "  - Neighbor IP Address                   : "
+	    "169.254.249.61", false } }, NULL,
+	    "128:1: tunnel 2: no Virtual Private Gateway ASN", 0, NULL },
+	{ "generic no inside addresses", G, { { "Inside IP Addresses\n  - "
+	    "Customer Gateway                   : 169.254.249.62/30\n" T2_VGW_IN,
+	    "", false } }, NULL,
+	    "89:1: tunnel 2: no Customer Gateway inside address", 0, NULL },
+	{ "generic truncated", G, { { NULL } }, xf_cut_bgp2,
+	    "89:1: tunnel 2: no Customer Gateway ASN", 0, NULL },
+	{ "vyos no bind 2", V, { { V2_PEER "vti bind 'vti1'\n", "", false } },
+	    NULL, "54:33: site-to-site peer 198.51.100.122 has no 'vti bind'",
+	    0, NULL },
+	{ "vyos no vti1 address", V, { { "set interfaces vti vti1 address "
+	    "'169.254.249.62/30'\n", "", false } }, NULL, "55:58: tunnel 2: "
+	    "peer 198.51.100.122 is bound to vti1, but there is no 'set "
+	    "interfaces vti vti1 address'", 0, NULL },
+	{ "vyos no neighbor 2", V, { { "neighbor 169.254.249.61", "neighbor "
+	    "169.254.1.1", true } }, NULL,
+	    "57:34: tunnel 2: no BGP neighbor in the /30 of vti1", 0, NULL },
+	{ "vyos no remote-as", V, { { "neighbor 169.254.249.61 remote-as "
+	    "'64512'", "neighbor 169.254.249.61 description 'x'", false } },
+	    NULL, "62:34: tunnel 2: BGP neighbor 169.254.249.61 has no "
+	    "remote-as", 0, NULL },
+	{ "vyos peer bound twice", V, { { V2_PEER, "set vpn ipsec "
+	    "site-to-site peer 198.51.100.120 ", true } }, NULL, "55:58: "
+	    "site-to-site peer 198.51.100.120 is bound to vti0 already (line "
+	    "21)", 0, NULL },
+	{ "vyos one peer", V, { { V2_PEER "vti bind 'vti1'\n", "", false },
+	    { V2_PEER, "# ", true } }, NULL, "no IPSec Tunnel #2: only one "
+	    "site-to-site peer with a 'vti bind'", 0, NULL },
+	{ "vyos no value", V, { { "vti bind 'vti1'", "vti bind", false } },
+	    NULL, "55:52: 'bind' without a value", 0, NULL },
+
+	/* bad values */
+	{ "generic ASN out of range", G, { { ": 64512", ": 4294967296", false
+	    } }, NULL, "80:45: tunnel 1: Virtual Private Gateway ASN: AS "
+	    "number 4294967296 out of range (1-4294967295)", 0, NULL },
+	{ "generic ASN 0", G, { { "\t          : 65000", "\t          : 0",
+	    true } }, NULL, "79:38: tunnel 1: Customer Gateway ASN: AS number "
+	    "0 is reserved (RFC 7607)", 0, NULL },
+	{ "generic ASN junk", G, { { ": 64512", ": 64512 x", false } }, NULL,
+	    "80:45: tunnel 1: Virtual Private Gateway ASN: unexpected 'x' "
+	    "after the value", 0, NULL },
+	{ "generic not a /30", G, { { "169.254.249.58/30", "169.254.249.58/29",
+	    false } }, NULL, "65:42: tunnel 1: Customer Gateway inside "
+	    "address: 169.254.249.58/29 is not a /30", 0, NULL },
+	{ "generic not link-local", G, { { "169.254.249.58/30", "10.0.0.2/30",
+	    false } }, NULL, "65:42: tunnel 1: Customer Gateway inside "
+	    "address: 10.0.0.2 is not inside 169.254.0.0/16", 0, NULL },
+	{ "generic network address", G, { { "169.254.249.57/30",
+	    "169.254.249.56/30", false } }, NULL, "66:42: tunnel 1: Virtual "
+	    "Private Gateway inside address: 169.254.249.56 is the network "
+	    "address of its /30", 0, NULL },
+	{ "generic VGW outside the /30", G, { { "169.254.249.57/30",
+	    "169.254.249.53/30", false } }, NULL, "66:42: tunnel 1: Virtual "
+	    "Private Gateway inside address 169.254.249.53 is not in the /30 "
+	    "of the Customer Gateway's 169.254.249.58", 0, NULL },
+	{ "generic bad address", G, { { "203.0.113.10", "203.0.113.300",
+	    false } }, NULL, "61:42: tunnel 1: Customer Gateway outside "
+	    "address: invalid IPv4 address '203.0.113.300'", 0, NULL },
+	{ "generic wrong neighbor", G, { { ": 169.254.249.61\n",
+	    ": 169.254.249.62\n", false } }, NULL, "133:45: tunnel 2: Neighbor "
+	    "IP Address 169.254.249.62 is not the Virtual Private Gateway "
+	    "inside address 169.254.249.61", 0, NULL },
+	{ "generic same /30", G, { { "169.254.249.62/30", "169.254.249.58/30",
+	    false }, { "169.254.249.61/30", "169.254.249.57/30", false },
+	    { ": 169.254.249.61\n", ": 169.254.249.57\n", false } }, NULL,
+	    "123:42: tunnel 2: its inside /30 is also tunnel 1's (line 65)", 0,
+	    NULL },
+	{ "generic same VGW", G, { { "198.51.100.122", "198.51.100.120",
+	    false } }, NULL, "120:42: tunnel 2: its Virtual Private Gateway "
+	    "outside address is also tunnel 1's (line 62)", 0, NULL },
+	{ "generic ASNs differ", G, { { T2_ASN, "  - Customer Gateway ASN : "
+	    "65000\n  - Virtual Private Gateway ASN : 64513\n  - Neighbor "
+	    "IP Address : 169.254.249.61", false } }, NULL, "132:35: tunnel 2: "
+	    "Virtual Private Gateway ASN 64513 differs from tunnel 1's 64512 "
+	    "(line 80)", 0, NULL },
+	{ "generic iBGP", G, { { ": 64512", ": 65000", true } }, NULL,
+	    "80:45: tunnel 1: the Virtual Private Gateway ASN equals the "
+	    "Customer Gateway's (65000): only eBGP is supported", 0, NULL },
+	{ "generic hold 2", G, { { T2_HOLD, T2_NB "  - Neighbor Hold Time : 2\n",
+	    false } }, NULL, "134:26: tunnel 2: hold time 2s: BGP takes 0 or 3 "
+	    "to 65535 seconds (RFC 4271 4.2)", 0, NULL },
+	{ "generic keepalive too long", G, { { T2_HOLD, T2_HOLD
+	    "  - Neighbor Keepalive : 30\n", false } }, NULL,
+	    "135:26: tunnel 2: keepalive 30s is not below the hold time 30s",
+	    0, NULL },
+	{ "generic twice", G, { { T2_HOLD, T2_HOLD
+	    "  - Neighbor Hold Time : 90\n", false } }, NULL, "135:26: tunnel "
+	    "2: Neighbor Hold Time given twice, differently (first at line "
+	    "134)", 0, NULL },
+	{ "generic tunnel #1 twice", G, { { "IPSec Tunnel #2",
+	    "IPSec Tunnel #1", false } }, NULL, "89:1: a second IPSec Tunnel "
+	    "#1 section (the first is at line 18)", 0, NULL },
+	{ "generic tunnel #3", G, { { "IPSec Tunnel #2", "IPSec  tunnel #3",
+	    false } }, NULL, "89:1: IPSec Tunnel #3: an AWS VPN connection has "
+	    "tunnels #1 and #2 only", 0, NULL },
+	{ "vyos ASN out of range", V, { { "remote-as '64512'", "remote-as "
+	    "'99999999999'", false } }, NULL,
+	    "39:60: neighbor 169.254.249.57 remote-as: AS number "
+	    "99999999999 out of range (1-4294967295)", 0, NULL },
+	{ "vyos not a /30", V, { { "'169.254.249.62/30'", "'169.254.249.62/31'",
+	    false } }, NULL, "57:34: vti1 address: 169.254.249.62/31 is not a "
+	    "/30",
+	    0, NULL },
+	{ "vyos local AS differs", V, { { "bgp 65000 neighbor 169.254.249.61 "
+	    "remote-as", "bgp 65001 neighbor 169.254.249.61 remote-as", false
+	    } }, NULL, "60:19: local AS given twice, differently (first at "
+	    "line 39)", 0, NULL },
+	{ "vyos bad peer", V, { { "peer 198.51.100.120 local-address",
+	    "peer 198.51.100 local-address", false } }, NULL, "20:33: "
+	    "site-to-site peer: invalid IPv4 address '198.51.100'", 0, NULL },
+	{ "vyos bad interface name", V, { { "bind 'vti0'", "bind 'vti/0'",
+	    false } }, NULL, "21:58: 'vti/0' is not an interface name", 0,
+	    NULL },
+	{ "vyos extra word", V, { { "timers holdtime '30'", "timers holdtime "
+	    "'30' now", false } }, NULL, "41:70: unexpected 'now' after the "
+	    "value", 0, NULL },
+};
+
+static void
+test_rows(void **state)
+{
+	size_t	i, failed = 0;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		failed += run_row(&rows[i]);
+	assert_int_equal(failed, 0);
+}
+
+/* ---- files that are not what they should be --------------------------- */
+
+static void
+expect_error(enum import_format fmt, const char *text, size_t len,
+    const char *want)
+{
+	struct import_error	 err;
+	char			*out, got[700];
+
+	assert_int_equal(run(fmt, text, len, &no_opts, &out, &err), -1);
+	if (err.line > 0)
+		snprintf(got, sizeof(got), "%d:%d: %s", err.line, err.col,
+		    err.msg);
+	else
+		snprintf(got, sizeof(got), "%s", err.msg);
+	assert_string_equal(got, want);
+	assert_string_equal(out, "");
+	free(out);
+}
+
+static void
+test_not_aws(void **state)
+{
+	char	*g, *v, *big;
+	size_t	 glen, vlen;
+
+	g = load_sample(G, &glen);
+	v = load_sample(V, &vlen);
+	expect_error(G, "", 0, "empty file");
+	expect_error(V, " \r\n\t\n", 5, "empty file");
+	expect_error(G, v, vlen, "no IPSec Tunnel #1 section (this looks "
+	    "like the VyOS format: import aws-vyos)");
+	expect_error(V, g, glen, "no IPSec Tunnel #1: no site-to-site peer "
+	    "with a 'vti bind' (this looks like the Generic format: import "
+	    "aws-generic)");
+	g[200] = '\0';	/* line 6 */
+	expect_error(G, g, glen, "6:20: NUL byte: this is not a text file");
+	assert_non_null(big = calloc(1, 1024 * 1024 + 1));
+	memset(big, '\n', 1024 * 1024 + 1);
+	expect_error(G, big, 1024 * 1024 + 1, "larger than 1024 KiB: not a "
+	    "file from AWS");
+	free(big);
+	free(g);
+	free(v);
+}
+
+/* Every prefix of both samples: an error or a valid configuration. */
+static void
+test_truncated(void **state)
+{
+	struct import_error	 err;
+	enum import_format	 fmt;
+	struct conf_error	 cerr;
+	struct conf		*c;
+	char			*text, *out;
+	size_t			 len, n, ok = 0;
+
+	for (fmt = G; fmt <= V; fmt++) {
+		text = load_sample(fmt, &len);
+		for (n = 0; n <= len; n++) {
+			if (run(fmt, text, n, &no_opts, &out, &err) == 0) {
+				assert_non_null(c = conf_parse_buffer("out",
+				    out, strlen(out), &cerr));
+				conf_free(c);
+				ok++;
+			} else
+				assert_true(err.msg[0] != '\0');
+			free(out);
+		}
+		free(text);
+	}
+	assert_true(ok > 0);
+}
+
+static uint32_t
+lcg(uint32_t *seed)
+{
+	*seed = *seed * 1103515245U + 12345U;
+	return *seed >> 8;
+}
+
+/* Random bytes, and the samples with random bytes changed: never a crash. */
+static void
+test_junk(void **state)
+{
+	static const char	 tricky[] = "\0\r\n\t :#!-'\"/.0123456789";
+	struct import_error	 err;
+	enum import_format	 fmt;
+	char			*text, *out, junk[4096];
+	size_t			 len, i, j;
+	uint32_t		 seed = 1;
+
+	for (i = 0; i < 200; i++) {
+		for (j = 0; j < sizeof(junk); j++)
+			junk[j] = (char)(i % 2 ? lcg(&seed) :
+			    (uint32_t)tricky[lcg(&seed) %
+			    (sizeof(tricky) - 1)]);
+		for (fmt = G; fmt <= V; fmt++) {
+			assert_int_equal(run(fmt, junk, sizeof(junk) -
+			    i, &no_opts, &out, &err), -1);
+			free(out);
+		}
+	}
+	for (fmt = G; fmt <= V; fmt++) {
+		text = load_sample(fmt, &len);
+		for (i = 0; i < 2000; i++) {
+			char	*m = malloc(len);
+
+			assert_non_null(m);
+			memcpy(m, text, len);
+			for (j = 0; j < 1 + i % 8; j++)
+				m[lcg(&seed) % len] = (char)(i % 3 ?
+				    (uint32_t)tricky[lcg(&seed) %
+				    (sizeof(tricky) - 1)] : lcg(&seed));
+			if (run(fmt, m, len, &no_opts, &out, &err) == -1)
+				assert_true(err.msg[0] != '\0');
+			free(out);
+			free(m);
+		}
+		free(text);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_samples),
+		cmocka_unit_test(test_vyos_default_route),
+		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_not_aws),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_junk),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
