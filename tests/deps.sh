@@ -1,11 +1,12 @@
-# tests/deps.sh: the Debian packages that building vtibgpd and its lab
+# tests/deps.sh: the Debian packages that building vtibgpd, its lab, its
+# tests (systemd-analyze, python3, clang for the fuzzers) and its .deb
 # need, and a function that installs the missing ones (sourced by
 # tests/run-all and tests/lab/demo).
 VTB_DEPS="gcc make autoconf automake pkg-config libc6-dev
 	libev-dev libnl-3-dev libnl-route-3-dev libprotobuf-c-dev
-	protobuf-c-compiler libcmocka-dev
+	protobuf-c-compiler libcmocka-dev clang libclang-rt-14-dev
 	bird2 gobgpd iproute2 nftables iputils-ping perl-base jq mandoc
-	prometheus"
+	prometheus python3 systemd dpkg-dev debhelper"
 
 vtb_install_deps() {
 	local missing= p
