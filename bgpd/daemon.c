@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <ev.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include "bgpd/log.h"
 #include "bgpd/privdrop.h"
 #include "bgpd/router.h"
+#include "bgpd/sdnotify.h"
 
 struct daemon {
 	struct ev_loop	*loop;
@@ -79,6 +81,7 @@ on_sigterm(struct ev_loop *loop, ev_signal *w, int revents)
 
 	log_info("%s: shutting down", w->signum == SIGINT ? "SIGINT" :
 	    "SIGTERM");
+	sdnotify("STOPPING=1\nSTATUS=shutting down");
 	ctl_server_close(d->ctl);
 	d->ctl = NULL;
 	router_stop(d->router, "vtibgpd shutting down",
@@ -192,6 +195,8 @@ daemon_run(struct daemon *d)
 		return 1;
 	if (d->conf->user != NULL && drop_privileges(d) == -1)
 		return 1;
+	sdnotify("READY=1\nSTATUS=running: %zu neighbor(s)",
+	    d->conf->n_neighbors);
 	ev_run(d->loop, 0);
 	return d->exit_status;
 }
@@ -214,12 +219,15 @@ daemon_reload(struct daemon *d, char *why, size_t len)
 	struct conf		*c;
 	char			 msg[1024];
 
+	sdnotify("RELOADING=1\nMONOTONIC_USEC=%" PRIu64, clock_mono_us());
 	if ((c = conf_parse_file(d->conf_path, &err)) == NULL) {
 		conf_error_str(&err, msg, sizeof(msg));
 		log_warnx("reload failed, keeping the running configuration: "
 		    "%s", msg);
 		ctl_watch_emit(VTIBGP__EVENT_KIND__EVENT_RELOAD, NULL, NULL,
 		    "reload failed, the running configuration stays: %s", msg);
+		sdnotify("READY=1\nSTATUS=reload failed, running configuration "
+		    "kept: %s", msg);
 		if (why != NULL)
 			snprintf(why, len, "%s", msg);
 		return -1;
@@ -235,6 +243,8 @@ daemon_reload(struct daemon *d, char *why, size_t len)
 	d->conf = c;
 	ctl_server_set_group(d->ctl, c->control_group);
 	log_info("configuration reloaded: %zu neighbor(s)", c->n_neighbors);
+	sdnotify("READY=1\nSTATUS=running: %zu neighbor(s), configuration "
+	    "reloaded", c->n_neighbors);
 	ctl_watch_emit(VTIBGP__EVENT_KIND__EVENT_RELOAD, NULL, NULL,
 	    "configuration reloaded");
 	return 0;
