@@ -515,20 +515,28 @@ on_check(struct ev_loop *loop, ev_check *w, int revents)
 	}
 }
 
+/* The probe's counts through the backup, into the drill's record. */
+static void
+note_probes(struct drills *ds)
+{
+	const struct probe_stats *st;
+	struct drill		*d = cur(ds);
+
+	if (ds->probe == NULL)
+		return;
+	st = probe_stats(ds->probe);
+	d->probes_sent = (uint32_t)st->sent;
+	d->probes_lost = (uint32_t)(st->sent - st->received);
+}
+
 /* Put the active session back in service; then wait for its routes. */
 static void
 restore(struct drills *ds, const char *why)
 {
 	struct sess_info	 si;
 	struct peer		*p;
-	struct drill		*d = cur(ds);
-	const struct probe_stats *st;
 
-	if (ds->probe != NULL) {
-		st = probe_stats(ds->probe);
-		d->probes_sent = (uint32_t)st->sent;
-		d->probes_lost = (uint32_t)(st->sent - st->received);
-	}
+	note_probes(ds);
 	stop_waits(ds);
 	if ((p = peer_named(ds, ds->from_peer, &si)) == NULL) {
 		step(ds, false, "put back in service", "the neighbor %s is "
@@ -549,13 +557,10 @@ on_hold_over(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct drills		*ds = w->data;
 	struct drill		*d = cur(ds);
-	const struct probe_stats *st;
 
+	note_probes(ds);
 	if (ds->probe != NULL) {
-		st = probe_stats(ds->probe);
-		d->probes_sent = (uint32_t)st->sent;
-		d->probes_lost = (uint32_t)(st->sent - st->received);
-		if (st->received == 0)
+		if (d->probes_sent == d->probes_lost)
 			step(ds, false, "probe through the backup", "%s did "
 			    "not answer through %s: %u probes in %u s, none "
 			    "answered", d->probe, d->to, d->probes_sent,

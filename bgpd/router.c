@@ -296,24 +296,35 @@ on_stale_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 	rib_peer_flush_stale(st->r->rib, st->slot, clock_mono_ms());
 }
 
+/* The neighbor on tunnel slot (and its view), or NULL. */
+static struct peer *
+peer_of_slot(const struct router *r, unsigned slot, struct sess_info *si)
+{
+	struct peer	*p;
+	size_t		 i;
+
+	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
+		sess_peer_info(p, si);
+		if (si->slot == slot)
+			return p;
+	}
+	return NULL;
+}
+
 static void
 on_link(unsigned slot, bool up, void *arg)
 {
 	struct router	*r = arg;
 	struct sess_info si;
 	struct peer	*p;
-	size_t		 i;
 
-	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
-		sess_peer_info(p, &si);
-		if (si.slot != slot)
-			continue;
-		emit(r, ROUTER_EV_LINK, si.name, si.conf->ifname,
-		    "tunnel interface %s %s", si.conf->ifname,
-		    up ? "up" : "down (carrier or admin): the kernel moved "
-		    "its routes to the standbys");
-		sess_peer_link(p, up);
-	}
+	if ((p = peer_of_slot(r, slot, &si)) == NULL)
+		return;
+	emit(r, ROUTER_EV_LINK, si.name, si.conf->ifname,
+	    "tunnel interface %s %s", si.conf->ifname,
+	    up ? "up" : "down (carrier or admin): the kernel moved "
+	    "its routes to the standbys");
+	sess_peer_link(p, up);
 }
 
 static void
@@ -322,13 +333,9 @@ on_addr(unsigned slot, struct in_addr addr, bool added, void *arg)
 	struct router	*r = arg;
 	struct sess_info si;
 	struct peer	*p;
-	size_t		 i;
 
-	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
-		sess_peer_info(p, &si);
-		if (si.slot == slot)
-			sess_peer_addr(p, addr, added);
-	}
+	if ((p = peer_of_slot(r, slot, &si)) != NULL)
+		sess_peer_addr(p, addr, added);
 }
 
 /* ---- return steering ---------------------------------------------------- */
@@ -337,15 +344,11 @@ unsigned
 router_steer_stable_s(const struct router *r, unsigned slot)
 {
 	struct sess_info	 si;
-	struct peer		*p;
-	size_t			 i;
 	unsigned		 s = ROUTER_STEER_MIN_STABLE_S;
 
-	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
-		sess_peer_info(p, &si);
-		if (si.slot == slot && si.hold_negotiated > s)
-			s = si.hold_negotiated;
-	}
+	if (peer_of_slot(r, slot, &si) != NULL &&
+	    si.hold_negotiated > s)
+		s = si.hold_negotiated;
 	return s;
 }
 
@@ -417,17 +420,18 @@ on_probe(struct probe *pr, bool alive, void *arg)
 	struct router	*r = arg;
 	struct sess_info si;
 	struct peer	*p;
-	size_t		 i;
+	unsigned	 slot;
 
-	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
-		sess_peer_info(p, &si);
-		if (r->probe[si.slot] != pr)
-			continue;
-		emit(r, ROUTER_EV_PROBE, si.name, si.conf->ifname, "%s",
-		    alive ? "probes answered again: tunnel alive" :
-		    "probes lost: tunnel dead, session down");
-		sess_peer_probe(p, alive);
-	}
+	for (slot = 0; slot < SESS_MAX_PEERS; slot++)
+		if (r->probe[slot] == pr)
+			break;
+	if (slot == SESS_MAX_PEERS ||
+	    (p = peer_of_slot(r, slot, &si)) == NULL)
+		return;
+	emit(r, ROUTER_EV_PROBE, si.name, si.conf->ifname, "%s", alive ?
+	    "probes answered again: tunnel alive" :
+	    "probes lost: tunnel dead, session down");
+	sess_peer_probe(p, alive);
 }
 
 static bool
@@ -448,7 +452,6 @@ sync_probe(struct router *r, unsigned slot, const struct conf_neighbor *n)
 {
 	struct in_addr	src = { INADDR_ANY };
 	struct peer	*p;
-	size_t		 i;
 	struct sess_info si;
 
 	if (n != NULL && r->probe[slot] != NULL &&
@@ -458,11 +461,8 @@ sync_probe(struct router *r, unsigned slot, const struct conf_neighbor *n)
 		probe_free(r->probe[slot]);
 		r->probe[slot] = NULL;
 		/* a dead verdict of the old prober no longer holds */
-		for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
-			sess_peer_info(p, &si);
-			if (si.slot == slot)
-				sess_peer_probe(p, true);
-		}
+		if ((p = peer_of_slot(r, slot, &si)) != NULL)
+			sess_peer_probe(p, true);
 	}
 	if (n == NULL || !n->probe.enabled)
 		return;

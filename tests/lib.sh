@@ -117,3 +117,28 @@ t_start_vtibgpd() {
 	lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>"$log"
 	daemon=$LAB_SPAWN_PID
 }
+
+# ---- our routes in the lab's cgw namespace --------------------------------
+# Nexthop ids: NH(i) = 0x76740001 + i, G(i) = 0x76740100 + i.
+NH0=$((0x76740001)) NH1=$((0x76740002)) G0=$((0x76740100)) G1=$((0x76740101))
+
+# route_nhid PREFIX METRIC: the nexthop id of our route, or nothing.
+route_nhid() {
+	lab_exec cgw ip -j route show table main proto bgp | jq -r \
+	    --arg p "$1" --argjson m "$2" \
+	    '.[] | select(.dst == $p and .metric == $m) | .nhid // empty'
+}
+
+# group_members ID: the nexthop ids in group ID, sorted, space-separated.
+group_members() {
+	lab_exec cgw ip -j nexthop show id "$1" 2>/dev/null |
+	    jq -r '[.[0].group[]?.id] | sort | map(tostring) | join(" ")'
+}
+
+# via_tunnel N PREFIX: the primary route (metric 20) of PREFIX forwards
+# into tunnel N (1: vti0, 2: vti1), whichever group it is on.
+via_tunnel() {
+	local nh want=$((0x76740000 + $1))
+	nh=$(route_nhid "$2" 20)
+	[ -n "$nh" ] && [ "$(group_members "$nh")" = "$want" ]
+}

@@ -15,7 +15,6 @@ lab_up || { t_fail "lab_up"; t_done; }
 t_start_vtibgpd
 ctl() { "$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" "$@"; }
 
-NH0=$((0x76740001)) NH1=$((0x76740002)) G0=$((0x76740100))
 # on_tunnel N: every primary route of ours forwards into tunnel N.
 on_tunnel() {
 	local want=$((0x76740000 + $1)) nh members n=0

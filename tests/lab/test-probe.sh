@@ -19,21 +19,6 @@ lab_up || { t_fail "lab_up"; t_done; }
 t_start_vtibgpd "$PROBE" "$PROBE"
 ctl() { "$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" "$@"; }
 
-NH1=$((0x76740002)) G0=$((0x76740100))
-route_nhid() {
-	lab_exec cgw ip -j route show table main proto bgp | jq -r \
-	    --arg p "$1" --argjson m "$2" \
-	    '.[] | select(.dst == $p and .metric == $m) | .nhid // empty'
-}
-group_members() {
-	lab_exec cgw ip -j nexthop show id "$1" 2>/dev/null |
-	    jq -r '[.[0].group[]?.id] | sort | map(tostring) | join(" ")'
-}
-via_tunnel() {
-	local nh want=$((0x76740000 + $1))
-	nh=$(route_nhid "$2" 20)
-	[ -n "$nh" ] && [ "$(group_members "$nh")" = "$want" ]
-}
 both_up() { t_bird_established tun1 && t_bird_established tun2; }
 # vgw_route PREFIX: the VGW kernel's route to PREFIX as "dev gateway".
 vgw_route() {

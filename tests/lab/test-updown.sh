@@ -25,24 +25,6 @@ t_start_vtibgpd
 sock="$LAB_DIR/ctl.sock"
 ctl() { "$VTIBGPCTL" -s "$sock" "$@"; }
 
-# Nexthop ids: NH(i) = 0x76740001 + i, G(i) = 0x76740100 + i.
-NH0=$((0x76740001)) NH1=$((0x76740002)) G0=$((0x76740100)) G1=$((0x76740101))
-route_nhid() {
-	lab_exec cgw ip -j route show table main proto bgp | jq -r \
-	    --arg p "$1" --argjson m "$2" \
-	    '.[] | select(.dst == $p and .metric == $m) | .nhid // empty'
-}
-group_members() {
-	lab_exec cgw ip -j nexthop show id "$1" 2>/dev/null |
-	    jq -r '[.[0].group[]?.id] | sort | map(tostring) | join(" ")'
-}
-# via_tunnel N PREFIX: vtibgpd's primary route of PREFIX (metric 20)
-# forwards into tunnel N (1: vti0, 2: vti1).
-via_tunnel() {
-	local nh want=$((0x76740000 + $1))
-	nh=$(route_nhid "$2" 20)
-	[ -n "$nh" ] && [ "$(group_members "$nh")" = "$want" ]
-}
 # kernel_dev: the interface the cgw kernel forwards 10.10.0.10 into now.
 kernel_dev() {
 	lab_exec cgw ip -j route get 10.10.0.10 2>/dev/null | jq -r '.[0].dev // empty'
