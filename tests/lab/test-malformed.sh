@@ -78,6 +78,20 @@ t_eq "a connection from an unknown address is closed without an OPEN" \
 t_check "the unknown address is logged" \
     grep -q 'connection from 172.100.0.10 closed: not a configured neighbor' "$log"
 t_eq "GTSM: a peer two hops away gets no answer" TIMEOUT "$(probe vpc 169.254.249.58)"
+# A burst of 40 connections from the unknown address: each closed, the log
+# rate-limited (5 lines, then one per 10 s saying that more were dropped).
+lab_exec lan perl -MSocket=:all -e '
+	for (1 .. 40) {
+		socket(my $s, PF_INET, SOCK_STREAM, 0) or die;
+		setsockopt($s, IPPROTO_IP, IP_TTL, 255) or die;
+		connect($s, pack_sockaddr_in(179, inet_aton($ARGV[0]))) or next;
+		sysread($s, my $b, 100);
+		close($s);
+	}' 172.100.0.1
+sleep 1
+n=$(grep -c 'connection from 172.100.0.10 closed: not a configured neighbor' "$log")
+t_check "40 more unknown connections log at most 6 lines in all (logged $n)" test "$n" -le 6
+t_eq "each one is still closed without an OPEN" CLOSED "$(probe lan 172.100.0.1)"
 
 t_check "the daemon is still running" lab_pid_alive "$daemon"
 t_check "session 1 is still established" t_bird_established tun1
