@@ -12,6 +12,7 @@
 #define SESS_WBUF_MAX		(1024 * 1024)	/* then Cease/8 */
 #define SESS_HOLD_LARGE_S	240		/* RFC 4271 8: 4 minutes */
 #define SESS_IDLE_HOLD_MAX_S	60
+#define SESS_RETRY_SOON_S	1.	/* after Cease/Collision from the peer */
 
 /* One TCP connection to a peer. */
 struct conn {
@@ -38,6 +39,7 @@ struct peer {
 	bool			 link_down;	/* tunnel interface down */
 	bool			 probe_down;	/* probes say tunnel dead */
 	bool			 steer;		/* halves announced too */
+	bool			 retry_soon;	/* no back-off for the next try */
 	enum sess_down		 last_down;
 	bool			 graceful_down;	/* lost without NOTIFICATION,
 						   peer does RFC 4724 */

@@ -252,6 +252,11 @@ peer_went_idle(struct peer *p, enum fsm_state old)
 	}
 	if (p->admin_down || blocked(p))
 		return;
+	if (p->retry_soon) {
+		p->retry_soon = false;
+		timer_start(p, &p->t_idle, jitter(SESS_RETRY_SOON_S));
+		return;
+	}
 	shift = p->fail_streak < 6 ? p->fail_streak : 6;
 	p->fail_streak++;
 	timer_start(p, &p->t_idle, jitter(shift == 0 ? 0.5 :
@@ -660,6 +665,15 @@ handle_notification(struct peer *p, struct conn *c, const uint8_t *msg,
 	    n->shutdown_msg[0] ? "\"" : "");
 	if (n->code == ERR_OPEN && n->subcode == ERR_OPEN_VERSION)
 		ev = FSM_EV_NOTIF_VERSION_ERR;
+	/*
+	 * The peer still holds a session it thinks is up (ours died with a
+	 * silent tunnel failure): it goes as soon as the peer's next
+	 * KEEPALIVE meets our RST, so try again soon, not after a back-off.
+	 */
+	p->retry_soon = n->code == ERR_CEASE &&
+	    (n->subcode == ERR_CEASE_COLLISION ||
+	    n->subcode == ERR_CEASE_CONN_REJECT) &&
+	    p->state != FSM_ESTABLISHED;
 	free(n);
 	if (c == p->pending) {
 		conn_free(c);
