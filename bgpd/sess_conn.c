@@ -48,6 +48,28 @@ conn_free(struct conn *c)
 }
 
 void
+conn_hold(struct conn *c)
+{
+	struct ev_loop	*loop = c->peer->eng->loop;
+
+	ev_io_stop(loop, &c->rio);
+	ev_io_stop(loop, &c->wio);
+	ev_io_stop(loop, &c->cio);
+}
+
+void
+conn_close_with(struct conn *c, const uint8_t *msg, size_t len)
+{
+	ssize_t	n;
+
+	if (c->fd != -1 && len > 0) {
+		n = write(c->fd, msg, len);
+		(void)n;	/* best effort: the peer may be gone */
+	}
+	conn_free(c);
+}
+
+void
 conn_start_io(struct conn *c)
 {
 	ev_io_start(c->peer->eng->loop, &c->rio);

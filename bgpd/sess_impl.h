@@ -40,6 +40,9 @@ struct peer {
 	bool			 probe_down;	/* probes say tunnel dead */
 	bool			 steer;		/* halves announced too */
 	bool			 retry_soon;	/* no back-off for the next try */
+	struct conn		*held;		/* socket of a session lost to
+						   the probes, closed when
+						   they answer again */
 	enum sess_down		 last_down;
 	bool			 graceful_down;	/* lost without NOTIFICATION,
 						   peer does RFC 4724 */
@@ -104,6 +107,11 @@ int	sess_local_addr(struct peer *);
 struct conn *conn_new(struct peer *, int fd, bool outgoing);
 void	conn_free(struct conn *);
 void	conn_start_io(struct conn *);
+/* Stop reading and writing c, but keep its socket open (held). */
+void	conn_hold(struct conn *);
+/* Write msg on c's socket now (best effort), then close it: the kernel
+ * sends it and a FIN as soon as the path allows. */
+void	conn_close_with(struct conn *, const uint8_t *msg, size_t len);
 /* Queue a whole message; -1 when the queue is over its bound. */
 int	conn_send(struct conn *, const uint8_t *msg, size_t len);
 

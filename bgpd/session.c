@@ -279,6 +279,8 @@ peer_set_state(struct peer *p, enum fsm_state next)
 		p->stats.established_ms = p->stats.last_change_ms;
 		p->fail_streak = 0;
 		p->last_down = SESS_DOWN_NONE;
+		conn_free(p->held);	/* the peer has let the old one go */
+		p->held = NULL;
 	}
 	if (next == FSM_ESTABLISHED || old != FSM_ESTABLISHED)
 		p->graceful_down = false;
@@ -919,6 +921,7 @@ peer_free(struct peer *p)
 	struct ev_loop	*loop = p->eng->loop;
 
 	close_conn(p);
+	conn_free(p->held);
 	ev_timer_stop(loop, &p->t_connretry);
 	ev_timer_stop(loop, &p->t_hold);
 	ev_timer_stop(loop, &p->t_keepalive);
@@ -1348,6 +1351,40 @@ sess_peer_link(struct peer *p, bool up)
 		timer_start(p, &p->t_idle, 0.);
 }
 
+/*
+ * The tunnel died silently: nothing we send now arrives, and a FIN or a
+ * NOTIFICATION retransmitted later would come as TCP's back-off allows.
+ * Keep the socket of the lost session instead, and close it when the
+ * tunnel answers again: the peer, which may still think the session is
+ * up, then hears of it at once and accepts a new one.
+ */
+static void
+hold_conn(struct peer *p)
+{
+	if (p->conn == NULL || p->conn->connecting)
+		return;
+	conn_free(p->held);
+	p->held = p->conn;
+	p->conn = NULL;
+	conn_hold(p->held);
+}
+
+static void
+release_held(struct peer *p)
+{
+	uint8_t	buf[MSG_MAX_LEN];
+	size_t	n;
+
+	if (p->held == NULL)
+		return;
+	n = msg_shutdown_encode(buf, sizeof(buf), ERR_CEASE_ADMIN_RESET,
+	    "tunnel was dead (liveness probes lost)");
+	conn_close_with(p->held, buf, n);
+	p->held = NULL;
+	log_peer_info(p->name, "closed the session lost with the tunnel: "
+	    "Cease/Administrative Reset sent");
+}
+
 void
 sess_peer_probe(struct peer *p, bool alive)
 {
@@ -1358,8 +1395,10 @@ sess_peer_probe(struct peer *p, bool alive)
 			return;
 		snprintf(p->stats.last_error, sizeof(p->stats.last_error),
 		    "liveness probes lost on %s", p->conf.ifname);
-		if (p->state == FSM_ESTABLISHED)
+		if (p->state == FSM_ESTABLISHED) {
 			p->last_down = SESS_DOWN_PROBE;
+			hold_conn(p);
+		}
 		peer_down_now(p);
 		return;
 	}
@@ -1367,6 +1406,7 @@ sess_peer_probe(struct peer *p, bool alive)
 		return;
 	p->probe_down = false;
 	p->fail_streak = 0;
+	release_held(p);
 	if (blocked(p) || p->state != FSM_IDLE || p->admin_down)
 		return;
 	log_peer_info(p->name, "probes answered on %s: connecting",

@@ -126,6 +126,29 @@ sleep 2
 t_check "but no halves are announced" no_halves
 lab_undrop 1
 t_check "tunnel 1 comes back" lab_wait 30 t_bird_established tun1
+t_check "and carries the traffic" lab_wait 10 via_tunnel 1 10.10.0.0/16
+
+# --- a drop shorter than the VGW's hold time ---------------------------------
+# The VGW still holds the old session when the tunnel returns; vtibgpd
+# kept that session's socket and closes it then, so the VGW hears of it
+# at once instead of at its hold timer (or TCP's back-off).
+mark=$(wc -l <"$LAB_DIR/bird.log")
+lab_drop 1
+t_check "a second silent drop moves the traffic again" \
+    lab_wait 6 eval '[ "$(group_members $G0)" = "$NH1" ]'
+sleep 4
+t_check "the VGW still thinks the session is up" t_bird_established tun1
+t0=$(lab_now_us)
+lab_undrop 1
+t_check "when the tunnel answers again the VGW gets our Cease at once" \
+    lab_wait 5 grep -q 'tun1: Received: Administrative reset: "tunnel was dead' "$LAB_DIR/bird.log"
+t_check "and tunnel 1 carries the traffic again" lab_wait 10 via_tunnel 1 10.10.0.0/16
+t1=$(lab_now_us)
+echo "# short drop lifted to routes back on tunnel 1: $(( (t1 - t0) / 1000 )) ms"
+t_check "well before the VGW's hold timer would have let the old session go" \
+    test $(( (t1 - t0) / 1000 )) -lt 7000
+t_check "the VGW's hold timer did not expire meanwhile" eval \
+    '! tail -n +$((mark + 1)) "$LAB_DIR/bird.log" | grep -q "tun1: Error: Hold timer expired"'
 
 kill -TERM "$daemon"
 t_check "the daemon exits on SIGTERM" lab_wait 10 lab_pid_dead "$daemon"
