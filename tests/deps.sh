@@ -6,7 +6,7 @@ VTB_DEPS="gcc make autoconf automake pkg-config libc6-dev
 	libev-dev libnl-3-dev libnl-route-3-dev libprotobuf-c-dev
 	protobuf-c-compiler libcmocka-dev clang libclang-rt-14-dev
 	bird2 gobgpd iproute2 nftables iputils-ping perl-base jq mandoc
-	prometheus python3 systemd dpkg-dev debhelper"
+	prometheus python3 systemd dpkg-dev debhelper valgrind"
 
 vtb_install_deps() {
 	local missing= p
