@@ -8,9 +8,15 @@ VTB_DEPS="gcc make autoconf automake pkg-config libc6-dev
 	bird2 gobgpd iproute2 nftables iputils-ping perl-base jq mandoc
 	prometheus python3 systemd dpkg-dev debhelper valgrind"
 
+# make bench (tests/bench/bench.sh): the other routing suites, callgrind
+VTB_BENCH_DEPS="bird2 frr valgrind nftables iproute2"
+
+# vtb_install_deps [LIST]: the packages of LIST (default VTB_DEPS).  A
+# routing suite's own service (frr) is disabled and stopped at once: the
+# bench runs it in its namespaces only.
 vtb_install_deps() {
 	local missing= p
-	for p in $VTB_DEPS; do
+	for p in ${1:-$VTB_DEPS}; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 		    grep -q 'install ok installed' || missing="$missing $p"
 	done
@@ -19,5 +25,13 @@ vtb_install_deps() {
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q
 	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $missing
+	apt-get install -y -q --no-install-recommends $missing || return 1
+	case " $missing " in
+	*" frr "*) if [ -d /run/systemd/system ]; then
+			systemctl disable --now frr.service
+		elif [ -x /etc/init.d/frr ]; then
+			/etc/init.d/frr stop
+		fi ;;
+	esac
+	return 0
 }

@@ -1,0 +1,40 @@
+#!/bin/bash
+# test-bench-smoke.sh: the benchmark harness at a smoke size, so that it
+# cannot rot: N = 100, one repetition, every DUT installed (BIRD, FRR if
+# present: convergence and carrier loss; vtibgpd with probes: also a
+# silent loss), the kernel floor.  Checks that every figure came out, not
+# how good it is.  Writes nothing to doc/.  35 to 50 s.
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+t_need_lab chrt
+out=$(mktemp -d /tmp/vtbsmoke.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+bench="$top_srcdir/tests/bench/bench.sh"
+# the bench's own programs are not part of `make all`
+make -C "$top_builddir" tests/bench/nlwatch tests/bench/nlfloor \
+    tests/bench/upd_bench >/dev/null || { t_fail "building the bench programs"; t_done; }
+duts="kernel bird"
+[ -x /usr/lib/frr/bgpd ] && duts="$duts frr" || echo "# FRR not installed: not in the smoke run"
+export top_srcdir top_builddir
+rows=$(bash "$bench" -s -n 100 -r 1 -d "$duts" -t "converge carrier" -o "$out" 2>"$out/log")
+t_eq "bench exits 0" 0 $?
+rows+=$'\n'$(bash "$bench" -s -n 100 -r 1 -d vtibgpd-probe -t "converge carrier silent" -o "$out" 2>>"$out/log")
+duts="$duts vtibgpd-probe"
+has() { grep -qE "^$1,100,$2,1,[0-9.]+," <<<"$rows"; }
+t_check "kernel floor: routes added on a group" has kernel floor_group-add
+for d in ${duts#kernel }; do
+	t_check "$d: converged" has "$d" start_all
+	t_check "$d: RSS and CPU" eval 'has "$d" rss_peak && has "$d" cpu_total'
+	t_check "$d: carrier failover, all routes moved" has "$d" carrier_all
+	t_check "$d: recovered" has "$d" carrier_recovery
+done
+t_check "vtibgpd with probes: silent failover, all routes moved" has vtibgpd-probe silent_all
+t_check "vtibgpd with probes: recovered" has vtibgpd-probe silent_recovery
+t_check "a report can be written" eval \
+    '{ echo "dut,n,metric,rep,value,unit"; echo "$rows"; } > "$out/c.csv" &&
+     bash "$top_srcdir/tests/bench/report.sh" "$out/c.csv" | grep -q "^| vtibgpd, probes"'
+if [ "$t_failed" -gt 0 ]; then
+	echo "$rows" | sed 's/^/# /'
+	tail -40 "$out/log" | sed 's/^/# /'
+fi
+t_done
