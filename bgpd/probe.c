@@ -26,14 +26,14 @@
 
 #include "bgpd/clock.h"
 #include "bgpd/log.h"
+#include "bgpd/msg_buf.h"
 #include "bgpd/probe.h"
 
 #define ICMP_ECHOREPLY_T	0
 #define ICMP_ECHO_T		8
-#define PROBE_HDR_LEN		8
 #define PROBE_MAGIC		0x76746270U	/* "vtbp" */
 #define PROBE_PAYLOAD_LEN	16		/* magic, cookie, seq echo */
-#define PROBE_PKT_LEN		(PROBE_HDR_LEN + PROBE_PAYLOAD_LEN)
+#define PROBE_PKT_LEN		(8 + PROBE_PAYLOAD_LEN)
 #define SOL_RAW_LEVEL		255		/* SOL_RAW */
 #define ICMP_FILTER_OPT		1		/* ICMP_FILTER */
 #define TOS_CS6			0xc0
@@ -73,22 +73,6 @@ cksum(const uint8_t *p, size_t len)
 	return (uint16_t)~sum;
 }
 
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
 const char *
 probe_state_name(enum probe_state s)
 {
@@ -126,24 +110,24 @@ set_state(struct probe *p, enum probe_state s)
 size_t
 probe_request(const struct probe *p, uint8_t *buf, size_t len)
 {
+	struct wbuf	wb;
 	uint16_t	sum;
 
-	if (len < PROBE_PKT_LEN)
+	wb_init(&wb, buf, len);
+	wb_put_u8(&wb, ICMP_ECHO_T);
+	wb_put_u8(&wb, 0);		/* code */
+	wb_put_u16(&wb, 0);		/* checksum, below */
+	wb_put_u16(&wb, p->id);
+	wb_put_u16(&wb, p->seq);
+	wb_put_u32(&wb, PROBE_MAGIC);
+	wb_put_u32(&wb, p->cookie);
+	wb_put_u32(&wb, p->seq);
+	wb_put_u32(&wb, (uint32_t)p->st.sent);
+	if (wb.overflow)
 		return 0;
-	memset(buf, 0, PROBE_PKT_LEN);
-	buf[0] = ICMP_ECHO_T;
-	buf[4] = p->id >> 8;
-	buf[5] = p->id & 0xff;
-	buf[6] = p->seq >> 8;
-	buf[7] = p->seq & 0xff;
-	put32(buf + 8, PROBE_MAGIC);
-	put32(buf + 12, p->cookie);
-	put32(buf + 16, p->seq);
-	put32(buf + 20, (uint32_t)p->st.sent);
-	sum = cksum(buf, PROBE_PKT_LEN);
-	buf[2] = sum >> 8;
-	buf[3] = sum & 0xff;
-	return PROBE_PKT_LEN;
+	sum = cksum(buf, wb.len);
+	wb_set_u16(&wb, 2, sum);
+	return wb.len;
 }
 
 /* The last probe, if still unanswered, is lost. */
@@ -181,26 +165,29 @@ probe_tick_at(struct probe *p, uint64_t now_us, bool sent)
 void
 probe_input(struct probe *p, const uint8_t *pkt, size_t len, uint64_t now_us)
 {
-	const uint8_t	*icmp;
-	size_t		 hl;
-	uint64_t	 rtt;
+	struct rbuf	 rb;
 	struct in_addr	 from;
+	uint8_t		 vhl, type, code;
+	uint16_t	 sum, id, seq;
+	uint32_t	 magic, cookie, seq32;
+	uint64_t	 rtt;
 
-	if (len < 20 || (pkt[0] >> 4) != 4)
+	rb_init(&rb, pkt, len);
+	if (rb_get_u8(&rb, &vhl) == -1 || (vhl >> 4) != 4 ||
+	    (vhl & 0x0f) < 5 || rb_skip(&rb, 11) == -1 ||
+	    rb_get_bytes(&rb, &from, sizeof(from)) == -1 ||
+	    rb_skip(&rb, (size_t)(vhl & 0x0f) * 4 - 16) == -1 ||
+	    rb_get_u8(&rb, &type) == -1 || rb_get_u8(&rb, &code) == -1 ||
+	    rb_get_u16(&rb, &sum) == -1 || rb_get_u16(&rb, &id) == -1 ||
+	    rb_get_u16(&rb, &seq) == -1 || rb_get_u32(&rb, &magic) == -1 ||
+	    rb_get_u32(&rb, &cookie) == -1 || rb_get_u32(&rb, &seq32) == -1 ||
+	    rb_skip(&rb, 4) == -1)	/* our send counter */
 		return;
-	hl = (size_t)(pkt[0] & 0x0f) * 4;
-	if (hl < 20 || len < hl + PROBE_PKT_LEN)
-		return;
-	memcpy(&from, pkt + 12, sizeof(from));
-	icmp = pkt + hl;
-	if (icmp[0] != ICMP_ECHOREPLY_T || icmp[1] != 0 ||
-	    from.s_addr != p->dst.s_addr ||
-	    (uint16_t)(icmp[4] << 8 | icmp[5]) != p->id ||
-	    get32(icmp + 8) != PROBE_MAGIC || get32(icmp + 12) != p->cookie)
+	if (type != ICMP_ECHOREPLY_T || code != 0 ||
+	    from.s_addr != p->dst.s_addr || id != p->id ||
+	    magic != PROBE_MAGIC || cookie != p->cookie)
 		return;		/* not ours */
-	if (!p->outstanding ||
-	    (uint16_t)(icmp[6] << 8 | icmp[7]) != p->seq ||
-	    get32(icmp + 16) != p->seq) {
+	if (!p->outstanding || seq != p->seq || seq32 != p->seq) {
 		p->st.stale++;
 		return;
 	}
@@ -343,7 +330,6 @@ probe_new(struct ev_loop *loop, const char *name, const char *ifname,
     uint32_t misses, probe_fn fn, void *arg)
 {
 	struct probe	*p;
-	uint8_t		 rnd[6];
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		fatal("calloc");
@@ -355,10 +341,9 @@ probe_new(struct ev_loop *loop, const char *name, const char *ifname,
 	p->fn = fn;
 	p->arg = arg;
 	p->fd = -1;
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+	if (getrandom(&p->id, sizeof(p->id), 0) != sizeof(p->id) ||
+	    getrandom(&p->cookie, sizeof(p->cookie), 0) != sizeof(p->cookie))
 		fatal("getrandom");
-	p->id = (uint16_t)(rnd[0] << 8 | rnd[1]);
-	p->cookie = get32(rnd + 2);
 	p->st.interval_ms = interval_ms;
 	p->st.misses = misses == 0 ? 1 : misses;
 	p->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10000, 1);
