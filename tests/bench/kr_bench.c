@@ -17,6 +17,7 @@
 
 #include <ev.h>
 
+#include "bgpd/clock.h"
 #include "bgpd/log.h"
 #include "netlink/kr.h"
 
@@ -37,10 +38,7 @@ on_error(const char *what, int err, void *arg)
 static double
 now(void)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return clock_mono_us() / 1e6;
 }
 
 static void

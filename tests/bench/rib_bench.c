@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bgpd/clock.h"
 #include "rib/rib_impl.h"
 
 #define BATCH	500
@@ -33,10 +34,7 @@ on_change(const struct rib_change *c, void *arg)
 static double
 now_s(void)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return clock_mono_us() / 1e6;
 }
 
 /* A size in KiB from /proc/self/status: "VmRSS", "VmHWM" (the peak). */

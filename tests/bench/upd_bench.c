@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bgpd/clock.h"
 #include "bgpd/msg.h"
 #include "rib/rib.h"
 #include "bgpd/conf.h"
@@ -46,10 +47,7 @@ on_change(const struct rib_change *c, void *arg)
 static double
 now_s(void)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return clock_mono_us() / 1e6;
 }
 
 /* All N prefixes in UPDATEs of at most 4096 bytes. */
