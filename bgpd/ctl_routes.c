@@ -27,6 +27,8 @@ struct entry {
 	const struct rib_attrs	*paths[RIB_MAX_PEERS];
 	uint8_t			 best;
 	uint8_t			 standby;
+	uint8_t			 kernel[RIB_USER_BYTES];	/* groups of the
+						   primary and standby routes */
 };
 
 /* Prefixes in address order: the matches of a filter, or every prefix
@@ -183,6 +185,8 @@ kernel_route(struct ctl_pool *pool, struct fib *f, const struct conf *c,
 	m->table = c->kernel.table;
 	m->nexthop_group = fib_group(f, mask);
 	m->members = pool_alloc(pool, RIB_MAX_PEERS * sizeof(*m->members));
+	/* where the group forwards now (after a failover: the survivor) */
+	mask = fib_members(f, mask);
 	for (i = 0; i < RIB_MAX_PEERS; i++) {
 		if (!(mask & (1U << i)))
 			continue;
@@ -193,8 +197,6 @@ kernel_route(struct ctl_pool *pool, struct fib *f, const struct conf *c,
 		    sizeof(buf)));
 		nm->interface = pool_str(pool, ifname);
 		m->members[m->n_members++] = nm;
-		if (!c->kernel.ecmp)
-			break;
 	}
 	return m;
 }
@@ -218,12 +220,12 @@ route(struct ctl_pool *pool, struct daemon *d, const struct tunnels *t,
 			m->paths[m->n_paths++] = path(pool, t, i, e);
 	m->installed = e->best != 0;
 	m->kernel = pool_alloc(pool, 2 * sizeof(*m->kernel));
-	if (e->best != 0)
+	if (e->kernel[0] != 0)
 		m->kernel[m->n_kernel++] = kernel_route(pool, f,
-		    daemon_conf(d), e->best, true);
-	if (e->standby != 0)
+		    daemon_conf(d), e->kernel[0], true);
+	if (e->kernel[1] != 0)
 		m->kernel[m->n_kernel++] = kernel_route(pool, f,
-		    daemon_conf(d), (uint8_t)(e->standby & -e->standby), false);
+		    daemon_conf(d), e->kernel[1], false);
 	return m;
 }
 
@@ -332,9 +334,12 @@ ctl_show_routes(struct ctl_request *req, const ProtobufCMessage *in,
 	for (i = page_start(c, rr->page_token); i < c->n &&
 	    rep.n_routes < limit; i++) {
 		e.pfx = c->p[i];
-		if (rib_paths(router_rib(r), &e.pfx, e.paths, &e.best,
+		if (!rib_paths(router_rib(r), &e.pfx, e.paths, &e.best,
 		    &e.standby))
-			rep.routes[rep.n_routes++] = route(&pool, d, &t, &e);
+			continue;
+		memcpy(e.kernel, rib_user(router_rib(r), &e.pfx),
+		    sizeof(e.kernel));
+		rep.routes[rep.n_routes++] = route(&pool, d, &t, &e);
 	}
 	rep.next_page_token = pool_str(&pool, i < c->n && rep.n_routes > 0 ?
 	    rep.routes[rep.n_routes - 1]->prefix : "");

@@ -43,7 +43,14 @@ struct fib {
 	bool			 ecmp;
 	bool			 nexthops;
 	struct fib_tunnel	 t[RIB_MAX_PEERS];
-	uint8_t			 ecmp_made[256 / 8];
+	uint8_t			 members[256];	/* each group's tunnels, as
+						   the kernel has them now */
+	uint32_t		 mismatch[RIB_MAX_PEERS];
+	uint8_t			 synced;	/* tunnels done with their
+						   first UPDATEs */
+	uint8_t			 finish_now;	/* groups to bring home */
+	void			(*walk)(rib_walk_user_fn, void *, void *);
+				/* every prefix of the RIB, with its state */
 	struct stale		*stale;
 	size_t			 n_stale;
 	size_t			 cap_stale;
@@ -52,10 +59,8 @@ struct fib {
 	struct fib_stats	 stats;
 	void			(*link_fn)(unsigned, bool, void *);
 	void			*link_arg;
-	void			(*lookup)(const struct kr_prefix *, uint8_t *,
-				    uint8_t *, void *);
+	const uint8_t		*(*lookup)(const struct kr_prefix *, void *);
 	void			*lookup_arg;
-	void			(*resync)(void *);
 	void			(*event)(const char *, void *);
 	void			*event_arg;
 	void			(*addr_fn)(unsigned, struct in_addr, bool,
@@ -98,6 +103,9 @@ fib_set_events(struct fib *f, void (*fn)(const char *, void *), void *arg)
 static void	route_set(struct fib *, const struct kr_prefix *, uint32_t,
 		    uint8_t);
 static uint8_t	standby_mask(uint8_t);
+static void	link_lost(struct fib *, unsigned);
+static void	reinstall(struct fib *);
+static void	point(struct fib *, uint8_t, uint8_t);
 
 static unsigned
 lowest_bit(uint8_t mask)
@@ -120,11 +128,15 @@ on_link(const char *ifname, bool up, void *arg)
 			continue;
 		f->t[i].link_up = up;
 		log_info("tunnel %s: link %s", ifname, up ? "up" : "down");
-		if (up && f->nexthops) {
-			/* the kernel flushed them with the carrier */
+		if (!up)
+			link_lost(f, i);
+		else if (f->nexthops) {
+			/* the kernel flushed them with the carrier; a group
+			 * that pointed at another tunnel lived on */
 			kr_nexthop(f->kr, NH_ID(i), ifname, f->t[i].gw);
-			kr_group(f->kr, GROUP_ID(i), (uint32_t[]){ NH_ID(i) },
-			    1);
+			if (f->members[1U << i] == 0)
+				point(f, (uint8_t)(1U << i),
+				    (uint8_t)(1U << i));
 			kr_flush(f->kr);
 		}
 		if (f->link_fn != NULL)
@@ -132,7 +144,6 @@ on_link(const char *ifname, bool up, void *arg)
 	}
 }
 
-/* A route of ours deleted by someone else goes back if it should be. */
 /* An address came or went on a tunnel interface. */
 static void
 on_addr(const char *ifname, struct in_addr addr, uint8_t plen, bool added,
@@ -147,20 +158,20 @@ on_addr(const char *ifname, struct in_addr addr, uint8_t plen, bool added,
 			f->addr_fn(i, addr, added, f->addr_arg);
 }
 
+/* A route of ours deleted by someone else goes back if it should be. */
 static void
 on_route_lost(const struct kr_prefix *p, uint32_t metric, void *arg)
 {
 	struct fib	*f = arg;
+	const uint8_t	*st = NULL;
 	char		 addr[INET_ADDRSTRLEN];
-	uint8_t		 best = 0, standby = 0, mask;
+	uint8_t		 mask;
 
 	inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
 	if (f->lookup != NULL)
-		f->lookup(p, &best, &standby, f->lookup_arg);
-	if (!f->ecmp)
-		best = standby_mask(best);
-	mask = metric == f->metric ? best : metric == f->metric + 1 ?
-	    standby_mask(standby) : 0;
+		st = f->lookup(p, f->lookup_arg);
+	mask = st == NULL ? 0 : metric == f->metric ? st[0] :
+	    metric == f->metric + 1 ? st[1] : 0;
 	log_warnx("route %s/%u metric %u of ours was deleted by someone "
 	    "else%s", addr, p->len, metric, mask != 0 ? ": putting it back" :
 	    "");
@@ -191,9 +202,9 @@ on_error(const char *what, int err, void *arg)
 	fib_event(f, "kernel refused %s: %s", what, strerror(err));
 	/* Lost notifications may hide routes of ours deleted by others:
 	 * install every route again (replace is harmless where it is). */
-	if (err == ENOBUFS && f->resync != NULL) {
+	if (err == ENOBUFS) {
 		log_warnx("kernel: installing every route again");
-		f->resync(f->lookup_arg);
+		reinstall(f);
 	}
 }
 
@@ -231,22 +242,12 @@ fib_free(struct fib *f)
 }
 
 void
-fib_set_lookup(struct fib *f, void (*lookup)(const struct kr_prefix *,
-    uint8_t *, uint8_t *, void *), void (*resync)(void *), void *arg)
+fib_set_lookup(struct fib *f, const uint8_t *(*lookup)(const struct kr_prefix *,
+    void *), void (*walk)(rib_walk_user_fn, void *, void *), void *arg)
 {
 	f->lookup = lookup;
-	f->resync = resync;
+	f->walk = walk;
 	f->lookup_arg = arg;
-}
-
-void
-fib_reinstall(struct fib *f, const struct rib_change *c)
-{
-	struct kr_prefix	pfx = { c->pfx.addr, c->pfx.len };
-
-	route_set(f, &pfx, f->metric, f->ecmp ? c->best :
-	    standby_mask(c->best));
-	route_set(f, &pfx, f->metric + 1, standby_mask(c->standby));
 }
 
 void
@@ -346,21 +347,92 @@ fib_reconfigure(struct fib *f, const struct conf *c)
 
 /* ---- routes ----------------------------------------------------------- */
 
+/*
+ * Each prefix keeps, in the two bytes the RIB holds for us, the groups
+ * its routes are on: [PRI] the primary's, [SB] the standby's, each as a
+ * tunnel mask (one bit: G(i); several: an ECMP group; 0: no route).
+ * members[mask] is where that group forwards now.  Without ECMP a route
+ * stays where it is as long as it forwards where the RIB wants:
+ * - after a silent failure of tunnel i, G(i) points at the survivor: the
+ *   primaries stay on G(i), the standbys on the survivor's group stay
+ *   too (they forward the same way);
+ * - after a carrier loss of tunnel i the kernel took G(i) and the
+ *   primaries on it: the standbys forward, and stay;
+ * - when tunnel i is back, its prefixes come back to G(i) while G(i)
+ *   still points at the survivor; once every route on G(i) wants tunnel
+ *   i again (or tunnel i has sent all its routes, and the routes it did
+ *   not send again were moved one by one), G(i) points at NH(i): one
+ *   message moves them all back.
+ * mismatch[i] counts the routes on G(i) that want another tunnel.
+ */
+#define PRI	0
+#define SB	1
+#define BIT(i)	((uint8_t)(1U << (i)))
+
+static bool
+aliasing(const struct fib *f)
+{
+	return f->nexthops && !f->ecmp;
+}
+
+/* Where the routes on the group of mask forward now (0: nowhere). */
+static uint8_t
+resolve(const struct fib *f, uint8_t mask)
+{
+	uint8_t		up = 0;
+	unsigned	i;
+
+	if (f->nexthops)
+		return f->members[mask];
+	for (i = 0; i < RIB_MAX_PEERS; i++)
+		if (f->t[i].link_up)
+			up |= BIT(i);
+	return mask & up;
+}
+
+/* Tunnel i forwards: session established, link up. */
+static bool
+ready(const struct fib *f, unsigned i)
+{
+	return f->t[i].alive && f->t[i].link_up;
+}
+
+/* G(i) exists and points at another tunnel. */
+static bool
+away(const struct fib *f, unsigned i)
+{
+	return f->members[BIT(i)] != 0 && f->members[BIT(i)] != BIT(i);
+}
+
+/* The group the primary route of a prefix with these best tunnels wants. */
+static uint8_t
+want_of(const struct fib *f, uint8_t best)
+{
+	return f->ecmp ? best : standby_mask(best);
+}
+
+/* Point the group of mask at the nexthops of the tunnels in to. */
+static void
+point(struct fib *f, uint8_t mask, uint8_t to)
+{
+	uint32_t	nh[RIB_MAX_PEERS];
+	size_t		n = 0;
+	unsigned	i;
+
+	for (i = 0; i < RIB_MAX_PEERS; i++)
+		if (to & BIT(i))
+			nh[n++] = NH_ID(i);
+	kr_group(f->kr, (mask & (mask - 1)) != 0 ? ECMP_ID(mask) :
+	    GROUP_ID(lowest_bit(mask)), nh, n);
+	f->members[mask] = to;
+}
+
 /* The ECMP group of the tunnels in mask, made on first use. */
 static uint32_t
 ecmp_group(struct fib *f, uint8_t mask)
 {
-	uint32_t	members[RIB_MAX_PEERS];
-	size_t		n = 0;
-	unsigned	i;
-
-	if (!(f->ecmp_made[mask / 8] & (1U << (mask % 8)))) {
-		for (i = 0; i < RIB_MAX_PEERS; i++)
-			if (mask & (1U << i))
-				members[n++] = NH_ID(i);
-		kr_group(f->kr, ECMP_ID(mask), members, n);
-		f->ecmp_made[mask / 8] |= (uint8_t)(1U << (mask % 8));
-	}
+	if (f->members[mask] == 0)
+		point(f, mask, mask);
 	return ECMP_ID(mask);
 }
 
@@ -405,90 +477,276 @@ standby_mask(uint8_t standby)
 	return standby == 0 ? 0 : (uint8_t)(1U << lowest_bit(standby));
 }
 
+/* Count (dir 1) or uncount (dir -1) the routes of a prefix in state st
+ * that sit on a tunnel's group but want another. */
+static void
+count(struct fib *f, const uint8_t *st, uint8_t want, uint8_t want_sb,
+    int dir)
+{
+	if (!aliasing(f))
+		return;
+	if (st[PRI] != 0 && st[PRI] != want)
+		f->mismatch[lowest_bit(st[PRI])] += (uint32_t)dir;
+	if (st[SB] != 0 && st[SB] != want_sb)
+		f->mismatch[lowest_bit(st[SB])] += (uint32_t)dir;
+}
+
+/*
+ * Bring the routes of pfx (state st) to what the RIB wants: the primary
+ * forwarding into want, a standby into want_sb; have is every tunnel
+ * with a path.  Only what must change is written, the primary first.
+ */
+static void
+place(struct fib *f, const struct kr_prefix *pfx, uint8_t *st, uint8_t want,
+    uint8_t want_sb, uint8_t have)
+{
+	uint8_t	pri = st[PRI], sb = st[SB], to;
+	bool	alias = aliasing(f);
+
+	if (want == 0)
+		pri = sb = 0;
+	else if (want_sb == 0) {
+		/* none wanted: one that forwards like the primary may stay */
+		if (!alias || sb == 0 || resolve(f, sb) != want)
+			sb = 0;
+	} else if (sb != want_sb && (!alias || sb == 0 ||
+	    resolve(f, sb) != want_sb))
+		sb = want_sb;
+	if (want == 0)
+		;
+	else if (!alias)
+		pri = want;
+	else if (pri == 0 && sb != 0 && sb == st[SB] &&
+	    resolve(f, sb) == want)
+		;	/* the standby forwards: its primary went with a link */
+	else if (pri == 0 || resolve(f, pri) != want) {
+		pri = want;
+		/* G(want) still points elsewhere (its tunnel is coming
+		 * back): fine while that tunnel has a path too */
+		to = resolve(f, pri);
+		if (to != want && (to & have) == 0)
+			f->finish_now |= want;
+	}
+	/* a standby kept on the primary's own group is no standby */
+	if (want_sb == 0 && sb == pri)
+		sb = 0;
+	/* a tunnel's group goes with its link: no route can use it */
+	if (alias && pri != 0 && f->members[pri] == 0)
+		pri = 0;
+	if (alias && sb != 0 && f->members[sb] == 0)
+		sb = 0;
+	if (pri != st[PRI]) {
+		route_set(f, pfx, f->metric, pri);
+		f->stats.routes += pri != 0 && st[PRI] == 0;
+		f->stats.routes -= pri == 0 && st[PRI] != 0;
+	}
+	if (sb != st[SB]) {
+		route_set(f, pfx, f->metric + 1, sb);
+		f->stats.standbys += sb != 0 && st[SB] == 0;
+		f->stats.standbys -= sb == 0 && st[SB] != 0;
+	}
+	st[PRI] = pri;
+	st[SB] = sb;
+}
+
+/* Routes on G(i) that want another tunnel are moved one by one, then
+ * G(i) points at tunnel i again. */
+struct home_walk {
+	struct fib	*f;
+	uint8_t		 bit;
+	size_t		 moved;
+};
+
+static void
+home_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
+    uint8_t st[RIB_USER_BYTES], void *arg)
+{
+	struct home_walk	*x = arg;
+	struct fib		*f = x->f;
+	struct kr_prefix	 pfx = { p->addr, p->len };
+	uint8_t			 want = want_of(f, best);
+	uint8_t			 want_sb = standby_mask(standby);
+
+	if ((st[PRI] == x->bit && want != x->bit) ||
+	    (st[SB] == x->bit && want_sb != x->bit)) {
+		place(f, &pfx, st, want, want_sb, best | standby);
+		x->moved++;
+	}
+	count(f, st, want, want_sb, 1);
+}
+
+static void
+home(struct fib *f, unsigned i)
+{
+	struct home_walk	x = { f, BIT(i), 0 };
+	uint64_t		start = clock_mono_us();
+
+	f->members[BIT(i)] = BIT(i);	/* as place() must see it */
+	if (f->mismatch[i] > 0 && f->walk != NULL) {
+		memset(f->mismatch, 0, sizeof(f->mismatch));
+		f->walk(home_one, &x, f->lookup_arg);
+	}
+	point(f, BIT(i), BIT(i));
+	kr_flush(f->kr);
+	log_info("tunnel %s: back: its group points at it again (%zu routes "
+	    "moved one by one first, %llu us)", f->t[i].ifname, x.moved,
+	    (unsigned long long)(clock_mono_us() - start));
+	fib_event(f, "tunnel %s back: group rewritten, %zu routes moved one "
+	    "by one", f->t[i].ifname, x.moved);
+}
+
+/* Groups pointing away from a tunnel that is back: home when done. */
+static void
+bring_home(struct fib *f)
+{
+	unsigned	i;
+
+	if (!aliasing(f))
+		return;
+	for (i = 0; i < RIB_MAX_PEERS; i++)
+		if (away(f, i) && ready(f, i) && (f->mismatch[i] == 0 ||
+		    (f->synced & BIT(i)) || (f->finish_now & BIT(i))))
+			home(f, i);
+	f->finish_now = 0;
+}
+
 void
 fib_change(struct fib *f, const struct rib_change *c)
 {
 	struct kr_prefix	pfx = { c->pfx.addr, c->pfx.len };
-	uint8_t			best = c->best, old = c->old_best;
-	uint8_t			sb = standby_mask(c->standby);
-	uint8_t			old_sb = standby_mask(c->old_standby);
+	uint8_t			want = want_of(f, c->best);
+	uint8_t			want_sb = standby_mask(c->standby);
 
-	if (!f->ecmp) {
-		best = standby_mask(best);
-		old = standby_mask(old);
-	}
-	/* make before break: the primary first, then the standby */
-	if (best != old) {
-		route_set(f, &pfx, f->metric, best);
-		f->stats.routes += best != 0 && old == 0;
-		f->stats.routes -= best == 0 && old != 0;
-	}
-	if (sb != old_sb) {
-		route_set(f, &pfx, f->metric + 1, sb);
-		f->stats.standbys += sb != 0 && old_sb == 0;
-		f->stats.standbys -= sb == 0 && old_sb != 0;
-	}
-	if (best != 0)
+	count(f, c->user, want_of(f, c->old_best),
+	    standby_mask(c->old_standby), -1);
+	place(f, &pfx, c->user, want, want_sb, c->best | c->standby);
+	count(f, c->user, want, want_sb, 1);
+	if (c->user[PRI] != 0)
 		stale_relearned(f, &pfx, f->metric);
-	if (sb != 0)
+	if (c->user[SB] != 0)
 		stale_relearned(f, &pfx, f->metric + 1);
+	bring_home(f);
+}
+
+/* Install every route again as its state says (kernel events were lost). */
+static void
+reinstall_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
+    uint8_t st[RIB_USER_BYTES], void *arg)
+{
+	struct fib		*f = arg;
+	struct kr_prefix	 pfx = { p->addr, p->len };
+
+	if (st[PRI] != 0)
+		route_set(f, &pfx, f->metric, st[PRI]);
+	if (st[SB] != 0)
+		route_set(f, &pfx, f->metric + 1, st[SB]);
+}
+
+static void
+reinstall(struct fib *f)
+{
+	if (f->walk != NULL)
+		f->walk(reinstall_one, f, f->lookup_arg);
+	kr_flush(f->kr);
+}
+
+/* The kernel flushed the routes of groups left empty by a dead link. */
+static void
+forget_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
+    uint8_t st[RIB_USER_BYTES], void *arg)
+{
+	struct fib	*f = arg;
+
+	if (st[PRI] != 0 && resolve(f, st[PRI]) == 0) {
+		st[PRI] = 0;
+		f->stats.routes--;
+	}
+	if (st[SB] != 0 && resolve(f, st[SB]) == 0) {
+		st[SB] = 0;
+		f->stats.standbys--;
+	}
+	count(f, st, want_of(f, best), standby_mask(standby), 1);
+}
+
+static void
+link_lost(struct fib *f, unsigned i)
+{
+	unsigned	m;
+
+	f->t[i].alive = false;
+	f->synced &= (uint8_t)~BIT(i);
+	if (f->nexthops)
+		for (m = 1; m < 256; m++)
+			f->members[m] &= (uint8_t)~BIT(i);
+	memset(f->mismatch, 0, sizeof(f->mismatch));
+	if (f->walk != NULL)
+		f->walk(forget_one, f, f->lookup_arg);
 }
 
 /* ---- tunnels ------------------------------------------------------------ */
 
-/* Point group id at the live members of mask (all of them if none is). */
-static void
-group_to_live(struct fib *f, uint32_t id, uint8_t mask)
-{
-	uint32_t	members[RIB_MAX_PEERS];
-	size_t		n = 0;
-	unsigned	i;
-
-	for (i = 0; i < RIB_MAX_PEERS; i++)
-		if ((mask & (1U << i)) && f->t[i].alive && f->t[i].link_up)
-			members[n++] = NH_ID(i);
-	if (n > 0)
-		kr_group(f->kr, id, members, n);
-}
-
 void
 fib_tunnel_up(struct fib *f, unsigned slot)
 {
-	unsigned	mask;
+	uint8_t		live = 0;
+	unsigned	i, mask;
 
 	f->t[slot].alive = true;
+	f->synced &= (uint8_t)~BIT(slot);
 	if (!f->nexthops || !f->t[slot].link_up)
 		return;
 	kr_nexthop(f->kr, NH_ID(slot), f->t[slot].ifname, f->t[slot].gw);
-	kr_group(f->kr, GROUP_ID(slot), (uint32_t[]){ NH_ID(slot) }, 1);
+	/* a group that points elsewhere comes home with the routes */
+	if (!aliasing(f) || f->members[BIT(slot)] == 0)
+		point(f, BIT(slot), BIT(slot));
+	for (i = 0; i < RIB_MAX_PEERS; i++)
+		if (ready(f, i))
+			live |= BIT(i);
 	for (mask = 1; mask < 256; mask++)
-		if ((mask & (1U << slot)) &&
-		    (f->ecmp_made[mask / 8] & (1U << (mask % 8))))
-			group_to_live(f, ECMP_ID(mask), (uint8_t)mask);
+		if ((mask & (mask - 1)) != 0 && (mask & BIT(slot)) &&
+		    f->members[mask] != 0)
+			point(f, (uint8_t)mask, (uint8_t)(mask & live));
 	kr_flush(f->kr);
+	bring_home(f);
+}
+
+void
+fib_tunnel_synced(struct fib *f, unsigned slot)
+{
+	f->synced |= BIT(slot);
+	bring_home(f);
 }
 
 uint64_t
 fib_tunnel_down(struct fib *f, unsigned slot)
 {
 	uint64_t	start = clock_mono_us(), took;
-	uint8_t		live = 0;
+	uint8_t		live = 0, to;
 	unsigned	i, mask;
 
 	f->t[slot].alive = false;
+	f->synced &= (uint8_t)~BIT(slot);
 	if (!f->t[slot].link_up || !f->nexthops)
 		return 0;
 	for (i = 0; i < RIB_MAX_PEERS; i++)
-		if (i != slot && f->t[i].alive && f->t[i].link_up)
-			live |= (uint8_t)(1U << i);
+		if (ready(f, i))
+			live |= BIT(i);
 	if (live == 0)
 		return 0;
 	/* the one message that moves every prefix of this tunnel */
-	group_to_live(f, GROUP_ID(slot), live);
+	point(f, BIT(slot), standby_mask(live));
+	for (i = 0; i < RIB_MAX_PEERS; i++) {
+		if (i == slot || !(f->members[BIT(i)] & BIT(slot)))
+			continue;
+		/* it pointed here while tunnel i came back */
+		to = ready(f, i) ? BIT(i) : standby_mask(live & ~BIT(i));
+		if (to != 0)
+			point(f, BIT(i), to);
+	}
 	for (mask = 1; mask < 256; mask++)
-		if ((mask & (1U << slot)) &&
-		    (f->ecmp_made[mask / 8] & (1U << (mask % 8))))
-			group_to_live(f, ECMP_ID(mask), (uint8_t)mask);
+		if ((mask & (mask - 1)) != 0 && (mask & BIT(slot)) &&
+		    f->members[mask] != 0 && (mask & live) != 0)
+			point(f, (uint8_t)mask, (uint8_t)(mask & live));
 	kr_flush(f->kr);
 	took = clock_mono_us() - start;
 	f->stats.failovers++;
@@ -714,6 +972,12 @@ fib_group(const struct fib *f, uint8_t mask)
 	if (f->ecmp && (mask & (mask - 1)) != 0)
 		return ECMP_ID(mask);
 	return GROUP_ID(lowest_bit(mask));
+}
+
+uint8_t
+fib_members(const struct fib *f, uint8_t mask)
+{
+	return resolve(f, mask);
 }
 
 uint32_t

@@ -9,9 +9,14 @@
  *   the primaries on it, and the standbys forward at once;
  * - on a silent failure (hold timer, NOTIFICATION, probes) G(i) is
  *   rewritten to {NH(j)}: one netlink message moves every prefix.
- * Then the RIB's changes re-point the primaries in the background, and
- * when tunnel i is back G(i) is {NH(i)} again.  With ECMP, a prefix that
- * uses several tunnels has its primary on a group holding all of them.
+ * Routes that forward where the RIB wants are left alone: after a
+ * failover the primaries stay on G(i) (silent) or the standbys simply
+ * go on forwarding (carrier).  When tunnel i is back and has sent its
+ * routes again, G(i) is {NH(i)} again: one message moves them back (the
+ * few that tunnel i no longer carries are moved one by one first).  The
+ * RIB keeps, per prefix, the groups its routes are on (its user bytes).
+ * With ECMP, a prefix that uses several tunnels has its primary on a
+ * group holding all of them, and routes are re-pointed one by one.
  */
 #ifndef VTB_FIB_H
 #define VTB_FIB_H
@@ -52,14 +57,16 @@ int		 fib_reconfigure(struct fib *, const struct conf *);
 void		 fib_change(struct fib *, const struct rib_change *);
 
 /*
- * Someone else deleted one of our routes: fib asks lookup for the tunnels
- * of the prefix and puts the route back if it should be there.  When
- * kernel notifications were lost, resync is asked to hand every prefix
- * to fib_reinstall.
+ * How fib reaches the RIB: lookup gives the user bytes of a prefix (NULL
+ * if unknown), to put back a route someone else deleted; walk visits
+ * every prefix with its user bytes (after a carrier loss, when a tunnel
+ * is back, and to install everything again when kernel notifications
+ * were lost).
  */
-void		 fib_set_lookup(struct fib *, void (*lookup)(
-		    const struct kr_prefix *, uint8_t *best, uint8_t *standby,
-		    void *arg), void (*resync)(void *arg), void *arg);
+void		 fib_set_lookup(struct fib *, const uint8_t *(*lookup)(
+		    const struct kr_prefix *, void *arg),
+		    void (*walk)(rib_walk_user_fn, void *fn_arg, void *arg),
+		    void *arg);
 /* What happens in the kernel that an operator should see (errors, routes
  * put back, stale routes removed), one line each. */
 void		 fib_set_events(struct fib *, void (*fn)(const char *text,
@@ -69,11 +76,14 @@ void		 fib_set_events(struct fib *, void (*fn)(const char *text,
 void		 fib_set_addr(struct fib *, void (*fn)(unsigned slot,
 		    struct in_addr, bool added, void *arg), void *arg);
 
-/* Install the routes of c's prefix for its current masks again. */
-void		 fib_reinstall(struct fib *, const struct rib_change *);
-
-/* Tunnel slot is usable again (session established): G(slot) = NH(slot). */
+/*
+ * Tunnel slot is usable again (session established).  Its group points
+ * at it again at once, or, if it points at another tunnel, once the
+ * routes on it all want tunnel slot, or at fib_tunnel_synced.
+ */
 void		 fib_tunnel_up(struct fib *, unsigned slot);
+/* Tunnel slot has sent its routes (End-of-RIB, or quiet for a while). */
+void		 fib_tunnel_synced(struct fib *, unsigned slot);
 /*
  * Tunnel slot stopped forwarding.  If its link is still up (a silent
  * failure), move its group to another live tunnel now (one message).
@@ -128,6 +138,9 @@ bool		 fib_link_up(const struct fib *, unsigned slot);
  * (0 when plain routes are used). */
 uint32_t	 fib_metric(const struct fib *);
 uint32_t	 fib_group(const struct fib *, uint8_t mask);
+/* The tunnels the group of mask forwards into now (plain routes: mask
+ * while the link is up). */
+uint8_t		 fib_members(const struct fib *, uint8_t mask);
 /* The nexthop object of tunnel slot, its interface and gateway. */
 uint32_t	 fib_nexthop(const struct fib *, unsigned slot,
 		    const char **ifname, struct in_addr *gw);

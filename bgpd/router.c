@@ -48,6 +48,7 @@ struct router {
 	ev_timer		 t_quiet;	/* checks quietness */
 	uint64_t		 last_update_ms[SESS_MAX_PEERS];
 	bool			 eor[SESS_MAX_PEERS];
+	bool			 synced[SESS_MAX_PEERS];	/* told fib */
 	bool			 converged;
 	bool			 stopping;	/* keep the kernel as it is */
 	uint32_t		 max_prefix;
@@ -131,12 +132,18 @@ on_rib_change(const struct rib_change *c, void *arg)
 	    c->pfx.len, old, now);
 }
 
-static void
-lookup(const struct kr_prefix *p, uint8_t *best, uint8_t *standby, void *arg)
+static const uint8_t *
+lookup(const struct kr_prefix *p, void *arg)
 {
 	struct rib_prefix	rp = { p->addr, p->len };
 
-	rib_lookup(((struct router *)arg)->rib, &rp, best, standby);
+	return rib_user(((struct router *)arg)->rib, &rp);
+}
+
+static void
+walk(rib_walk_user_fn fn, void *fn_arg, void *arg)
+{
+	rib_walk_user(((struct router *)arg)->rib, fn, fn_arg);
 }
 
 static void
@@ -146,32 +153,12 @@ on_kernel_event(const char *text, void *arg)
 }
 
 static void
-reinstall_one(const struct rib_prefix *pfx,
-    const struct rib_attrs *const paths[RIB_MAX_PEERS], uint8_t best,
-    uint8_t standby, void *arg)
-{
-	struct rib_change	c = { *pfx, best, standby, 0, 0 };
-
-	if (best != 0)
-		fib_reinstall(arg, &c);
-}
-
-static void
-resync(void *arg)
-{
-	struct router	*r = arg;
-
-	rib_walk(r->rib, reinstall_one, r->fib);
-}
-
-static void
 converge(struct router *r, const char *why)
 {
 	if (r->converged)
 		return;
 	r->converged = true;
 	ev_timer_stop(r->loop, &r->t_converge);
-	ev_timer_stop(r->loop, &r->t_quiet);
 	log_info("routes converged (%s)", why);
 	fib_converged(r->fib);
 	sess_engine_set_restarting(r->sess, false);
@@ -207,10 +194,32 @@ on_converge_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 	converge(w->data, "start-up timeout");
 }
 
+/* A session that sent End-of-RIB, or no UPDATE for ROUTER_QUIET_S, has
+ * sent its routes: its tunnel's group may point at it again. */
+static void
+check_synced(struct router *r)
+{
+	struct sess_info	 si;
+	struct peer		*p;
+	uint64_t		 now = clock_mono_ms();
+	size_t			 i;
+
+	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
+		sess_peer_info(p, &si);
+		if (si.state != FSM_ESTABLISHED || r->synced[si.slot] ||
+		    (!r->eor[si.slot] && now - r->last_update_ms[si.slot] <
+		    ROUTER_QUIET_S * 1000))
+			continue;
+		r->synced[si.slot] = true;
+		fib_tunnel_synced(r->fib, si.slot);
+	}
+}
+
 static void
 on_quiet(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	check_converged(w->data);
+	check_synced(w->data);
 }
 
 static void
@@ -233,6 +242,7 @@ on_update(struct peer *p, const struct msg_update *u, void *arg)
 		log_peer_info(si.name, "End-of-RIB: %zu prefixes",
 		    (size_t)rib_peer_stats(r->rib, si.slot)->received);
 		check_converged(r);
+		check_synced(r);
 		return;
 	}
 	if (rib_update(r->rib, si.slot, u, r->last_update_ms[si.slot]) >
@@ -257,6 +267,7 @@ on_state(struct peer *p, enum fsm_state old, void *arg)
 	    si.state == FSM_IDLE ? si.stats->last_error : "");
 	if (si.state == FSM_ESTABLISHED) {
 		r->eor[si.slot] = false;
+		r->synced[si.slot] = false;
 		r->last_update_ms[si.slot] = clock_mono_ms();
 		fib_tunnel_up(r->fib, si.slot);
 		steer_update(r);
@@ -524,7 +535,7 @@ router_new(struct ev_loop *loop, const struct conf *c)
 	hooks.arg = r;
 	r->rib = rib_new(c, on_rib_change, r);
 	r->fib = fib_new(loop, c);
-	fib_set_lookup(r->fib, lookup, resync, r);
+	fib_set_lookup(r->fib, lookup, walk, r);
 	fib_set_events(r->fib, on_kernel_event, r);
 	fib_set_addr(r->fib, on_addr, r);
 	r->sess = sess_engine_new(loop, c, BGP_PORT, &hooks);

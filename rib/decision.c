@@ -235,6 +235,7 @@ report(struct rib *r, struct rib_entry *e, uint8_t best, uint8_t standby)
 	c.old_standby = e->standby;
 	e->best = best;
 	e->standby = standby;
+	c.user = e->user;
 	if (r->fn != NULL)
 		r->fn(&c, r->arg);
 }

@@ -307,6 +307,30 @@ rib_walk(const struct rib *r, rib_walk_fn fn, void *arg)
 	}
 }
 
+void
+rib_walk_user(struct rib *r, rib_walk_user_fn fn, void *arg)
+{
+	struct rib_entry	*e;
+	struct rib_prefix	 pfx;
+	size_t			 k;
+
+	for (k = 0; k < r->table.cap; k++) {
+		e = &r->table.e[k];
+		if (e->len == RIB_LEN_EMPTY)
+			continue;
+		rib_entry_prefix(e, &pfx);
+		fn(&pfx, e->best, e->standby, e->user, arg);
+	}
+}
+
+const uint8_t *
+rib_user(const struct rib *r, const struct rib_prefix *pfx)
+{
+	const struct rib_entry	*e = rib_table_find(&r->table, pfx);
+
+	return e != NULL ? e->user : NULL;
+}
+
 size_t
 rib_count(const struct rib *r)
 {

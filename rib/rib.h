@@ -20,6 +20,7 @@
 #include "bgpd/msg.h"
 
 #define RIB_MAX_PEERS	8
+#define RIB_USER_BYTES	2	/* kept per prefix for the daemon (the FIB) */
 
 struct rib;
 
@@ -50,6 +51,8 @@ struct rib_change {
 	uint8_t			standby;	/* other peers with a path */
 	uint8_t			old_best;
 	uint8_t			old_standby;
+	uint8_t			*user;		/* the prefix's user bytes (0 when
+						   new), valid during the call */
 };
 
 /* Called for every prefix whose best or standby mask changed. */
@@ -129,6 +132,17 @@ typedef void	(*rib_walk_fn)(const struct rib_prefix *,
 		    const struct rib_attrs *const paths[RIB_MAX_PEERS],
 		    uint8_t best, uint8_t standby, void *arg);
 void		 rib_walk(const struct rib *, rib_walk_fn, void *arg);
+
+/*
+ * Visit every prefix with at least one path, with its user bytes, which
+ * fn may change (and nothing else: no update, flush or lookup that adds).
+ */
+typedef void	(*rib_walk_user_fn)(const struct rib_prefix *, uint8_t best,
+		    uint8_t standby, uint8_t user[RIB_USER_BYTES], void *arg);
+void		 rib_walk_user(struct rib *, rib_walk_user_fn, void *arg);
+
+/* The user bytes of pfx, or NULL if the RIB has no entry for it. */
+const uint8_t	*rib_user(const struct rib *, const struct rib_prefix *);
 
 /* The tunnels pfx uses now (both 0 if the RIB has no path for it). */
 void		 rib_lookup(const struct rib *, const struct rib_prefix *,

@@ -33,7 +33,7 @@ struct rib_entry {
 	uint8_t		rejected;	/* of those, refused by the policy */
 	uint8_t		stale;		/* peers whose path is kept across
 					   their graceful restart */
-	uint8_t		pad[2];
+	uint8_t		user[RIB_USER_BYTES];	/* the daemon's, per prefix */
 	uint32_t	best_since;	/* seconds + 1 when best became best */
 	union {
 		uint32_t	 id[RIB_INLINE];

@@ -135,10 +135,13 @@ group_members() {
 	    jq -r '[.[0].group[]?.id] | sort | map(tostring) | join(" ")'
 }
 
-# via_tunnel N PREFIX: the primary route (metric 20) of PREFIX forwards
-# into tunnel N (1: vti0, 2: vti1), whichever group it is on.
+# via_tunnel N PREFIX: the route of ours that forwards PREFIX (the lowest
+# metric: the primary, or after a carrier loss the standby that took
+# over) goes into tunnel N (1: vti0, 2: vti1), whichever group it is on.
 via_tunnel() {
 	local nh want=$((0x76740000 + $1))
-	nh=$(route_nhid "$2" 20)
+	nh=$(lab_exec cgw ip -j route show table main proto bgp | jq -r \
+	    --arg p "$2" '[.[] | select(.dst == $p)] | sort_by(.metric) |
+	    .[0].nhid // empty')
 	[ -n "$nh" ] && [ "$(group_members "$nh")" = "$want" ]
 }

@@ -266,6 +266,7 @@ $([ -n "${6:-}" ] && printf '    password "%s";' "$6")
                 bgp_med = $5;
 $([ -n "${LAB_LOOP_PREFIX:-}" ] && printf '                if net = %s then bgp_path.prepend(%s);' "$LAB_LOOP_PREFIX" "${LAB_PEER_AS:-65000}")
 $([ "$1" = tun2 ] && [ -n "${LAB_ONLY_TUN1:-}" ] && printf '                if net ~ [ %s ] then reject;' "$(echo $LAB_ONLY_TUN1 | sed 's/ /, /g')")
+$([ "$1" = tun1 ] && [ -n "${LAB_ONLY_TUN2:-}" ] && printf '                if net ~ [ %s ] then reject;' "$(echo $LAB_ONLY_TUN2 | sed 's/ /, /g')")
                 accept;
             }
             reject;

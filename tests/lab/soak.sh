@@ -16,7 +16,8 @@
 #    the foreign one, no nexthop id in 0x76740000-0x7674ffff but the
 #    tunnels' NH(i) = 0x76740001 + i and G(i) = 0x76740100 + i; with both
 #    tunnels up exactly NH0, NH1, G0 = {NH0}, G1 = {NH1}, each accepted
-#    prefix on G0 (metric 20) and G1 (metric 21);
+#    prefix on G0 (metric 20) and G1 (metric 21); with one tunnel down,
+#    every route of ours forwards into the other alone;
 #  - the routes and nexthops of others are unchanged;
 #  - the daemon is alive.
 # Each fault is a function that returns 0, or 1 with the reason in $why.
@@ -124,9 +125,10 @@ kernel_is_rib() {
 		why="routes of protocol bgp in another table"
 		return 1
 	fi
-	# the RIB agrees with itself: installed iff a path is best
+	# the RIB agrees with itself: installed iff a path is best iff a
+	# route of ours is in the kernel
 	if [ -n "$(jq -r '.routes[] | select(.installed != ([.paths[].best] | any)
-	    or .installed != ([.kernel[].primary] | any)) | .prefix' <<<"$rib")" ]; then
+	    or .installed != (.kernel | length > 0)) | .prefix' <<<"$rib")" ]; then
 		why="RIB: 'installed' disagrees with its paths"
 		return 1
 	fi
@@ -146,13 +148,21 @@ steady() {
 	kernel_is_rib
 }
 
-# one_tunnel N: only tunnel N has paths: each accepted prefix has its
-# primary on G(N) and no standby.
+# one_tunnel N: only tunnel N has paths: each accepted prefix has a route
+# of ours, and every route of ours forwards into tunnel N alone, whichever
+# group it is on (a failed tunnel's group points at the survivor; after a
+# carrier loss the standby forwards).
 one_tunnel() {
-	local i=$(($1 - 1)) want p
-	want=$(for p in $SOAK_ACCEPTED; do echo "$p 20 ${SOAK_G[$i]}"; done | sort)
-	[ "$(kernel_routes)" = "$want" ] ||
-	    { why="not all on tunnel $1 alone: [$(kernel_routes | tr '\n' ' ')]"; return 1; }
+	local nh=${SOAK_NH[$(($1 - 1))]} p routes bad
+	routes=$(kernel_routes)
+	for p in $SOAK_ACCEPTED; do
+		grep -q "^$p " <<<"$routes" ||
+		    { why="$p has no route: [$(echo $routes)]"; return 1; }
+	done
+	bad=$(awk -v nh="$nh" 'NR == FNR { if ($2 == "group") g[$1] = $3; next }
+	    !($3 in g) || g[$3] != nh { print $1 "/" $2 "/" $3 }' \
+	    <(kernel_nexthops) <(echo "$routes"))
+	[ -z "$bad" ] || { why="not all into tunnel $1 alone: [$(echo $bad)] nexthops [$(kernel_nexthops | tr '\n' ' ')]"; return 1; }
 	kernel_is_rib
 }
 

@@ -29,7 +29,11 @@ t_check "the prefix is kept as stale (no other tunnel has it)" \
     grep -q 'graceful restart (RFC 4724): 1 prefixes without another tunnel kept for up to 5s' "$log"
 sleep 2
 t_eq "2 s later the primary route is still there" 1 "$(n_routes 20)"
-t_eq "the standby went: its tunnel's path was dropped at once" 0 "$(n_routes 21)"
+t_eq "tunnel 1's path was dropped at once: only tunnel 2's is kept" vti1 \
+    "$("$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" -j show routes 10.10.0.0/16 |
+    jq -r '[.routes[0].paths[].interface] | join(" ")')"
+t_check "nothing forwards into tunnel 1 (its group points at tunnel 2)" eval \
+    '[ "$(group_members $G0)" = "$NH1" ] && via_tunnel 2 10.10.0.0/16'
 t_check "after the restart time the stale route is withdrawn" lab_wait 10 eval \
     '[ "$(n_routes 20)" = 0 ]'
 

@@ -25,9 +25,11 @@ lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>"$log"
 daemon=$LAB_SPAWN_PID
 ctl() { "$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" "$@"; }
 both_up() { t_bird_established tun1 && t_bird_established tun2; }
+# route_dev: the nexthop the route of ours that forwards 10.10.0.0/16 (the
+# lowest metric) leads to
 route_dev() {
 	local nh
-	nh=$(lab_exec cgw ip -j route show table main proto bgp | jq -r '.[] | select(.dst == "10.10.0.0/16" and .metric == 20) | .nhid')
+	nh=$(lab_exec cgw ip -j route show table main proto bgp | jq -r '[.[] | select(.dst == "10.10.0.0/16")] | sort_by(.metric) | .[0].nhid // empty')
 	[ -n "$nh" ] || return 1
 	lab_exec cgw ip -j nexthop show id "$nh" | jq -r '.[0].group[0].id // .[0].id'
 }

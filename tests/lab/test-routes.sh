@@ -47,6 +47,11 @@ pinger=$!
 sleep 1
 lab_link_down 1
 t_check "after carrier loss the route forwards into tunnel 2" lab_wait 5 via_tunnel 2 10.10.0.0/16
+# the kernel took the primary with tunnel 1's group; the standby forwards
+# and nothing is rewritten (no route moved one by one)
+sleep 0.5
+t_eq "the standby (metric 21, tunnel 2's group) is what forwards" \
+    "$G1 none" "$(route_nhid 10.10.0.0/16 21) $(r=$(route_nhid 10.10.0.0/16 20); echo "${r:-none}")"
 t_check "the session of tunnel 1 went down at once" grep -q 'tunnel interface vti0 down' "$log"
 wait "$pinger"
 lost=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$LAB_DIR/ping1.txt")
@@ -67,14 +72,18 @@ lab_drop 1
 t_check "after the hold timer tunnel 1's group forwards into tunnel 2" \
     lab_wait 15 eval '[ "$(group_members $G0)" = "$NH1" ]'
 t_check "the group rewrite is logged" grep -q 'tunnel vti0: failover to vti1' "$log"
-t_check "the route then moves to tunnel 2's group" lab_wait 5 eval \
-    '[ "$(route_nhid 10.10.0.0/16 20)" = "$G1" ]'
+t_check "the route forwards into tunnel 2" via_tunnel 2 10.10.0.0/16
+sleep 0.5
+t_eq "and is not rewritten: primary on tunnel 1's group, standby on 2's" \
+    "$G0 $G1" "$(route_nhid 10.10.0.0/16 20) $(route_nhid 10.10.0.0/16 21)"
 t_check "a ping crosses tunnel 2" lab_wait 5 ping_vpc
 lab_undrop 1
 t_check "tunnel 1 comes back after the drop" lab_wait 30 t_bird_established tun1
 t_check "tunnel 1's group holds tunnel 1 again" lab_wait 10 eval \
     '[ "$(group_members $G0)" = "$NH0" ]'
 t_check "the route returns to tunnel 1" lab_wait 10 via_tunnel 1 10.10.0.0/16
+t_check "with one group rewrite, no route moved one by one" \
+    grep -q 'tunnel vti0: back: its group points at it again (0 routes moved' "$log"
 
 # --- the inside address of tunnel 1 removed, then put back -----------------
 lab_exec cgw ip addr del 169.254.249.58/30 dev vti0

@@ -1191,6 +1191,7 @@ struct churn {
 	uint8_t		have[POOL];	/* bit per peer */
 	uint8_t		best[POOL];
 	size_t		calls;
+	bool		relabelled;	/* user[1] is 0x42 since the walk */
 };
 
 static void
@@ -1201,8 +1202,35 @@ churn_change(const struct rib_change *c, void *arg)
 
 	assert_true(i < POOL);
 	assert_int_equal(c->old_best, ch->best[i]);
+	/* the user bytes: 0 in a new entry, then what was written last,
+	 * wherever the table moved the entry */
+	if (c->old_best == 0 && c->old_standby == 0) {
+		assert_int_equal(c->user[0], 0);
+		assert_int_equal(c->user[1], 0);
+	} else {
+		assert_int_equal(c->user[0], (uint8_t)i);
+		assert_int_equal(c->user[1], ch->relabelled ? 0x42 :
+		    (uint8_t)(i >> 8) | 0x80);
+	}
+	c->user[0] = (uint8_t)i;
+	c->user[1] = ch->relabelled ? 0x42 : (uint8_t)(i >> 8) | 0x80;
 	ch->best[i] = c->best;
 	ch->calls++;
+}
+
+/* rib_walk_user: every prefix with the bytes churn_change left; then
+ * they are changed here, and rib_user must see that. */
+static void
+churn_walk_user(const struct rib_prefix *pfx, uint8_t best, uint8_t standby,
+    uint8_t user[RIB_USER_BYTES], void *arg)
+{
+	struct churn	*ch = arg;
+	uint32_t	 i = (ntohl(pfx->addr.s_addr) >> 8) & 0xffff;
+
+	assert_int_equal(best | standby, ch->have[i]);
+	assert_int_equal(user[0], (uint8_t)i);
+	assert_int_equal(user[1], (uint8_t)(i >> 8) | 0x80);
+	user[1] = 0x42;
 }
 
 static void
@@ -1275,6 +1303,17 @@ test_churn(void **state)
 		in_table += ch->have[k] != 0;
 	assert_int_equal(rib_debug_table_count(r), in_table);
 	rib_walk(r, churn_walk, ch);
+	rib_walk_user(r, churn_walk_user, ch);
+	ch->relabelled = true;
+	for (k = 0; k < POOL; k++) {
+		m.addr.s_addr = htonl(0x0a000000U | k << 8);
+		if (ch->have[k] == 0)
+			assert_null(rib_user(r, &(struct rib_prefix){ m.addr,
+			    24 }));
+		else
+			assert_int_equal(rib_user(r, &(struct rib_prefix){
+			    m.addr, 24 })[1], 0x42);
+	}
 	print_message("%zu prefixes in %zu slots, %zu changes\n", in_table,
 	    rib_debug_table_cap(r), ch->calls);
 	rib_peer_flush(r, A, i);
