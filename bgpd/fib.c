@@ -49,8 +49,17 @@ struct fib {
 	uint8_t			 synced;	/* tunnels done with their
 						   first UPDATEs */
 	uint8_t			 finish_now;	/* groups to bring home */
-	void			(*walk)(rib_walk_user_fn, void *, void *);
-				/* every prefix of the RIB, with its state */
+	size_t			(*walk)(size_t, size_t, rib_walk_user_fn,
+				    void *, void *);
+				/* the RIB's prefixes with their state */
+	bool			 defer_sb;	/* standbys wait (start-up) */
+	bool			 sweeping;	/* ... for the sweep */
+	size_t			 sb_missing;	/* prefixes without theirs */
+	size_t			 sb_next;	/* where the sweep goes on */
+	uint64_t		 sb_start_us;
+	uint64_t		 sb_placed;	/* by the sweep */
+	uint64_t		 sb_pass;	/* sb_placed when a pass began */
+	ev_timer		 t_sweep;
 	struct stale		*stale;
 	size_t			 n_stale;
 	size_t			 cap_stale;
@@ -106,6 +115,7 @@ static uint8_t	standby_mask(uint8_t);
 static void	link_lost(struct fib *, unsigned);
 static void	reinstall(struct fib *);
 static void	point(struct fib *, uint8_t, uint8_t);
+static void	on_sweep(struct ev_loop *, ev_timer *, int);
 
 static unsigned
 lowest_bit(uint8_t mask)
@@ -226,6 +236,9 @@ fib_new(struct ev_loop *loop, const struct conf *c)
 	f->kc.no_nexthops = getenv("VTIBGPD_NO_NEXTHOPS") != NULL;
 	f->metric = c->kernel.metric;
 	f->ecmp = c->kernel.ecmp;
+	f->defer_sb = true;
+	ev_timer_init(&f->t_sweep, on_sweep, 0.002, 0.002);
+	f->t_sweep.data = f;
 	hooks.arg = f;
 	f->kr = kr_new(loop, &f->kc, &hooks);
 	return f;
@@ -236,6 +249,7 @@ fib_free(struct fib *f)
 {
 	if (f == NULL)
 		return;
+	ev_timer_stop(f->loop, &f->t_sweep);
 	kr_free(f->kr);
 	free(f->stale);
 	free(f);
@@ -243,7 +257,8 @@ fib_free(struct fib *f)
 
 void
 fib_set_lookup(struct fib *f, const uint8_t *(*lookup)(const struct kr_prefix *,
-    void *), void (*walk)(rib_walk_user_fn, void *, void *), void *arg)
+    void *), size_t (*walk)(size_t, size_t, rib_walk_user_fn, void *, void *),
+    void *arg)
 {
 	f->lookup = lookup;
 	f->walk = walk;
@@ -456,17 +471,31 @@ route_set(struct fib *f, const struct kr_prefix *pfx, uint32_t metric,
 		kr_route(f->kr, pfx, metric, GROUP_ID(i));
 }
 
+/* The route of an earlier run at pfx and metric, if any is kept. */
+static struct stale *
+stale_find(struct fib *f, const struct kr_prefix *pfx, uint32_t metric)
+{
+	struct stale	key;
+
+	if (f->n_stale == 0 || f->converged)
+		return NULL;
+	key.pfx = *pfx;
+	key.metric = metric;
+	return bsearch(&key, f->stale, f->n_stale, sizeof(key), stale_cmp);
+}
+
+static bool
+stale_has(struct fib *f, const struct kr_prefix *pfx, uint32_t metric)
+{
+	return stale_find(f, pfx, metric) != NULL;
+}
+
 static void
 stale_relearned(struct fib *f, const struct kr_prefix *pfx, uint32_t metric)
 {
-	struct stale	key, *s;
+	struct stale	*s;
 
-	if (f->n_stale == 0 || f->converged)
-		return;
-	key.pfx = *pfx;
-	key.metric = metric;
-	s = bsearch(&key, f->stale, f->n_stale, sizeof(*s), stale_cmp);
-	if (s != NULL)
+	if ((s = stale_find(f, pfx, metric)) != NULL)
 		s->relearned = true;
 }
 
@@ -477,12 +506,15 @@ standby_mask(uint8_t standby)
 	return standby == 0 ? 0 : (uint8_t)(1U << lowest_bit(standby));
 }
 
-/* Count (dir 1) or uncount (dir -1) the routes of a prefix in state st
- * that sit on a tunnel's group but want another. */
+/* Count (dir 1) or uncount (dir -1) a prefix in state st: whether it
+ * lacks the standby it wants, and its routes that sit on a tunnel's
+ * group but want another. */
 static void
 count(struct fib *f, const uint8_t *st, uint8_t want, uint8_t want_sb,
     int dir)
 {
+	if (want_sb != 0 && st[SB] == 0)
+		f->sb_missing += (size_t)dir;
 	if (!aliasing(f))
 		return;
 	if (st[PRI] != 0 && st[PRI] != want)
@@ -530,6 +562,19 @@ place(struct fib *f, const struct kr_prefix *pfx, uint8_t *st, uint8_t want,
 	/* a standby kept on the primary's own group is no standby */
 	if (want_sb == 0 && sb == pri)
 		sb = 0;
+	/* at start, the primaries of all prefixes first (unless a route of
+	 * an earlier run is there to be replaced) */
+	if (f->defer_sb && !f->sweeping && sb != 0 && st[SB] == 0 &&
+	    !stale_has(f, pfx, f->metric + 1)) {
+		sb = 0;
+		if (f->sb_start_us == 0) {
+			f->sb_start_us = clock_mono_us();
+			log_info("start-up: primary routes first, standby routes "
+			    "follow as the kernel has time");
+		}
+		if (!ev_is_active(&f->t_sweep))
+			ev_timer_start(f->loop, &f->t_sweep);
+	}
 	/* a tunnel's group goes with its link: no route can use it */
 	if (alias && pri != 0 && f->members[pri] == 0)
 		pri = 0;
@@ -584,7 +629,8 @@ home(struct fib *f, unsigned i)
 	f->members[BIT(i)] = BIT(i);	/* as place() must see it */
 	if (f->mismatch[i] > 0 && f->walk != NULL) {
 		memset(f->mismatch, 0, sizeof(f->mismatch));
-		f->walk(home_one, &x, f->lookup_arg);
+		f->sb_missing = 0;
+		f->walk(0, SIZE_MAX, home_one, &x, f->lookup_arg);
 	}
 	point(f, BIT(i), BIT(i));
 	kr_flush(f->kr);
@@ -646,7 +692,7 @@ static void
 reinstall(struct fib *f)
 {
 	if (f->walk != NULL)
-		f->walk(reinstall_one, f, f->lookup_arg);
+		f->walk(0, SIZE_MAX, reinstall_one, f, f->lookup_arg);
 	kr_flush(f->kr);
 }
 
@@ -679,8 +725,9 @@ link_lost(struct fib *f, unsigned i)
 		for (m = 1; m < 256; m++)
 			f->members[m] &= (uint8_t)~BIT(i);
 	memset(f->mismatch, 0, sizeof(f->mismatch));
+	f->sb_missing = 0;
 	if (f->walk != NULL)
-		f->walk(forget_one, f, f->lookup_arg);
+		f->walk(0, SIZE_MAX, forget_one, f, f->lookup_arg);
 }
 
 /* ---- tunnels ------------------------------------------------------------ */
@@ -757,6 +804,71 @@ fib_tunnel_down(struct fib *f, unsigned slot)
 	return took;
 }
 
+/* ---- standbys after start-up ------------------------------------------- */
+
+static void
+sweep_done(struct fib *f)
+{
+	log_info("%llu standby routes installed %llu ms after the first "
+	    "primary%s", (unsigned long long)f->sb_placed,
+	    (unsigned long long)(clock_mono_us() - f->sb_start_us) / 1000,
+	    f->sb_missing > 0 ? " (some prefixes have none: their group is "
+	    "gone)" : "");
+}
+
+#define SWEEP_SLOTS	16384	/* RIB table slots per turn */
+#define SWEEP_PENDING	1024	/* a turn waits while the kernel has more */
+
+static void
+sweep_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
+    uint8_t st[RIB_USER_BYTES], void *arg)
+{
+	struct fib		*f = arg;
+	struct kr_prefix	 pfx = { p->addr, p->len };
+	uint8_t			 want = want_of(f, best);
+	uint8_t			 want_sb = standby_mask(standby);
+
+	if (want_sb == 0 || st[SB] != 0)
+		return;
+	count(f, st, want, want_sb, -1);
+	place(f, &pfx, st, want, want_sb, best | standby);
+	count(f, st, want, want_sb, 1);
+	f->sb_placed += st[SB] != 0;
+}
+
+/*
+ * A turn of the walk that installs the standbys held back at start: only
+ * while the kernel has little else to do (the primaries go first), until
+ * every prefix has its standby.
+ */
+static void
+on_sweep(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct fib	*f = w->data;
+
+	if (f->sb_missing > 0 && f->walk != NULL) {
+		if (kr_pending(f->kr) > SWEEP_PENDING)
+			return;
+		f->sweeping = true;
+		f->sb_next = f->walk(f->sb_next, SWEEP_SLOTS, sweep_one, f,
+		    f->lookup_arg);
+		f->sweeping = false;
+		kr_flush(f->kr);
+		bring_home(f);
+		if (f->sb_next != 0)
+			return;		/* the pass goes on */
+		/* again, for prefixes the table moved behind the walk */
+		if (f->sb_missing > 0 && (f->defer_sb ||
+		    f->sb_placed > f->sb_pass)) {
+			f->sb_pass = f->sb_placed;
+			return;
+		}
+	}
+	ev_timer_stop(loop, w);
+	if (!f->defer_sb)
+		sweep_done(f);
+}
+
 /* ---- start-up and exit ---------------------------------------------------- */
 
 void
@@ -767,6 +879,11 @@ fib_converged(struct fib *f)
 	if (f->converged)
 		return;
 	f->converged = true;
+	f->defer_sb = false;
+	if (f->sb_missing > 0 && !ev_is_active(&f->t_sweep))
+		ev_timer_start(f->loop, &f->t_sweep);
+	else if (f->sb_placed > 0 && !ev_is_active(&f->t_sweep))
+		sweep_done(f);
 	for (i = 0; i < f->n_stale; i++)
 		if (!f->stale[i].relearned) {
 			kr_route_del(f->kr, &f->stale[i].pfx,
@@ -825,6 +942,7 @@ fib_shutdown(struct fib *f, bool keep)
 
 	if (!f->started)
 		return;
+	ev_timer_stop(f->loop, &f->t_sweep);
 	if (!keep) {
 		(void)kr_dump_routes(f->kr, delete_route, f);
 		if (f->nexthops) {

@@ -59,14 +59,15 @@ void		 fib_change(struct fib *, const struct rib_change *);
 /*
  * How fib reaches the RIB: lookup gives the user bytes of a prefix (NULL
  * if unknown), to put back a route someone else deleted; walk visits
- * every prefix with its user bytes (after a carrier loss, when a tunnel
- * is back, and to install everything again when kernel notifications
+ * the prefixes with their user bytes, as rib_walk_user_part (after a
+ * carrier loss, when a tunnel is back, to install the standbys held back
+ * at start, and to install everything again when kernel notifications
  * were lost).
  */
 void		 fib_set_lookup(struct fib *, const uint8_t *(*lookup)(
 		    const struct kr_prefix *, void *arg),
-		    void (*walk)(rib_walk_user_fn, void *fn_arg, void *arg),
-		    void *arg);
+		    size_t (*walk)(size_t from, size_t n, rib_walk_user_fn,
+		    void *fn_arg, void *arg), void *arg);
 /* What happens in the kernel that an operator should see (errors, routes
  * put back, stale routes removed), one line each. */
 void		 fib_set_events(struct fib *, void (*fn)(const char *text,
@@ -95,7 +96,9 @@ uint64_t	 fib_tunnel_down(struct fib *, unsigned slot);
 bool		 fib_restarted(const struct fib *);
 
 /* Sessions converged (or the start-up timeout passed): routes of an
- * earlier run that were not learned again are removed. */
+ * earlier run that were not learned again are removed.  Until then new
+ * standby routes wait while the kernel is busy, so that every prefix
+ * first gets its primary; they follow at the kernel's pace. */
 void		 fib_converged(struct fib *);
 
 /* Exit: remove our routes and nexthops unless keep, and wait (bounded)

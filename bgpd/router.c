@@ -140,10 +140,11 @@ lookup(const struct kr_prefix *p, void *arg)
 	return rib_user(((struct router *)arg)->rib, &rp);
 }
 
-static void
-walk(rib_walk_user_fn fn, void *fn_arg, void *arg)
+static size_t
+walk(size_t from, size_t n, rib_walk_user_fn fn, void *fn_arg, void *arg)
 {
-	rib_walk_user(((struct router *)arg)->rib, fn, fn_arg);
+	return rib_walk_user_part(((struct router *)arg)->rib, from, n, fn,
+	    fn_arg);
 }
 
 static void

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -307,20 +308,28 @@ rib_walk(const struct rib *r, rib_walk_fn fn, void *arg)
 	}
 }
 
-void
-rib_walk_user(struct rib *r, rib_walk_user_fn fn, void *arg)
+size_t
+rib_walk_user_part(struct rib *r, size_t from, size_t n, rib_walk_user_fn fn,
+    void *arg)
 {
 	struct rib_entry	*e;
 	struct rib_prefix	 pfx;
 	size_t			 k;
 
-	for (k = 0; k < r->table.cap; k++) {
+	for (k = from; k < r->table.cap && k - from < n; k++) {
 		e = &r->table.e[k];
 		if (e->len == RIB_LEN_EMPTY)
 			continue;
 		rib_entry_prefix(e, &pfx);
 		fn(&pfx, e->best, e->standby, e->user, arg);
 	}
+	return k < r->table.cap ? k : 0;
+}
+
+void
+rib_walk_user(struct rib *r, rib_walk_user_fn fn, void *arg)
+{
+	(void)rib_walk_user_part(r, 0, SIZE_MAX, fn, arg);
 }
 
 const uint8_t *

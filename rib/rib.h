@@ -141,6 +141,14 @@ typedef void	(*rib_walk_user_fn)(const struct rib_prefix *, uint8_t best,
 		    uint8_t standby, uint8_t user[RIB_USER_BYTES], void *arg);
 void		 rib_walk_user(struct rib *, rib_walk_user_fn, void *arg);
 
+/*
+ * The same, a part at a time: the prefixes in table slots from .. from+n-1;
+ * returns the slot to go on from, 0 at the end.  Prefixes added, removed
+ * or moved by the table between two calls may be seen twice or missed.
+ */
+size_t		 rib_walk_user_part(struct rib *, size_t from, size_t n,
+		    rib_walk_user_fn, void *arg);
+
 /* The user bytes of pfx, or NULL if the RIB has no entry for it. */
 const uint8_t	*rib_user(const struct rib *, const struct rib_prefix *);
 

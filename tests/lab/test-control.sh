@@ -35,6 +35,8 @@ t_eq "the peer's 4-octet AS capability" true "$(jq -r '.neighbors[0].caps_receiv
 ctl show neighbor 1.2.3.4 >/dev/null 2>"$LAB_DIR/err"; rc=$?
 t_eq "an unknown neighbor exits 1" 1 "$rc"
 
+# (the standby follows the primary as the kernel has time)
+lab_wait 5 eval '[ -n "$(route_nhid 10.10.0.0/16 21)" ]'
 json=$(ctl -j show routes 10.10.0.0/16)
 t_eq "show routes: two paths" 2 "$(jq '.routes[0].paths | length' <<<"$json")"
 t_eq "show routes: AS_PATH of the path" 64512 "$(jq -r '.routes[0].paths[0].as_path' <<<"$json")"

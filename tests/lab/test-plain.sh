@@ -21,7 +21,8 @@ t_check "both sessions reach Established" lab_wait 20 both_up
 t_check "the fallback is logged" grep -q "nexthop objects not used; plain routes" "$log"
 t_check "the primary is a plain route via tunnel 1" lab_wait 10 eval \
     '[ "$(via 20)" = "169.254.249.57 vti0" ]'
-t_eq "the standby is a plain route via tunnel 2" "169.254.249.61 vti1" "$(via 21)"
+t_check "the standby is a plain route via tunnel 2" lab_wait 5 eval \
+    '[ "$(via 21)" = "169.254.249.61 vti1" ]'
 t_eq "no nexthop object of ours" "" "$(lab_exec cgw ip -j nexthop show | jq -r '.[].id')"
 lab_link_down 1
 t_check "after carrier loss the primary goes via tunnel 2" lab_wait 5 eval \

@@ -39,6 +39,9 @@ both_up() { t_bird_established tun1 && t_bird_established tun2; }
 t_check "both sessions reach Established" lab_wait 30 both_up
 t_check "all $((N + 1)) prefixes installed with a standby" lab_wait 60 eval \
     '[ "$(total)" = $((2 * (N + 1))) ]'
+t_check "primaries first, standbys as the kernel has time" grep -q \
+    "start-up: primary routes first, standby routes follow" "$log"
+t_check "all of them" lab_wait 30 grep -q "$((N + 1)) standby routes installed" "$log"
 # Paths are equal down to MED: each prefix stays with the tunnel whose
 # path came first (best longest), so both tunnels may carry some.
 p0=$(count 20 $G0); p1=$(count 20 $G1); s0=$(count 21 $G0); s1=$(count 21 $G1)
