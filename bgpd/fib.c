@@ -816,8 +816,8 @@ sweep_done(struct fib *f)
 	    "gone)" : "");
 }
 
-#define SWEEP_SLOTS	16384	/* RIB table slots per turn */
-#define SWEEP_PENDING	1024	/* a turn waits while the kernel has more */
+#define SWEEP_SLOTS	4096	/* RIB table slots per turn */
+#define SWEEP_PENDING	64	/* a turn waits while the kernel has more */
 
 static void
 sweep_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,

@@ -31,6 +31,19 @@
 
 #define BGP_PORT	179
 
+/*
+ * Reading paced by the kernel: above PACE_HIGH requests unanswered the
+ * sessions stop reading, below PACE_LOW they read again.  The kernel
+ * takes about 200,000 requests a second, one read of a session up to
+ * about 4,000 prefixes, so the backlog stays a few tens of milliseconds
+ * of kernel work instead of every UPDATE the peers can send.  A pause
+ * lasts at most PACE_MAX_S, then each session reads once: received
+ * UPDATEs keep restarting our hold timers (3 s at the least).
+ */
+#define PACE_HIGH	1024
+#define PACE_LOW	256
+#define PACE_MAX_S	1.
+
 /* The restart time of a peer in graceful restart: then its stale paths go. */
 struct stale_timer {
 	ev_timer		 t;
@@ -63,6 +76,9 @@ struct router {
 	bool			 return_steering;
 	uint8_t			 silent;	/* failed silently, not stable */
 	ev_timer		 t_steer;	/* checks stability */
+	ev_prepare		 pace;		/* reads paced by the kernel */
+	ev_timer		 t_pace;	/* bounds a pause */
+	bool			 pace_read;	/* read once, then pause */
 };
 
 static void	steer_update(struct router *);
@@ -521,6 +537,48 @@ sync_tunnels(struct router *r, const struct conf *c)
 	steer_update(r);
 }
 
+/*
+ * Before the loop waits, after kr has sent what it may (this watcher has
+ * the lowest priority): pause or resume reading by the kernel backlog.
+ */
+static void
+on_pace(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct router	*r = w->data;
+	size_t		 n = fib_pending(r->fib);
+
+	if (r->pace_read) {
+		r->pace_read = false;
+		return;
+	}
+	if (!ev_is_active(&r->t_pace) && n > PACE_HIGH) {
+		sess_engine_pause(r->sess, true);
+		ev_timer_set(&r->t_pace, PACE_MAX_S, 0.);
+		ev_timer_start(loop, &r->t_pace);
+	} else if (ev_is_active(&r->t_pace) && n < PACE_LOW) {
+		ev_timer_stop(loop, &r->t_pace);
+		sess_engine_pause(r->sess, false);
+	}
+}
+
+/* Paused for PACE_MAX_S: the sessions read once, whatever the backlog. */
+static void
+on_pace_timeout(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct router	*r = w->data;
+
+	sess_engine_pause(r->sess, false);
+	r->pace_read = true;
+}
+
+static void
+pace_stop(struct router *r)
+{
+	ev_prepare_stop(r->loop, &r->pace);
+	ev_timer_stop(r->loop, &r->t_pace);
+	sess_engine_pause(r->sess, false);
+}
+
 struct router *
 router_new(struct ev_loop *loop, const struct conf *c)
 {
@@ -552,6 +610,10 @@ router_new(struct ev_loop *loop, const struct conf *c)
 		r->stale[i].slot = (unsigned)i;
 	}
 	r->t_converge.data = r->t_quiet.data = r;
+	ev_prepare_init(&r->pace, on_pace);
+	ev_set_priority(&r->pace, EV_MINPRI);
+	ev_timer_init(&r->t_pace, on_pace_timeout, PACE_MAX_S, 0.);
+	r->pace.data = r->t_pace.data = r;
 	return r;
 }
 
@@ -567,6 +629,7 @@ router_start(struct router *r)
 		return -1;
 	ev_timer_start(r->loop, &r->t_converge);
 	ev_timer_start(r->loop, &r->t_quiet);
+	ev_prepare_start(r->loop, &r->pace);
 	r->started = true;
 	for (i = 0; i < SESS_MAX_PEERS; i++)
 		if (r->probe[i] != NULL)
@@ -598,6 +661,7 @@ router_stop(struct router *r, const char *reason, bool keep_routes)
 		r->probe[i] = NULL;
 	}
 	ev_timer_stop(r->loop, &r->t_steer);
+	pace_stop(r);
 	r->stopping = true;
 	sess_engine_stop(r->sess, reason);
 	fib_shutdown(r->fib, keep_routes);
@@ -613,6 +677,7 @@ router_free(struct router *r)
 	for (i = 0; i < SESS_MAX_PEERS; i++)
 		probe_free(r->probe[i]);
 	ev_timer_stop(r->loop, &r->t_steer);
+	pace_stop(r);
 	sess_engine_free(r->sess);
 	fib_free(r->fib);
 	rib_free(r->rib);

@@ -52,6 +52,7 @@ conn_hold(struct conn *c)
 {
 	struct ev_loop	*loop = c->peer->eng->loop;
 
+	c->reading = false;
 	ev_io_stop(loop, &c->rio);
 	ev_io_stop(loop, &c->wio);
 	ev_io_stop(loop, &c->cio);
@@ -70,9 +71,21 @@ conn_close_with(struct conn *c, const uint8_t *msg, size_t len)
 }
 
 void
+conn_read_sync(struct conn *c)
+{
+	struct ev_loop	*loop = c->peer->eng->loop;
+
+	if (c->reading && !c->peer->eng->read_paused)
+		ev_io_start(loop, &c->rio);
+	else
+		ev_io_stop(loop, &c->rio);
+}
+
+void
 conn_start_io(struct conn *c)
 {
-	ev_io_start(c->peer->eng->loop, &c->rio);
+	c->reading = true;
+	conn_read_sync(c);
 	if (c->wlen > 0)
 		ev_io_start(c->peer->eng->loop, &c->wio);
 }

@@ -8,7 +8,9 @@
 #include "bgpd/log.h"
 #include "bgpd/session.h"
 
-#define SESS_RBUF_SIZE		(4 * MSG_MAX_LEN)
+/* One read: bounds the kernel requests one loop iteration can add (each
+ * /24 takes 4 bytes: 2,000 of them) while the router paces reading. */
+#define SESS_RBUF_SIZE		(2 * MSG_MAX_LEN)
 #define SESS_WBUF_MAX		(1024 * 1024)	/* then Cease/8 */
 #define SESS_HOLD_LARGE_S	240		/* RFC 4271 8: 4 minutes */
 #define SESS_IDLE_HOLD_MAX_S	60
@@ -22,6 +24,7 @@ struct conn {
 	bool		 connecting;	/* connect() in progress */
 	bool		 open_sent;
 	bool		 open_rcvd;
+	bool		 reading;	/* read when the engine allows */
 	struct msg_open	 open;		/* the peer's, once received */
 	ev_io		 rio;
 	ev_io		 wio;
@@ -91,6 +94,7 @@ struct sess_engine {
 	size_t			 n_halves;
 	struct sess_hooks	 hooks;
 	struct log_ratelimit	 rl_unknown;
+	bool			 read_paused;	/* sess_engine_pause */
 };
 
 /* sess_net.c: sockets */
@@ -107,6 +111,8 @@ int	sess_local_addr(struct peer *);
 struct conn *conn_new(struct peer *, int fd, bool outgoing);
 void	conn_free(struct conn *);
 void	conn_start_io(struct conn *);
+/* Read c's socket if c is reading and the engine is not paused. */
+void	conn_read_sync(struct conn *);
 /* Stop reading and writing c, but keep its socket open (held). */
 void	conn_hold(struct conn *);
 /* Write msg on c's socket now (best effort), then close it: the kernel

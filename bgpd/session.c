@@ -1059,6 +1059,24 @@ sess_engine_free(struct sess_engine *e)
 	free(e);
 }
 
+void
+sess_engine_pause(struct sess_engine *e, bool pause)
+{
+	struct peer	*p;
+	size_t		 i;
+
+	if (e->read_paused == pause)
+		return;
+	e->read_paused = pause;
+	for (i = 0; i < e->n_peers; i++) {
+		p = e->peers[i];
+		if (p->conn != NULL)
+			conn_read_sync(p->conn);
+		if (p->pending != NULL)
+			conn_read_sync(p->pending);
+	}
+}
+
 /* Settings whose change needs a new session. */
 static bool
 needs_reset(const struct conf_neighbor *a, const struct conf_neighbor *b)

@@ -128,6 +128,16 @@ void		 sess_engine_reconfigure(struct sess_engine *,
  */
 void		 sess_engine_set_restarting(struct sess_engine *, bool);
 
+/*
+ * Stop (pause true) or resume reading every session's socket: what the
+ * peers send waits in the kernel, and TCP slows them down.  Timers and
+ * writes go on (our KEEPALIVEs keep flowing), but received messages do
+ * not restart the hold timers: the caller must keep pauses well below
+ * the shortest hold time (3 s).  Connections made while paused start
+ * paused.
+ */
+void		 sess_engine_pause(struct sess_engine *, bool pause);
+
 /* Cease/Administrative Shutdown with reason to every peer, close all. */
 void		 sess_engine_stop(struct sess_engine *, const char *reason);
 void		 sess_engine_free(struct sess_engine *);

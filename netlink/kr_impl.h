@@ -28,6 +28,9 @@
 #define KR_RCVBUF	(8 * 1024 * 1024)	/* each receiving socket */
 #define KR_SNDBUF	(1024 * 1024)
 #define KR_BATCH_BYTES	(64 * 1024)		/* one send() */
+#define KR_QUEUE_BYTES	(64 * 1024)		/* queue: first size, */
+#define KR_QUEUE_REQS	1024			/* kept when drained */
+#define KR_EV_KEEP	64			/* events, likewise */
 #define KR_WINDOW_MIN	64
 #define KR_WINDOW_MAX	4096			/* requests in flight */
 #define KR_ACK_SLOTS	128			/* answers per recvmmsg() */

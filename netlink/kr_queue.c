@@ -29,19 +29,39 @@ queue_empty(const struct kr_queue *l)
 	return l->rhead == l->nreq;
 }
 
+/*
+ * Everything queued has been sent: start again at the front, and give
+ * back what a burst grew the queue to beyond its initial size.
+ */
+static void
+queue_reset(struct kr_queue *l)
+{
+	l->head = l->len = l->rhead = l->nreq = 0;
+	if (l->cap > KR_QUEUE_BYTES) {
+		free(l->buf);
+		l->buf = NULL;
+		l->cap = 0;
+	}
+	if (l->rcap > KR_QUEUE_REQS) {
+		free(l->req);
+		l->req = NULL;
+		l->rcap = 0;
+	}
+}
+
 /* Room for len more bytes and one more record; sent ones are dropped. */
 static void
 queue_reserve(struct kr_queue *l, size_t len)
 {
 	if (queue_empty(l))
-		l->head = l->len = l->rhead = l->nreq = 0;
+		queue_reset(l);
 	if (l->len + len > l->cap && l->head > 0) {
 		memmove(l->buf, l->buf + l->head, l->len - l->head);
 		l->len -= l->head;
 		l->head = 0;
 	}
 	while (l->len + len > l->cap) {
-		l->cap = l->cap == 0 ? 64 * 1024 : l->cap * 2;
+		l->cap = l->cap == 0 ? KR_QUEUE_BYTES : l->cap * 2;
 		if ((l->buf = realloc(l->buf, l->cap)) == NULL)
 			fatal("realloc");
 	}
@@ -52,7 +72,7 @@ queue_reserve(struct kr_queue *l, size_t len)
 		l->rhead = 0;
 	}
 	if (l->nreq == l->rcap) {
-		l->rcap = l->rcap == 0 ? 1024 : l->rcap * 2;
+		l->rcap = l->rcap == 0 ? KR_QUEUE_REQS : l->rcap * 2;
 		if ((l->req = reallocarray(l->req, l->rcap,
 		    sizeof(*l->req))) == NULL)
 			fatal("reallocarray");
@@ -126,6 +146,8 @@ queue_consume(struct kr *kr, struct kr_queue *l, size_t n, size_t bytes,
 	}
 	l->rhead += n;
 	l->head += bytes;
+	if (queue_empty(l))
+		queue_reset(l);
 }
 
 /*
@@ -375,7 +397,8 @@ kr_event_push(struct kr *kr, const struct kr_event *ev)
 			    kr->ev_n * sizeof(*kr->ev));
 			kr->ev_head = 0;
 		} else {
-			kr->ev_cap = kr->ev_cap == 0 ? 64 : kr->ev_cap * 2;
+			kr->ev_cap = kr->ev_cap == 0 ? KR_EV_KEEP :
+			    kr->ev_cap * 2;
 			if ((kr->ev = reallocarray(kr->ev, kr->ev_cap,
 			    sizeof(*kr->ev))) == NULL)
 				fatal("reallocarray");
@@ -437,7 +460,8 @@ deliver(struct kr *kr, const struct kr_event *ev)
 
 /*
  * Deliver the events in order.  A hook may make requests, watch links
- * and flush; events it causes are delivered after it returns.
+ * and flush; events it causes are delivered after it returns.  A FIFO
+ * that a burst grew is given back once delivered.
  */
 void
 kr_dispatch(struct kr *kr)
@@ -452,6 +476,11 @@ kr_dispatch(struct kr *kr)
 		kr->ev_n--;
 		deliver(kr, &ev);
 		free(ev.detail);
+	}
+	if (kr->ev_cap > KR_EV_KEEP) {
+		free(kr->ev);
+		kr->ev = NULL;
+		kr->ev_cap = kr->ev_head = 0;
 	}
 	kr->dispatching = false;
 }

@@ -26,6 +26,7 @@
 
 #include "bgpd/log.h"
 #include "netlink/kr.h"
+#include "netlink/kr_impl.h"	/* the queue's capacity */
 
 #define PROTO		186
 #define NH1		(KR_NHID_BASE + 0x001)		/* on vti0 */
@@ -531,6 +532,41 @@ test_routes_main_100_1000(void **state)
 	routes_in_table(1000);
 }
 
+/* A burst grows the queue; once the kernel has answered it, it shrinks. */
+static void
+test_queue_shrinks(void **state)
+{
+	struct t		*t = *state = t_new(254, false, false);
+	const struct kr_queue	*q = &t->kr->queue;
+	struct kr_prefix	 p;
+	unsigned		 i;
+
+	tunnels(t);
+	for (i = 0; i < 20000; i++) {
+		p = pfx_n(i);
+		assert_int_equal(kr_route(t->kr, &p, 20, G1), 0);
+	}
+	assert_true(q->cap > KR_QUEUE_BYTES);
+	assert_true(q->rcap > KR_QUEUE_REQS);
+	settle(t);
+	assert_int_equal(t->n_err, 0);
+	assert_true(q->cap <= KR_QUEUE_BYTES);
+	assert_true(q->rcap <= KR_QUEUE_REQS);
+	dump_routes(t);
+	assert_int_equal(t->n_dump, 20000);
+	/* and grows again for the next burst */
+	for (i = 0; i < 20000; i++) {
+		p = pfx_n(i);
+		assert_int_equal(kr_route_del(t->kr, &p, 20), 0);
+	}
+	assert_int_equal(kr_pending(t->kr), 20000);
+	settle(t);
+	assert_int_equal(t->n_err, 0);
+	assert_true(q->cap <= KR_QUEUE_BYTES);
+	dump_routes(t);
+	assert_int_equal(t->n_dump, 0);
+}
+
 static bool
 vti0_lost(struct t *t)
 {
@@ -961,6 +997,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_group_moves_1000,
 		    links_up, links_down),
 		cmocka_unit_test_setup_teardown(test_routes_main_100_1000,
+		    links_up, links_down),
+		cmocka_unit_test_setup_teardown(test_queue_shrinks,
 		    links_up, links_down),
 		cmocka_unit_test_setup_teardown(test_link_down,
 		    links_up, links_down),
