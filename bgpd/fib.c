@@ -59,6 +59,10 @@ struct fib {
 	uint64_t		 sb_start_us;
 	uint64_t		 sb_placed;	/* by the sweep */
 	uint64_t		 sb_pass;	/* sb_placed when a pass began */
+	uint64_t		 sb_reported;	/* sb_placed when last logged */
+	uint8_t			 restore;	/* groups getting primaries back
+						   (after a carrier loss) */
+	uint64_t		 restored;
 	ev_timer		 t_sweep;
 	struct stale		*stale;
 	size_t			 n_stale;
@@ -717,6 +721,7 @@ forget_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
 static void
 link_lost(struct fib *f, unsigned i)
 {
+	uint8_t		live = 0;
 	unsigned	m;
 
 	f->t[i].alive = false;
@@ -728,6 +733,26 @@ link_lost(struct fib *f, unsigned i)
 	f->sb_missing = 0;
 	if (f->walk != NULL)
 		f->walk(0, SIZE_MAX, forget_one, f, f->lookup_arg);
+	for (m = 0; m < RIB_MAX_PEERS; m++)
+		if (f->members[BIT(m)] == 0)
+			f->restore &= (uint8_t)~BIT(m);
+	/*
+	 * The standbys forward now.  G(i) comes back at once, pointing at
+	 * a survivor, and the sweep puts the primaries that the kernel took
+	 * back on it: as after a silent failure, the way back is then one
+	 * group rewrite.
+	 */
+	for (m = 0; m < RIB_MAX_PEERS; m++)
+		live |= ready(f, m) ? BIT(m) : 0;
+	if (!aliasing(f) || live == 0)
+		return;
+	point(f, BIT(i), standby_mask(live));
+	kr_flush(f->kr);
+	f->restore |= BIT(i);
+	f->restored = 0;
+	f->sb_next = 0;
+	if (!ev_is_active(&f->t_sweep))
+		ev_timer_start(f->loop, &f->t_sweep);
 }
 
 /* ---- tunnels ------------------------------------------------------------ */
@@ -827,7 +852,22 @@ sweep_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
 	struct kr_prefix	 pfx = { p->addr, p->len };
 	uint8_t			 want = want_of(f, best);
 	uint8_t			 want_sb = standby_mask(standby);
+	unsigned		 i;
 
+	/* a standby that forwards since a carrier loss: its primary back
+	 * on the dead tunnel's group, which points where the standby does */
+	for (i = 0; f->restore != 0 && i < RIB_MAX_PEERS; i++) {
+		if (!(f->restore & BIT(i)) || st[PRI] != 0 || st[SB] == 0 ||
+		    want == 0 || resolve(f, st[SB]) != want ||
+		    resolve(f, BIT(i)) != want)
+			continue;
+		count(f, st, want, want_sb, -1);
+		route_set(f, &pfx, f->metric, BIT(i));
+		st[PRI] = BIT(i);
+		f->stats.routes++;
+		f->restored++;
+		count(f, st, want, want_sb, 1);
+	}
 	if (want_sb == 0 || st[SB] != 0)
 		return;
 	count(f, st, want, want_sb, -1);
@@ -845,8 +885,9 @@ static void
 on_sweep(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct fib	*f = w->data;
+	unsigned	 i;
 
-	if (f->sb_missing > 0 && f->walk != NULL) {
+	if ((f->sb_missing > 0 || f->restore != 0) && f->walk != NULL) {
 		if (kr_pending(f->kr) > SWEEP_PENDING)
 			return;
 		f->sweeping = true;
@@ -857,6 +898,14 @@ on_sweep(struct ev_loop *loop, ev_timer *w, int revents)
 		bring_home(f);
 		if (f->sb_next != 0)
 			return;		/* the pass goes on */
+		for (i = 0; f->restore != 0 && i < RIB_MAX_PEERS; i++)
+			if (f->restore & BIT(i))
+				log_info("tunnel %s: %llu primary routes back on "
+				    "its group, which points at %s", f->t[i].ifname,
+				    (unsigned long long)f->restored,
+				    f->t[lowest_bit(f->members[BIT(i)] != 0 ?
+				    f->members[BIT(i)] : BIT(i))].ifname);
+		f->restore = 0;
 		/* again, for prefixes the table moved behind the walk */
 		if (f->sb_missing > 0 && (f->defer_sb ||
 		    f->sb_placed > f->sb_pass)) {
@@ -865,8 +914,10 @@ on_sweep(struct ev_loop *loop, ev_timer *w, int revents)
 		}
 	}
 	ev_timer_stop(loop, w);
-	if (!f->defer_sb)
+	if (!f->defer_sb && f->sb_placed > f->sb_reported) {
+		f->sb_reported = f->sb_placed;
 		sweep_done(f);
+	}
 }
 
 /* ---- start-up and exit ---------------------------------------------------- */
@@ -882,8 +933,11 @@ fib_converged(struct fib *f)
 	f->defer_sb = false;
 	if (f->sb_missing > 0 && !ev_is_active(&f->t_sweep))
 		ev_timer_start(f->loop, &f->t_sweep);
-	else if (f->sb_placed > 0 && !ev_is_active(&f->t_sweep))
+	else if (f->sb_placed > f->sb_reported &&
+	    !ev_is_active(&f->t_sweep)) {
+		f->sb_reported = f->sb_placed;
 		sweep_done(f);
+	}
 	for (i = 0; i < f->n_stale; i++)
 		if (!f->stale[i].relearned) {
 			kr_route_del(f->kr, &f->stale[i].pfx,

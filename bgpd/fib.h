@@ -10,8 +10,9 @@
  * - on a silent failure (hold timer, NOTIFICATION, probes) G(i) is
  *   rewritten to {NH(j)}: one netlink message moves every prefix.
  * Routes that forward where the RIB wants are left alone: after a
- * failover the primaries stay on G(i) (silent) or the standbys simply
- * go on forwarding (carrier).  When tunnel i is back and has sent its
+ * failover the primaries stay on G(i) (silent), or the standbys go on
+ * forwarding while G(i) is made again pointing at a survivor and the
+ * primaries are put back on it in the background (carrier).  When tunnel i is back and has sent its
  * routes again, G(i) is {NH(i)} again: one message moves them back (the
  * few that tunnel i no longer carries are moved one by one first).  The
  * RIB keeps, per prefix, the groups its routes are on (its user bytes).

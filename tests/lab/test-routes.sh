@@ -49,10 +49,12 @@ sleep 1
 lab_link_down 1
 t_check "after carrier loss the route forwards into tunnel 2" lab_wait 5 via_tunnel 2 10.10.0.0/16
 # the kernel took the primary with tunnel 1's group; the standby forwards
-# and nothing is rewritten (no route moved one by one)
-sleep 0.5
-t_eq "the standby (metric 21, tunnel 2's group) is what forwards" \
-    "$G1 none" "$(route_nhid 10.10.0.0/16 21) $(r=$(route_nhid 10.10.0.0/16 20); echo "${r:-none}")"
+# at once, and the primary comes back on tunnel 1's group, which now
+# points at tunnel 2 (so that the way back is one group rewrite)
+t_check "the primary is rebuilt on tunnel 1's group, pointing at tunnel 2" \
+    lab_wait 5 eval '[ "$(route_nhid 10.10.0.0/16 20) $(route_nhid 10.10.0.0/16 21)" = "$G0 $G1" ] &&
+    [ "$(group_members $G0)" = "$NH1" ]'
+t_check "and that is logged" grep -q 'tunnel vti0: 1 primary routes back on its group, which points at vti1' "$log"
 t_check "the session of tunnel 1 went down at once" grep -q 'tunnel interface vti0 down' "$log"
 wait "$pinger"
 lost=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$LAB_DIR/ping1.txt")
@@ -67,6 +69,7 @@ t_check "its nexthop and group are back, holding it" lab_wait 10 eval \
     '[ "$(group_members $G0)" = "$NH0" ]'
 t_check "the route returns to tunnel 1 (lower MED)" lab_wait 10 eval \
     '[ "$(route_nhid 10.10.0.0/16 20)" = "$G0" ] && [ "$(route_nhid 10.10.0.0/16 21)" = "$G1" ]'
+t_check "by one group rewrite" grep -q 'tunnel vti0: back: its group points at it again (0 routes moved' "$log"
 
 # --- silent loss on tunnel 1 (SA dead, link up): hold timer, one rewrite --
 lab_drop 1
