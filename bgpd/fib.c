@@ -376,7 +376,9 @@ fib_reconfigure(struct fib *f, const struct conf *c)
  *   primaries stay on G(i), the standbys on the survivor's group stay
  *   too (they forward the same way);
  * - after a carrier loss of tunnel i the kernel took G(i) and the
- *   primaries on it: the standbys forward, and stay;
+ *   primaries on it: the standbys forward, and stay; G(i) is made again
+ *   pointing at the survivor and the sweep puts the primaries back on
+ *   it (so the way back is the same as after a silent failure);
  * - when tunnel i is back, its prefixes come back to G(i) while G(i)
  *   still points at the survivor; once every route on G(i) wants tunnel
  *   i again (or tunnel i has sent all its routes, and the routes it did
