@@ -62,12 +62,15 @@ struct fib {
 	uint64_t		 sb_reported;	/* sb_placed when last logged */
 	uint8_t			 restore;	/* groups getting primaries back
 						   (after a carrier loss) */
+	uint8_t			 reput;		/* groups whose routes are
+						   written again, to be sure */
 	uint64_t		 restored;
 	ev_timer		 t_sweep;
 	struct stale		*stale;
 	size_t			 n_stale;
 	size_t			 cap_stale;
 	bool			 started;
+	bool			 stopping;
 	bool			 converged;
 	struct fib_stats	 stats;
 	void			(*link_fn)(unsigned, bool, void *);
@@ -120,6 +123,8 @@ static void	link_lost(struct fib *, unsigned);
 static void	reinstall(struct fib *);
 static void	point(struct fib *, uint8_t, uint8_t);
 static void	on_sweep(struct ev_loop *, ev_timer *, int);
+static void	routes_lost(struct fib *);
+static void	rebuild(struct fib *, unsigned);
 
 static unsigned
 lowest_bit(uint8_t mask)
@@ -197,10 +202,31 @@ on_route_lost(const struct kr_prefix *p, uint32_t metric, void *arg)
 	}
 }
 
+/*
+ * The kernel deleted a nexthop of ours: with a link, or a group left
+ * empty by that (also one that a group rewrite of ours had not reached
+ * yet when the carrier went: the routes on it are gone even if that
+ * rewrite then makes the group again).
+ */
 static void
 on_nexthop_lost(uint32_t id, void *arg)
 {
+	struct fib	*f = arg;
+	uint8_t		 mask = 0;
+
 	log_debug("nexthop %#x deleted by the kernel", id);
+	if (!f->started || f->stopping)
+		return;
+	if (id >= GROUP_ID(0) && id < GROUP_ID(RIB_MAX_PEERS))
+		mask = (uint8_t)(1U << (id - GROUP_ID(0)));
+	else if (id > ECMP_ID(0) && id <= ECMP_ID(255))
+		mask = (uint8_t)(id - ECMP_ID(0));
+	if (mask == 0 || f->members[mask] == 0)
+		return;
+	f->members[mask] = 0;
+	routes_lost(f);
+	if ((mask & (mask - 1)) == 0 && !f->t[lowest_bit(mask)].link_up)
+		rebuild(f, lowest_bit(mask));
 }
 
 static void
@@ -720,17 +746,12 @@ forget_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
 	count(f, st, want_of(f, best), standby_mask(standby), 1);
 }
 
+/* Forget the routes on groups that are gone (the kernel removed them). */
 static void
-link_lost(struct fib *f, unsigned i)
+routes_lost(struct fib *f)
 {
-	uint8_t		live = 0;
 	unsigned	m;
 
-	f->t[i].alive = false;
-	f->synced &= (uint8_t)~BIT(i);
-	if (f->nexthops)
-		for (m = 1; m < 256; m++)
-			f->members[m] &= (uint8_t)~BIT(i);
 	memset(f->mismatch, 0, sizeof(f->mismatch));
 	f->sb_missing = 0;
 	if (f->walk != NULL)
@@ -738,23 +759,56 @@ link_lost(struct fib *f, unsigned i)
 	for (m = 0; m < RIB_MAX_PEERS; m++)
 		if (f->members[BIT(m)] == 0)
 			f->restore &= (uint8_t)~BIT(m);
-	/*
-	 * The standbys forward now.  G(i) comes back at once, pointing at
-	 * a survivor, and the sweep puts the primaries that the kernel took
-	 * back on it: as after a silent failure, the way back is then one
-	 * group rewrite.
-	 */
+	f->reput &= f->restore;
+}
+
+/*
+ * After a carrier loss of tunnel i the standbys forward.  G(i) comes
+ * back at once, pointing at a survivor, and the sweep puts the primaries
+ * that the kernel took back on it: as after a silent failure, the way
+ * back is then one group rewrite.
+ */
+static void
+rebuild(struct fib *f, unsigned i)
+{
+	uint8_t		live = 0;
+	unsigned	m;
+
 	for (m = 0; m < RIB_MAX_PEERS; m++)
-		live |= ready(f, m) ? BIT(m) : 0;
+		live |= ready(f, m) && m != i ? BIT(m) : 0;
 	if (!aliasing(f) || live == 0)
 		return;
-	point(f, BIT(i), standby_mask(live));
-	kr_flush(f->kr);
+	if (f->members[BIT(i)] != 0) {
+		/*
+		 * G(i) pointed elsewhere already (a silent failure seen
+		 * first).  If the carrier went before that rewrite reached
+		 * the kernel, the kernel took G(i) and its routes and the
+		 * rewrite made it again, empty: write its routes again.
+		 */
+		f->reput |= BIT(i);
+	} else {
+		point(f, BIT(i), standby_mask(live));
+		kr_flush(f->kr);
+	}
 	f->restore |= BIT(i);
 	f->restored = 0;
 	f->sb_next = 0;
 	if (!ev_is_active(&f->t_sweep))
 		ev_timer_start(f->loop, &f->t_sweep);
+}
+
+static void
+link_lost(struct fib *f, unsigned i)
+{
+	unsigned	m;
+
+	f->t[i].alive = false;
+	f->synced &= (uint8_t)~BIT(i);
+	if (f->nexthops)
+		for (m = 1; m < 256; m++)
+			f->members[m] &= (uint8_t)~BIT(i);
+	routes_lost(f);
+	rebuild(f, i);
 }
 
 /* ---- tunnels ------------------------------------------------------------ */
@@ -856,6 +910,10 @@ sweep_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
 	uint8_t			 want_sb = standby_mask(standby);
 	unsigned		 i;
 
+	if ((st[PRI] & f->reput) != 0 && (st[PRI] & (st[PRI] - 1)) == 0)
+		route_set(f, &pfx, f->metric, st[PRI]);
+	if ((st[SB] & f->reput) != 0)
+		route_set(f, &pfx, f->metric + 1, st[SB]);
 	/* a standby that forwards since a carrier loss: its primary back
 	 * on the dead tunnel's group, which points where the standby does */
 	for (i = 0; f->restore != 0 && i < RIB_MAX_PEERS; i++) {
@@ -889,7 +947,8 @@ on_sweep(struct ev_loop *loop, ev_timer *w, int revents)
 	struct fib	*f = w->data;
 	unsigned	 i;
 
-	if ((f->sb_missing > 0 || f->restore != 0) && f->walk != NULL) {
+	if ((f->sb_missing > 0 || f->restore != 0 || f->reput != 0) &&
+	    f->walk != NULL) {
 		if (kr_pending(f->kr) > SWEEP_PENDING)
 			return;
 		f->sweeping = true;
@@ -907,7 +966,7 @@ on_sweep(struct ev_loop *loop, ev_timer *w, int revents)
 				    (unsigned long long)f->restored,
 				    f->t[lowest_bit(f->members[BIT(i)] != 0 ?
 				    f->members[BIT(i)] : BIT(i))].ifname);
-		f->restore = 0;
+		f->restore = f->reput = 0;
 		/* again, for prefixes the table moved behind the walk */
 		if (f->sb_missing > 0 && (f->defer_sb ||
 		    f->sb_placed > f->sb_pass)) {
@@ -1019,6 +1078,7 @@ fib_shutdown(struct fib *f, bool keep)
 		return;
 	ev_timer_stop(f->loop, &f->t_sweep);
 	f->lookup = NULL;	/* nothing is put back any more */
+	f->stopping = true;
 	if (!keep) {
 		log_info("removing our routes from the kernel");
 		if (f->nexthops) {

@@ -218,12 +218,22 @@ flap() {	# N: carrier loss on tunnel N, then back
 	converge
 }
 
-drop() {	# N: silent loss of tunnel N (the probes see it), then back
+soak_drops=0
+drop() {	# N: silent loss of tunnel N (the probes see it), then back;
+		# every second time its carrier goes too while it is dead
+	soak_drops=$((soak_drops + 1))
 	lab_drop "$1"
 	swait 10 one_tunnel $((3 - $1)) ||
 	    { why="drop of tunnel $1: $why"; save_state; lab_undrop "$1"; return 1; }
 	[ "$(ctl -j show neighbor "vti$(($1 - 1))" | jq -r '.neighbors[0].probe.state')" = down ] ||
 	    { why="drop of tunnel $1: the probes do not say down"; save_state; lab_undrop "$1"; return 1; }
+	if [ $((soak_drops % 2)) = 0 ]; then
+		lab_link_down "$1"
+		sleep 0.5
+		swait 10 one_tunnel $((3 - $1)) || { why="drop then carrier loss of tunnel $1: $why"
+		    save_state; lab_link_up "$1"; lab_undrop "$1"; return 1; }
+		lab_link_up "$1"
+	fi
 	lab_undrop "$1"
 	converge 60
 }
