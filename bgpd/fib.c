@@ -801,13 +801,19 @@ static void
 link_lost(struct fib *f, unsigned i)
 {
 	unsigned	m;
+	bool		emptied = !f->nexthops;	/* plain routes: all on it */
 
 	f->t[i].alive = false;
 	f->synced &= (uint8_t)~BIT(i);
 	if (f->nexthops)
 		for (m = 1; m < 256; m++)
-			f->members[m] &= (uint8_t)~BIT(i);
-	routes_lost(f);
+			if (f->members[m] & BIT(i)) {
+				f->members[m] &= (uint8_t)~BIT(i);
+				emptied |= f->members[m] == 0;
+			}
+	/* (groups the kernel reported lost were forgotten already) */
+	if (emptied)
+		routes_lost(f);
 	rebuild(f, i);
 }
 
