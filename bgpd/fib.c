@@ -28,6 +28,11 @@ struct fib_tunnel {
 	struct in_addr	gw;
 };
 
+/* The way back with a few stragglers: see "routes" below. */
+#define HOME_FEW_SHARE	64	/* at most 1 in 64 of the routes on G(i) */
+#define HOME_FEW_MAX	1024	/* and at most this many */
+#define HOME_SETTLE_S	0.05	/* after the last change */
+
 /* A route of an earlier run, removed at convergence unless learned. */
 struct stale {
 	struct kr_prefix	pfx;
@@ -46,6 +51,7 @@ struct fib {
 	uint8_t			 members[256];	/* each group's tunnels, as
 						   the kernel has them now */
 	uint32_t		 mismatch[RIB_MAX_PEERS];
+	uint32_t		 on[RIB_MAX_PEERS];	/* routes on G(i) */
 	uint8_t			 synced;	/* tunnels done with their
 						   first UPDATEs */
 	uint8_t			 finish_now;	/* groups to bring home */
@@ -66,6 +72,7 @@ struct fib {
 						   written again, to be sure */
 	uint64_t		 restored;
 	ev_timer		 t_sweep;
+	ev_timer		 t_home;	/* all but a few are back */
 	struct stale		*stale;
 	size_t			 n_stale;
 	size_t			 cap_stale;
@@ -123,6 +130,7 @@ static void	link_lost(struct fib *, unsigned);
 static void	reinstall(struct fib *);
 static void	point(struct fib *, uint8_t, uint8_t);
 static void	on_sweep(struct ev_loop *, ev_timer *, int);
+static void	on_home(struct ev_loop *, ev_timer *, int);
 static void	routes_lost(struct fib *);
 static void	rebuild(struct fib *, unsigned);
 
@@ -269,6 +277,8 @@ fib_new(struct ev_loop *loop, const struct conf *c)
 	f->defer_sb = true;
 	ev_timer_init(&f->t_sweep, on_sweep, 0.002, 0.002);
 	f->t_sweep.data = f;
+	ev_timer_init(&f->t_home, on_home, 0., HOME_SETTLE_S);
+	f->t_home.data = f;
 	hooks.arg = f;
 	f->kr = kr_new(loop, &f->kc, &hooks);
 	return f;
@@ -280,6 +290,7 @@ fib_free(struct fib *f)
 	if (f == NULL)
 		return;
 	ev_timer_stop(f->loop, &f->t_sweep);
+	ev_timer_stop(f->loop, &f->t_home);
 	kr_free(f->kr);
 	free(f->stale);
 	free(f);
@@ -410,7 +421,12 @@ fib_reconfigure(struct fib *f, const struct conf *c)
  *   i again (or tunnel i has sent all its routes, and the routes it did
  *   not send again were moved one by one), G(i) points at NH(i): one
  *   message moves them all back.
- * mismatch[i] counts the routes on G(i) that want another tunnel.
+ * mismatch[i] counts the routes on G(i) that want another tunnel, on[i]
+ * all routes on G(i).  "Every route" is relaxed to "all but a few, and
+ * nothing came for HOME_SETTLE_S": a peer may hold back its last UPDATE
+ * for a while (BIRD 2 in the lab: up to 3 s), and moving a few routes
+ * one by one costs less than keeping all the others away from their
+ * tunnel meanwhile.
  */
 #define PRI	0
 #define SB	1
@@ -549,6 +565,10 @@ count(struct fib *f, const uint8_t *st, uint8_t want, uint8_t want_sb,
 		f->sb_missing += (size_t)dir;
 	if (!aliasing(f))
 		return;
+	if (st[PRI] != 0)
+		f->on[lowest_bit(st[PRI])] += (uint32_t)dir;
+	if (st[SB] != 0)
+		f->on[lowest_bit(st[SB])] += (uint32_t)dir;
 	if (st[PRI] != 0 && st[PRI] != want)
 		f->mismatch[lowest_bit(st[PRI])] += (uint32_t)dir;
 	if (st[SB] != 0 && st[SB] != want_sb)
@@ -653,7 +673,7 @@ home_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
 }
 
 static void
-home(struct fib *f, unsigned i)
+home(struct fib *f, unsigned i, const char *why)
 {
 	struct home_walk	x = { f, BIT(i), 0 };
 	uint64_t		start = clock_mono_us();
@@ -661,31 +681,71 @@ home(struct fib *f, unsigned i)
 	f->members[BIT(i)] = BIT(i);	/* as place() must see it */
 	if (f->mismatch[i] > 0 && f->walk != NULL) {
 		memset(f->mismatch, 0, sizeof(f->mismatch));
+		memset(f->on, 0, sizeof(f->on));
 		f->sb_missing = 0;
 		f->walk(0, SIZE_MAX, home_one, &x, f->lookup_arg);
 	}
 	point(f, BIT(i), BIT(i));
 	kr_flush(f->kr);
 	log_info("tunnel %s: back: its group points at it again (%zu routes "
-	    "moved one by one first, %llu us)", f->t[i].ifname, x.moved,
-	    (unsigned long long)(clock_mono_us() - start));
+	    "moved one by one first, %llu us; %s)", f->t[i].ifname, x.moved,
+	    (unsigned long long)(clock_mono_us() - start), why);
 	fib_event(f, "tunnel %s back: group rewritten, %zu routes moved one "
 	    "by one", f->t[i].ifname, x.moved);
+}
+
+/* Few routes on G(i) still want another tunnel: see HOME_FEW_SHARE. */
+static bool
+home_few(const struct fib *f, unsigned i)
+{
+	return f->mismatch[i] <= HOME_FEW_MAX &&
+	    (uint64_t)f->mismatch[i] * HOME_FEW_SHARE <= f->on[i];
 }
 
 /* Groups pointing away from a tunnel that is back: home when done. */
 static void
 bring_home(struct fib *f)
 {
-	unsigned	i;
+	bool		 few = false;
+	unsigned	 i;
 
 	if (!aliasing(f))
 		return;
-	for (i = 0; i < RIB_MAX_PEERS; i++)
-		if (away(f, i) && ready(f, i) && (f->mismatch[i] == 0 ||
-		    (f->synced & BIT(i)) || (f->finish_now & BIT(i))))
-			home(f, i);
+	for (i = 0; i < RIB_MAX_PEERS; i++) {
+		if (!away(f, i) || !ready(f, i))
+			continue;
+		if (f->mismatch[i] == 0)
+			home(f, i, "every route on it wants it");
+		else if (f->finish_now & BIT(i))
+			home(f, i, "a prefix only it has came");
+		else if (f->synced & BIT(i))
+			home(f, i, "it sent all its routes");
+		else
+			few |= home_few(f, i);
+	}
 	f->finish_now = 0;
+	/* (again: HOME_SETTLE_S after the last change) */
+	if (few)
+		ev_timer_again(f->loop, &f->t_home);
+	else
+		ev_timer_stop(f->loop, &f->t_home);
+}
+
+static void
+on_home(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct fib	*f = w->data;
+	char		 why[96];
+	unsigned	 i;
+
+	ev_timer_stop(loop, w);
+	for (i = 0; i < RIB_MAX_PEERS; i++) {
+		if (!away(f, i) || !ready(f, i) || !home_few(f, i))
+			continue;
+		snprintf(why, sizeof(why), "all but %u of the %u routes on "
+		    "it want it", f->mismatch[i], f->on[i]);
+		home(f, i, why);
+	}
 }
 
 void
@@ -753,6 +813,7 @@ routes_lost(struct fib *f)
 	unsigned	m;
 
 	memset(f->mismatch, 0, sizeof(f->mismatch));
+	memset(f->on, 0, sizeof(f->on));
 	f->sb_missing = 0;
 	if (f->walk != NULL)
 		f->walk(0, SIZE_MAX, forget_one, f, f->lookup_arg);

@@ -9,6 +9,7 @@
 # only tunnel 1 has, forwards into tunnel 1 at once (if it comes first,
 # the group goes back at once and the others follow one by one).  Then the same for
 # tunnel 2 (the standby): its group points at tunnel 1 while it is dead.
+# Then tunnel 1 again, coming back without one of 150 more prefixes.
 # Kernel state is checked against `show routes` throughout.
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
@@ -16,7 +17,8 @@ t_need_lab jq
 . "$top_srcdir/tests/lab/soak.sh"
 
 export LAB_HOLD=12 LAB_KEEPALIVE=4 LAB_MED1=100 LAB_MED2=110
-export LAB_EXTRA_STATIC="10.10.1.0/24 10.10.2.0/24 10.10.3.0/24"
+# (and 150 more, so that one straggler is "all but a few": 1 in 64)
+export LAB_EXTRA_STATIC="10.10.1.0/24 10.10.2.0/24 10.10.3.0/24 $(seq -f '10.10.%g.0/24' 100 249 | tr '\n' ' ')"
 T_HOLD=12 T_KEEPALIVE=4
 PROBE='probe { interval 200ms misses 3 }'
 lab_up || { t_fail "lab_up"; t_done; }
@@ -93,6 +95,25 @@ t_check "tunnel 2's group holds tunnel 2 again" lab_wait 10 eval \
 t_check "with no route moved" \
     grep -q 'tunnel vti1: back: its group points at it again (0 routes moved' "$log"
 t_check "steady state: both tunnels, every prefix on G0 and G1" lab_wait 5 all_on $G0 $G1 $ALL
+
+# --- a straggler ------------------------------------------------------------------
+# Tunnel 1 comes back without 10.10.2.0/24, and the VGW sends no End-of-RIB
+# (graceful restart off): once all the others are back and nothing came
+# for a moment, the straggler moves on its own and the group goes home,
+# without waiting for the quiet time that stands in for End-of-RIB.
+silent_loss 1
+LAB_ONLY_TUN2=10.10.2.0/24 lab_bird_reconfigure >/dev/null
+lab_undrop 1
+t_check "tunnel 1 comes back" lab_wait 30 t_bird_established tun1
+t_check "tunnel 1's group holds tunnel 1 again" lab_wait 10 eval \
+    '[ "$(group_members $G0)" = "$NH0" ]'
+t_check "when all but the straggler were back: 1 route moved, then the group" \
+    grep -q 'tunnel vti0: back: its group points at it again (1 routes moved one by one first, [0-9]* us; all but 1 of the 15[0-9] routes on it want it)' "$log"
+t_check "10.10.2.0/24 forwards into tunnel 2 alone" \
+    lab_wait 5 eval '[ "$(routes_of 10.10.2.0/24)" = "$G1 none" ] && via_tunnel 2 10.10.2.0/24'
+lab_bird_reconfigure >/dev/null
+t_check "when tunnel 1 announces it again, it comes back" lab_wait 10 all_on $G0 $G1 $ALL
+t_check "the kernel is what show routes says" lab_wait 5 kernel_is_rib
 t_check "no kernel error was logged" eval '! grep -q "kernel:" "$log"'
 t_check "no sanitizer report" sanitizer_clean
 if [ "$t_failed" -gt 0 ]; then
