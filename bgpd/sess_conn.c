@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,16 +60,35 @@ conn_hold(struct conn *c)
 	ev_io_stop(loop, &c->cio);
 }
 
+/* A connection we closed: wait for the peer to close its side. */
+static void
+conn_closing(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct conn	*c = w->data;
+	uint8_t		 buf[512];
+	ssize_t		 n;
+
+	n = read(c->fd, buf, sizeof(buf));
+	if (n > 0 || (n == -1 && (errno == EINTR || errno == EAGAIN ||
+	    errno == EWOULDBLOCK)))
+		return;		/* what it still sent is of no use now */
+	ev_io_stop(loop, w);
+	sess_conn_closed(c->peer, c);
+}
+
 void
-conn_close_with(struct conn *c, const uint8_t *msg, size_t len)
+conn_close_after(struct conn *c, const uint8_t *msg, size_t len)
 {
 	ssize_t	n;
 
-	if (c->fd != -1 && len > 0) {
+	if (len > 0) {
 		n = write(c->fd, msg, len);
 		(void)n;	/* best effort: the peer may be gone */
 	}
-	conn_free(c);
+	(void)shutdown(c->fd, SHUT_WR);
+	c->reading = false;
+	ev_set_cb(&c->rio, conn_closing);
+	ev_io_start(c->peer->eng->loop, &c->rio);
 }
 
 void

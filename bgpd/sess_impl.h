@@ -15,6 +15,10 @@
 #define SESS_HOLD_LARGE_S	240		/* RFC 4271 8: 4 minutes */
 #define SESS_IDLE_HOLD_MAX_S	60
 #define SESS_RETRY_SOON_S	1.	/* after Cease/Collision from the peer */
+#define SESS_HELD_CLOSE_S	1.	/* wait for the peer to close a held
+					   session before connecting again */
+#define SESS_QUICK_RETRY_S	0.1	/* then retry after 0.1, 0.2, 0.4 s */
+#define SESS_QUICK_RETRIES	3
 
 /* One TCP connection to a peer. */
 struct conn {
@@ -46,6 +50,10 @@ struct peer {
 	struct conn		*held;		/* socket of a session lost to
 						   the probes, closed when
 						   they answer again */
+	bool			 held_closing;	/* Cease sent on it, waiting
+						   for the peer to close */
+	uint8_t			 quick_retries;	/* left after the peer closed
+						   the held session */
 	enum sess_down		 last_down;
 	bool			 graceful_down;	/* lost without NOTIFICATION,
 						   peer does RFC 4724 */
@@ -115,14 +123,16 @@ void	conn_start_io(struct conn *);
 void	conn_read_sync(struct conn *);
 /* Stop reading and writing c, but keep its socket open (held). */
 void	conn_hold(struct conn *);
-/* Write msg on c's socket now (best effort), then close it: the kernel
- * sends it and a FIN as soon as the path allows. */
-void	conn_close_with(struct conn *, const uint8_t *msg, size_t len);
+/* Write msg on c's socket now (best effort) and a FIN after it, then
+ * wait for the peer to close its side: sess_conn_closed() is called.
+ * c must have a socket. */
+void	conn_close_after(struct conn *, const uint8_t *msg, size_t len);
 /* Queue a whole message; -1 when the queue is over its bound. */
 int	conn_send(struct conn *, const uint8_t *msg, size_t len);
 
 /* session.c: called by the files above */
 void	sess_connected(struct peer *, struct conn *);	/* connect() done */
+void	sess_conn_closed(struct peer *, struct conn *);	/* peer closed c */
 void	sess_connect_failed(struct peer *, struct conn *, int err);
 void	sess_accepted(struct sess_engine *, int fd, struct in_addr src,
 	    struct in_addr dst);

@@ -281,6 +281,8 @@ peer_set_state(struct peer *p, enum fsm_state next)
 		p->last_down = SESS_DOWN_NONE;
 		conn_free(p->held);	/* the peer has let the old one go */
 		p->held = NULL;
+		p->held_closing = false;
+		p->quick_retries = 0;
 	}
 	if (next == FSM_ESTABLISHED || old != FSM_ESTABLISHED)
 		p->graceful_down = false;
@@ -371,6 +373,21 @@ sess_connected(struct peer *p, struct conn *c)
 	peer_event(p, FSM_EV_TCP_CR_ACKED);
 }
 
+/*
+ * A peer that has just closed the session we held may refuse the new one
+ * for a moment (BIRD does while it flushes the old session's routes):
+ * the first retries come after 0.1, 0.2 and 0.4 s, not ConnectRetryTime.
+ */
+static void
+quick_retry(struct peer *p)
+{
+	if (p->quick_retries == 0 || p->state != FSM_ACTIVE)
+		return;
+	p->quick_retries--;
+	timer_start(p, &p->t_connretry, SESS_QUICK_RETRY_S *
+	    (double)(1U << (SESS_QUICK_RETRIES - 1 - p->quick_retries)));
+}
+
 void
 sess_connect_failed(struct peer *p, struct conn *c, int err)
 {
@@ -383,6 +400,7 @@ sess_connect_failed(struct peer *p, struct conn *c, int err)
 		p->conn = NULL;
 	}
 	peer_event(p, FSM_EV_TCP_FAILS);
+	quick_retry(p);
 }
 
 void
@@ -402,6 +420,7 @@ sess_conn_error(struct conn *c, const char *why)
 	if (p->state == FSM_ESTABLISHED)
 		p->last_down = SESS_DOWN_CONN;
 	peer_event(p, FSM_EV_TCP_FAILS);
+	quick_retry(p);
 }
 
 static struct peer *
@@ -1344,6 +1363,7 @@ sess_peer_link(struct peer *p, bool up)
 {
 	if (!up) {
 		p->link_down = true;
+		p->quick_retries = 0;
 		timer_stop(p, &p->t_idle);
 		if (p->state == FSM_IDLE)
 			return;
@@ -1383,24 +1403,53 @@ hold_conn(struct peer *p)
 		return;
 	conn_free(p->held);
 	p->held = p->conn;
+	p->held_closing = false;
 	p->conn = NULL;
 	conn_hold(p->held);
 }
 
-static void
+/*
+ * The tunnel answers again: send the Cease on the held socket and connect
+ * once the peer has closed it (SESS_HELD_CLOSE_S at most).  Connecting at
+ * once races the Cease: a peer that still has the old session may see
+ * the new connection first and refuse it (BIRD does), which costs a
+ * connect retry.
+ */
+static bool
 release_held(struct peer *p)
 {
 	uint8_t	buf[MSG_MAX_LEN];
 	size_t	n;
 
-	if (p->held == NULL)
-		return;
+	if (p->held == NULL || p->held_closing)
+		return p->held != NULL;
+	if (p->held->fd == -1) {
+		conn_free(p->held);
+		p->held = NULL;
+		return false;
+	}
 	n = msg_shutdown_encode(buf, sizeof(buf), ERR_CEASE_ADMIN_RESET,
 	    "tunnel was dead (liveness probes lost)");
-	conn_close_with(p->held, buf, n);
-	p->held = NULL;
-	log_peer_info(p->name, "closed the session lost with the tunnel: "
+	p->held_closing = true;
+	log_peer_info(p->name, "closing the session lost with the tunnel: "
 	    "Cease/Administrative Reset sent");
+	conn_close_after(p->held, buf, n);
+	return p->held != NULL;
+}
+
+void
+sess_conn_closed(struct peer *p, struct conn *c)
+{
+	if (c != p->held)
+		return;
+	conn_free(p->held);
+	p->held = NULL;
+	p->held_closing = false;
+	if (p->admin_down || blocked(p) || p->state != FSM_IDLE)
+		return;
+	log_peer_info(p->name, "the peer closed the old session: connecting");
+	p->quick_retries = SESS_QUICK_RETRIES;
+	timer_start(p, &p->t_idle, 0.);
 }
 
 void
@@ -1408,6 +1457,7 @@ sess_peer_probe(struct peer *p, bool alive)
 {
 	if (!alive) {
 		p->probe_down = true;
+		p->quick_retries = 0;
 		timer_stop(p, &p->t_idle);
 		if (p->state == FSM_IDLE)
 			return;
@@ -1424,7 +1474,11 @@ sess_peer_probe(struct peer *p, bool alive)
 		return;
 	p->probe_down = false;
 	p->fail_streak = 0;
-	release_held(p);
+	if (release_held(p)) {
+		if (!blocked(p) && p->state == FSM_IDLE && !p->admin_down)
+			timer_start(p, &p->t_idle, SESS_HELD_CLOSE_S);
+		return;
+	}
 	if (blocked(p) || p->state != FSM_IDLE || p->admin_down)
 		return;
 	log_peer_info(p->name, "probes answered on %s: connecting",

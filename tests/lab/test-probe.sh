@@ -14,6 +14,9 @@ t_need_lab jq
 
 export LAB_HOLD=12 LAB_KEEPALIVE=4 LAB_MED1=100 LAB_MED2=110
 T_HOLD=12 T_KEEPALIVE=4
+# connect-retry 3 s: the quick retries after a held session closed must
+# show against it
+T_RETRY=3
 PROBE='probe { interval 200ms misses 3 }'
 lab_up || { t_fail "lab_up"; t_done; }
 t_start_vtibgpd "$PROBE" "$PROBE"
@@ -145,6 +148,18 @@ t_check "when the tunnel answers again the VGW gets our Cease at once" \
 t_check "and tunnel 1 carries the traffic again" lab_wait 10 via_tunnel 1 10.10.0.0/16
 t1=$(lab_now_us)
 echo "# short drop lifted to routes back on tunnel 1: $(( (t1 - t0) / 1000 )) ms"
+# the new connection only once the VGW closed the old one (connecting at
+# once races the Cease), then quick retries while the VGW is not ready
+t_check "the new connection waited for the VGW to close the old session" \
+    eval 'grep -q "closing the session lost with the tunnel: Cease/Administrative Reset sent" "$log" &&
+    grep -q "the peer closed the old session: connecting" "$log"'
+# (the VGW refuses while BIRD waits out its error delay after the hold
+# timer expiry above: the first retry comes 0.1 s later, not after 3 s)
+t_check "a refused connection is retried within a second (connect-retry is 3 s)" eval \
+    'awk "/the peer closed the old session: connecting/ { on = 1 }
+    on && /169.254.249.57: OpenSent -> Active/ { split(\$2, a, \":\"); r = a[1] * 3600 + a[2] * 60 + a[3] }
+    on && r && /169.254.249.57: Active -> Connect/ { split(\$2, a, \":\"); n = a[1] * 3600 + a[2] * 60 + a[3]; exit }
+    END { exit !(r && n && n - r < 1.0) }" "$log"'
 t_check "well before the VGW's hold timer would have let the old session go" \
     test $(( (t1 - t0) / 1000 )) -lt 7000
 t_check "the VGW's hold timer did not expire meanwhile" eval \
