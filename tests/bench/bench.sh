@@ -347,7 +347,7 @@ steady() {
 
 # One failover and its recovery.  KIND carrier|silent; REP the number.
 failover() {
-	local kind=$1 rep=$2 mark t0 first all up back sess tmo=$((30 + N / 10000))
+	local kind=$1 rep=$2 mark t0 first all up back sess lu tmo=$((30 + N / 10000))
 	[ "$kind" = silent ] && tmo=$((50 + N / 10000))
 	mark=$(now_us)
 	if [ "$kind" = carrier ]; then
@@ -386,13 +386,26 @@ failover() {
 		# where the time goes: the session on tunnel 1 coming back up
 		sess=$(vgw_session_up_us "$up") &&
 		    row "${kind}_recovery_session" "$rep" "$(ms "$up" "$sess")" ms
-		log "$DUT N=$N $kind #$rep: recovery $(ms "$up" "$back") ms (session up after ${sess:+$(ms "$up" "$sess")} ms)"
+		# and the VGW's last UPDATE on tunnel 1 before all were back
+		lu=$(last_update "$up" "$back") &&
+		    row "${kind}_recovery_lastupdate" "$rep" "$(ms "$up" "$lu")" ms
+		log "$DUT N=$N $kind #$rep: recovery $(ms "$up" "$back") ms (session up after ${sess:+$(ms "$up" "$sess")} ms, last UPDATE after ${lu:+$(ms "$up" "$lu")} ms)"
 	else
 		log "$DUT N=$N $kind #$rep: no recovery within $((60 + N / 5000)) s"
 		row "${kind}_recovery" "$rep" timeout s
 		return 1
 	fi
 	steady $((60 + N / 5000)) || { log "$DUT N=$N: not steady after recovery"; return 1; }
+}
+
+# last_update FROM_US TO_US: arrival (us) of the last UPDATE packet from
+# tunnel 1 between the two times (the capture runs for the whole run).
+last_update() {
+	local t
+	[ -s "$LAB_DIR/updates.txt" ] || return 1
+	t=$(awk -v a="$1" -v b="$2" '{ u = $1 * 1000000 } u >= a && u <= b { t = u }
+	    END { if (t) printf "%.0f", t }' "$LAB_DIR/updates.txt")
+	[ -n "$t" ] && echo "$t"
 }
 
 # updates_done SESSION_US ALL_US: where the convergence time goes: the
@@ -457,10 +470,7 @@ run_one() {
 		ok=0
 	fi
 	if [ $ok = 1 ] && steady $((60 + N / 5000)); then
-		if [ -n "$cap" ]; then
-			lab_stop_pid "$cap"
-			updates_done "$sess" "$all"
-		fi
+		[ -n "$cap" ] && updates_done "$sess" "$all"
 		row cpu_converge 1 "$(dut_cpu)" s
 		row rss_converge 1 "$(dut_rss)" KiB
 		row rss_now_converged 1 "$(dut_rss VmRSS)" KiB
@@ -476,6 +486,7 @@ run_one() {
 		log "$DUT N=$N: not steady: $(nlw_last)"
 		ok=0
 	fi
+	[ -n "$cap" ] && lab_stop_pid "$cap"
 	row rss_peak 1 "$(dut_rss)" KiB
 	row cpu_total 1 "$(dut_cpu)" s
 	if grep -q overrun "$NLW"; then

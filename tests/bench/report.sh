@@ -155,10 +155,10 @@ END {
 		for (di = 1; di <= 4; di++) {
 			d = duts[di]
 			if ((d SUBSEP n SUBSEP "carrier_recovery_session") in cnt || (d SUBSEP n SUBSEP "silent_recovery_session") in cnt)
-				rs = rs sprintf(" %s: carrier %s, silent %s;", name[d], stat(d SUBSEP n SUBSEP "carrier_recovery_session"), stat(d SUBSEP n SUBSEP "silent_recovery_session"))
+				rs = rs sprintf(" %s: carrier %s / %s, silent %s / %s;", name[d], stat(d SUBSEP n SUBSEP "carrier_recovery_session"), stat(d SUBSEP n SUBSEP "carrier_recovery_lastupdate"), stat(d SUBSEP n SUBSEP "silent_recovery_session"), stat(d SUBSEP n SUBSEP "silent_recovery_lastupdate"))
 		}
 		if (rs != "")
-			printf "\nFailure undone -> session on tunnel 1 Established again (VGW log), part of the recovery time:%s\n", rs
+			printf "\nWhere the recovery time goes: failure undone -> session on tunnel 1 Established again (VGW log) / -> the last UPDATE packet from tunnel 1 before all prefixes were back (tcpdump in the CGW):%s\n", rs
 		ld = ""
 		for (di = 1; di <= 4; di++)
 			if ((duts[di] SUBSEP n SUBSEP "load_before") in cnt)
