@@ -33,9 +33,15 @@
 #define KR_EV_KEEP	64			/* events, likewise */
 #define KR_WINDOW_MIN	64
 #define KR_WINDOW_MAX	4096			/* requests in flight */
-#define KR_ACK_SLOTS	128			/* answers per recvmmsg() */
+/*
+ * Receive buffers stay resident (the kernel writes into the first page
+ * of every slot), so they are kept small: 64 answers or 16 notifications
+ * per recvmmsg() cost a few more calls at 10,000 routes (under 1 ms) and
+ * save 256 KiB of resident memory, a tenth of the daemon's at 100.
+ */
+#define KR_ACK_SLOTS	64			/* answers per recvmmsg() */
 #define KR_ACK_SLOT	1024
-#define KR_NTF_SLOTS	64			/* notifications per read */
+#define KR_NTF_SLOTS	16			/* notifications per read */
 #define KR_NTF_SLOT	(16 * 1024)
 #define KR_DUMP_BUF	(64 * 1024)
 #define KR_MSG_SIZE	256			/* largest request we build */
