@@ -444,12 +444,15 @@ run_one() {
 		lab_down
 		return 0
 	fi
-	# arrival of the UPDATEs from tunnel 1 (packets over 200 bytes: not
-	# keepalives), to tell the VGW's sending time from the DUT's work
+	# arrival of the UPDATEs from tunnel 1 (segments over 200 bytes, or
+	# whose first BGP message is an UPDATE: a short one at the end of a
+	# table counts too; keepalives do not), to tell the VGW's sending
+	# time from the DUT's work
 	local cap=""
 	if command -v tcpdump >/dev/null; then
 		lab_spawn cgw tcpdump -i vti0 -n -tt -l -Q in \
-		    "tcp and src host $LAB_VGW_IP1 and greater 200" \
+		    "tcp and src host $LAB_VGW_IP1 and (greater 200 or
+		    tcp[((tcp[12] & 0xf0) >> 2) + 18] = 2)" \
 		    >"$LAB_DIR/updates.txt" 2>/dev/null
 		cap=$LAB_SPAWN_PID
 		sleep 0.5
