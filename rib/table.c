@@ -5,10 +5,10 @@
  * Open addressing with linear probing: a lookup reads one or two cache
  * lines and a prefix costs no malloc.  The home slot of a key is its
  * 32-bit hash scaled to the capacity (multiply and shift), so the
- * capacity need not be a power of two and grows by half at a load of
- * 0.8: at 1,000,000 prefixes the table is 1.5 M slots, 36 MB.  Deletion
- * moves the following entries of the cluster back (no tombstones), so
- * a table that has seen churn probes like a fresh one.
+ * capacity need not be a power of two and grows by half, in place, at a
+ * load of 0.8: at 1,000,000 prefixes the table is 1.5 M slots, 36 MB.
+ * Deletion moves the following entries of the cluster back (no
+ * tombstones), so a table that has seen churn probes like a fresh one.
  */
 #include "config.h"
 
@@ -63,6 +63,7 @@ dist(const struct rib_table *t, size_t a, size_t b)
 	return b >= a ? b - a : b + t->cap - a;
 }
 
+/* Smaller: into a new array (after many deletions; rare). */
 static void
 resize(struct rib_table *t, size_t cap)
 {
@@ -83,6 +84,55 @@ resize(struct rib_table *t, size_t cap)
 	}
 	free(t->e);
 	*t = n;
+}
+
+#define DONE(d, i)	((d)[(i) / 64] & (1ULL << ((i) % 64)))
+#define SET_DONE(d, i)	((d)[(i) / 64] |= 1ULL << ((i) % 64))
+
+/*
+ * Larger: in place, so that the old and the new array never live
+ * together (a large array is grown by mremap(2), without a copy): at
+ * 1,000,000 prefixes that is 24 MB less at the peak.  Each entry not yet
+ * placed is taken out and put at the first slot from its new home that
+ * is empty or holds another entry not yet placed, which it takes in
+ * turn.  Placed entries never move again and only a slot of an entry not
+ * yet placed is ever emptied, so no placed entry finds a hole between
+ * its home and its slot.
+ */
+static void
+grow(struct rib_table *t, size_t cap)
+{
+	struct rib_entry	*e, cur, tmp;
+	uint64_t		*done;
+	size_t			 i, j;
+
+	if ((e = reallocarray(t->e, cap, sizeof(*e))) == NULL ||
+	    (done = calloc((cap + 63) / 64, sizeof(*done))) == NULL)
+		fatal("rib: table of %zu prefixes", cap);
+	for (i = t->cap; i < cap; i++)
+		e[i].len = RIB_LEN_EMPTY;
+	t->e = e;
+	t->cap = cap;
+	for (i = 0; i < cap; i++) {
+		if (e[i].len == RIB_LEN_EMPTY || DONE(done, i))
+			continue;
+		cur = e[i];
+		e[i].len = RIB_LEN_EMPTY;
+		for (;;) {
+			j = home(t, cur.addr, cur.len);
+			while (e[j].len != RIB_LEN_EMPTY && DONE(done, j))
+				j = next(t, j);
+			SET_DONE(done, j);
+			if (e[j].len == RIB_LEN_EMPTY) {
+				e[j] = cur;
+				break;
+			}
+			tmp = e[j];
+			e[j] = cur;
+			cur = tmp;
+		}
+	}
+	free(done);
 }
 
 void
@@ -138,12 +188,12 @@ rib_table_get(struct rib_table *t, const struct rib_prefix *pfx)
 	size_t			 i;
 
 	if (t->cap == 0)
-		resize(t, TABLE_MIN_CAP);
+		grow(t, TABLE_MIN_CAP);
 	i = lookup(t, pfx->addr.s_addr, pfx->len, &found);
 	if (found)
 		return &t->e[i];
 	if ((t->count + 1) * 5 > t->cap * 4) {
-		resize(t, t->cap + t->cap / 2);
+		grow(t, t->cap + t->cap / 2);
 		i = lookup(t, pfx->addr.s_addr, pfx->len, &found);
 	}
 	e = &t->e[i];

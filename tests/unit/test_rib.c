@@ -1327,6 +1327,98 @@ test_churn(void **state)
 	free(ch);
 }
 
+/*
+ * The table grows in place: every key is found after each growth, with
+ * keys that cluster (consecutive /24s, /32s of one /24, random ones) and
+ * deletions in between; a shrink after deleting most of them too.
+ */
+static void
+test_table_grow(void **state)
+{
+	struct rib_table	 t;
+	struct rib_prefix	 p;
+	struct rib_entry	*e;
+	uint64_t		 seed = 0x2545f4914f6cdd1dULL;
+	uint32_t		*keys;
+	uint8_t			*lens, *gone;
+	size_t			 n = 200000, i, j, cap = 0, grown = 0;
+
+	assert_non_null(keys = calloc(n, sizeof(*keys)));
+	assert_non_null(lens = calloc(n, sizeof(*lens)));
+	assert_non_null(gone = calloc(n, sizeof(*gone)));
+	rib_table_init(&t);
+	for (i = 0; i < n; i++) {
+		switch (i % 3) {
+		case 0:		/* consecutive /24s */
+			keys[i] = 0x0a000000U + (uint32_t)(i / 3) * 256;
+			lens[i] = 24;
+			break;
+		case 1:		/* hosts of a few /24s */
+			keys[i] = 0xac100000U + (uint32_t)(i / 3);
+			lens[i] = 32;
+			break;
+		default:	/* scattered (a bijection of i), /0 to /22 */
+			keys[i] = (uint32_t)i * 0x9e3779b1U ^ 0x5bd1e995U;
+			lens[i] = (uint8_t)(xorshift(&seed) % 23);
+		}
+		p.addr.s_addr = keys[i];
+		p.len = lens[i];
+		assert_null(rib_table_find(&t, &p));
+		assert_non_null(e = rib_table_get(&t, &p));
+		e->user[0] = (uint8_t)i;
+		e->best_since = (uint32_t)i;
+		/* now and then delete one (it has no path) */
+		if (i % 7 == 3) {
+			p.addr.s_addr = keys[i - 3];
+			p.len = lens[i - 3];
+			assert_non_null(e = rib_table_find(&t, &p));
+			rib_table_del(&t, (size_t)(e - t.e));
+			gone[i - 3] = 1;
+		}
+		if (t.cap != cap) {
+			cap = t.cap;
+			grown++;
+			for (j = 0; j <= i; j++) {
+				p.addr.s_addr = keys[j];
+				p.len = lens[j];
+				e = rib_table_find(&t, &p);
+				if (gone[j])
+					assert_null(e);
+				else {
+					assert_non_null(e);
+					assert_int_equal(e->best_since, j);
+					assert_int_equal(e->user[0], (uint8_t)j);
+				}
+			}
+		}
+	}
+	assert_true(grown > 10);
+	for (i = 0; i < n; i++) {
+		if (gone[i] || i % 10 == 0)
+			continue;
+		p.addr.s_addr = keys[i];
+		p.len = lens[i];
+		assert_non_null(e = rib_table_find(&t, &p));
+		rib_table_del(&t, (size_t)(e - t.e));
+		gone[i] = 1;
+	}
+	rib_table_shrink(&t);
+	assert_true(t.cap < cap);
+	for (i = 0; i < n; i++) {
+		p.addr.s_addr = keys[i];
+		p.len = lens[i];
+		e = rib_table_find(&t, &p);
+		if (gone[i])
+			assert_null(e);
+		else
+			assert_true(e != NULL && e->best_since == i);
+	}
+	rib_table_free(&t);
+	free(keys);
+	free(lens);
+	free(gone);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 #define ROWS(tab, fn)	{ tab, sizeof(tab[0]), nitems(tab), fn }
@@ -1346,6 +1438,7 @@ main(void)
 		cmocka_unit_test(test_eight_peers),
 		cmocka_unit_test(test_free_full),
 		cmocka_unit_test(test_churn),
+		cmocka_unit_test(test_table_grow),
 	};
 	static const struct {
 		const void		*rows;
