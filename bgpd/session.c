@@ -1413,7 +1413,7 @@ hold_conn(struct peer *p)
  * once the peer has closed it (SESS_HELD_CLOSE_S at most).  Connecting at
  * once races the Cease: a peer that still has the old session may see
  * the new connection first and refuse it (BIRD does), which costs a
- * connect retry.
+ * connect retry.  Returns whether a held session is being closed.
  */
 static bool
 release_held(struct peer *p)
@@ -1423,18 +1423,13 @@ release_held(struct peer *p)
 
 	if (p->held == NULL || p->held_closing)
 		return p->held != NULL;
-	if (p->held->fd == -1) {
-		conn_free(p->held);
-		p->held = NULL;
-		return false;
-	}
 	n = msg_shutdown_encode(buf, sizeof(buf), ERR_CEASE_ADMIN_RESET,
 	    "tunnel was dead (liveness probes lost)");
 	p->held_closing = true;
 	log_peer_info(p->name, "closing the session lost with the tunnel: "
 	    "Cease/Administrative Reset sent");
 	conn_close_after(p->held, buf, n);
-	return p->held != NULL;
+	return true;
 }
 
 void
@@ -1455,6 +1450,8 @@ sess_conn_closed(struct peer *p, struct conn *c)
 void
 sess_peer_probe(struct peer *p, bool alive)
 {
+	bool	closing;
+
 	if (!alive) {
 		p->probe_down = true;
 		p->quick_retries = 0;
@@ -1474,13 +1471,14 @@ sess_peer_probe(struct peer *p, bool alive)
 		return;
 	p->probe_down = false;
 	p->fail_streak = 0;
-	if (release_held(p)) {
-		if (!blocked(p) && p->state == FSM_IDLE && !p->admin_down)
-			timer_start(p, &p->t_idle, SESS_HELD_CLOSE_S);
-		return;
-	}
+	closing = release_held(p);
 	if (blocked(p) || p->state != FSM_IDLE || p->admin_down)
 		return;
+	if (closing) {
+		/* sess_conn_closed() connects as soon as the peer closed it */
+		timer_start(p, &p->t_idle, SESS_HELD_CLOSE_S);
+		return;
+	}
 	log_peer_info(p->name, "probes answered on %s: connecting",
 	    p->conf.ifname);
 	timer_start(p, &p->t_idle, 0.);
