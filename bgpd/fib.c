@@ -575,6 +575,15 @@ count(struct fib *f, const uint8_t *st, uint8_t want, uint8_t want_sb,
 		f->mismatch[lowest_bit(st[SB])] += (uint32_t)dir;
 }
 
+/* Before a walk that counts every prefix again (count(..., 1) each). */
+static void
+counts_clear(struct fib *f)
+{
+	memset(f->mismatch, 0, sizeof(f->mismatch));
+	memset(f->on, 0, sizeof(f->on));
+	f->sb_missing = 0;
+}
+
 /*
  * Bring the routes of pfx (state st) to what the RIB wants: the primary
  * forwarding into want, a standby into want_sb; have is every tunnel
@@ -680,9 +689,7 @@ home(struct fib *f, unsigned i, const char *why)
 
 	f->members[BIT(i)] = BIT(i);	/* as place() must see it */
 	if (f->mismatch[i] > 0 && f->walk != NULL) {
-		memset(f->mismatch, 0, sizeof(f->mismatch));
-		memset(f->on, 0, sizeof(f->on));
-		f->sb_missing = 0;
+		counts_clear(f);
 		f->walk(0, SIZE_MAX, home_one, &x, f->lookup_arg);
 	}
 	point(f, BIT(i), BIT(i));
@@ -812,9 +819,7 @@ routes_lost(struct fib *f)
 {
 	unsigned	m;
 
-	memset(f->mismatch, 0, sizeof(f->mismatch));
-	memset(f->on, 0, sizeof(f->on));
-	f->sb_missing = 0;
+	counts_clear(f);
 	if (f->walk != NULL)
 		f->walk(0, SIZE_MAX, forget_one, f, f->lookup_arg);
 	for (m = 0; m < RIB_MAX_PEERS; m++)

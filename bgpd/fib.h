@@ -12,9 +12,10 @@
  * Routes that forward where the RIB wants are left alone: after a
  * failover the primaries stay on G(i) (silent), or the standbys go on
  * forwarding while G(i) is made again pointing at a survivor and the
- * primaries are put back on it in the background (carrier).  When tunnel i is back and has sent its
- * routes again, G(i) is {NH(i)} again: one message moves them back (the
- * few that tunnel i no longer carries are moved one by one first).  The
+ * primaries are put back on it in the background (carrier).  When tunnel
+ * i is back and has sent its routes again (all but a few), G(i) is
+ * {NH(i)} again: one message moves them back (the few that tunnel i does
+ * not carry are moved one by one first).  The
  * RIB keeps, per prefix, the groups its routes are on (its user bytes).
  * With ECMP, a prefix that uses several tunnels has its primary on a
  * group holding all of them, and routes are re-pointed one by one.
