@@ -55,11 +55,18 @@ struct conf_allow {
 #define CONF_TIMER_HOLD		0x1
 #define CONF_TIMER_KEEPALIVE	0x2
 #define CONF_TIMER_RETRY	0x4
+#define CONF_TIMER_TTLSEC	0x8
 
+/*
+ * The session settings of the defaults block, which each neighbor block
+ * may override: the BGP timers and TTL security.
+ */
 struct conf_timers {
 	uint32_t	hold_s;		/* 0: no hold timer, else 3..65535 */
 	uint32_t	keepalive_s;
 	uint32_t	connect_retry_ms;
+	bool		ttl_security;	/* GTSM (RFC 5082); off: TTL 1 out,
+					   any TTL in, as AWS */
 	unsigned	set;		/* CONF_TIMER_* */
 };
 

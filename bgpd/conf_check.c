@@ -177,6 +177,8 @@ check_timers(struct conf *c, struct conf_neighbor *n, const struct nbr_pos *np,
 		t->keepalive_s = c->defaults.keepalive_s;
 	if (!(t->set & CONF_TIMER_RETRY))
 		t->connect_retry_ms = c->defaults.connect_retry_ms;
+	if (!(t->set & CONF_TIMER_TTLSEC))
+		t->ttl_security = c->defaults.ttl_security;
 	if (t->hold_s == 0 || t->keepalive_s < t->hold_s)
 		return 0;
 	if (t->set & CONF_TIMER_KEEPALIVE) {

@@ -401,6 +401,15 @@ key_keepalive(struct parser *p, const struct token *key)
 }
 
 static int
+key_ttl_security(struct parser *p, const struct token *key)
+{
+	if (get_bool(p, key, &p->timers->ttl_security) == -1)
+		return -1;
+	p->timers->set |= CONF_TIMER_TTLSEC;
+	return 0;
+}
+
+static int
 key_connect_retry(struct parser *p, const struct token *key)
 {
 	struct token	t;
@@ -716,6 +725,7 @@ static const struct key neighbor_keys[] = {
 	{ "hold-time", key_hold_time, false },
 	{ "keepalive", key_keepalive, false },
 	{ "connect-retry", key_connect_retry, false },
+	{ "ttl-security", key_ttl_security, false },
 };
 static const struct block neighbor_block = {
 	"neighbor", neighbor_keys,
@@ -772,6 +782,7 @@ static const struct key defaults_keys[] = {
 	{ "hold-time", key_hold_time, false },
 	{ "keepalive", key_keepalive, false },
 	{ "connect-retry", key_connect_retry, false },
+	{ "ttl-security", key_ttl_security, false },
 };
 static const struct block defaults_block = {
 	"defaults", defaults_keys,

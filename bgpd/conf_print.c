@@ -58,6 +58,8 @@ print_timers(FILE *f, const struct conf_timers *t, bool all)
 	if (all || (t->set & CONF_TIMER_RETRY))
 		fprintf(f, "\tconnect-retry %s\n",
 		    duration(t->connect_retry_ms, buf, sizeof(buf)));
+	if (all || (t->set & CONF_TIMER_TTLSEC))
+		fprintf(f, "\tttl-security %s\n", onoff(t->ttl_security));
 }
 
 static void

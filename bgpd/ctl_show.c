@@ -279,6 +279,7 @@ neighbor(struct ctl_pool *pool, struct daemon *d, struct peer *p)
 	m->prepend = si.conf->prepend;
 	m->link_up = fib_link_up(router_fib(r), si.slot);
 	m->tcp_md5 = si.conf->password != NULL;
+	m->ttl_security = si.conf->timers.ttl_security;
 	m->timers = timers(pool, &si);
 	m->caps_sent = caps_sent(pool, c);
 	if (si.state >= FSM_OPENCONFIRM)

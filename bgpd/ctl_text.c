@@ -272,6 +272,9 @@ print_one_neighbor(FILE *f, const Vtibgp__Neighbor *n)
 	fprintf(f, "  Preference %u, prepend %u, TCP MD5 %s, link %s\n",
 	    n->preference, n->prepend, n->tcp_md5 ? "on" : "off",
 	    n->link_up ? "up" : "down");
+	fprintf(f, "  TTL security %s\n", n->ttl_security ?
+	    "on (GTSM, RFC 5082: TTL 255 sent, 255 required)" :
+	    "off (TTL 1 sent, any TTL accepted)");
 	print_timers(f, n->timers, n->probe);
 	fprintf(f, "  Prefixes announced %u%s\n", n->exported, n->steering ?
 	    " (return steering: halves of our networks included)" : "");

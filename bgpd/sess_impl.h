@@ -19,6 +19,7 @@
 					   session before connecting again */
 #define SESS_QUICK_RETRY_S	0.1	/* then retry after 0.1, 0.2, 0.4 s */
 #define SESS_QUICK_RETRIES	3
+#define SESS_OPEN_WAIT_S	5.	/* in OpenSent with no OPEN: explain */
 
 /* One TCP connection to a peer. */
 struct conn {
@@ -69,6 +70,7 @@ struct peer {
 	ev_timer		 t_idle;	/* idle hold, then AutoStart */
 	ev_timer		 t_failed;	/* deferred TcpConnectionFails */
 	ev_timer		 t_maxpfx;	/* max-prefix restart delay */
+	ev_timer		 t_open_wait;	/* OpenSent too long (sess_diag) */
 	uint32_t		 connretry_counter;
 	uint32_t		 fail_streak;
 	struct in_addr		 local_addr;
@@ -83,6 +85,7 @@ struct peer {
 	uint8_t			 stop_subcode;
 	struct sess_stats	 stats;
 	struct log_ratelimit	 rl;
+	struct log_ratelimit	 rl_diag;	/* sess_diag's log line */
 };
 
 struct sess_engine {
@@ -110,10 +113,19 @@ int	sess_listen(struct sess_engine *);
 void	sess_listen_close(struct sess_engine *);
 int	sess_md5_listener(struct sess_engine *, const struct peer *,
 	    bool add);
+/* The listener's TTLs for the neighbors of e (after each reload). */
+int	sess_listen_ttl(struct sess_engine *);
+/* p's TTLs (ttl-security) on an accepted connection.  0 or -1. */
+int	sess_peer_ttl(int fd, const struct peer *);
 /* Start connecting p; 0 (in progress) or -1 (failed at once, logged). */
 int	sess_connect(struct peer *);
 /* Find the local address and prefix length for p on its interface. */
 int	sess_local_addr(struct peer *);
+
+/* sess_diag.c: why a session does not come up */
+void	sess_diag_init(struct peer *);
+/* p enters state next: watch OpenSent for an OPEN that never comes. */
+void	sess_diag_state(struct peer *, enum fsm_state next);
 
 /* sess_conn.c: buffers and the byte stream */
 struct conn *conn_new(struct peer *, int fd, bool outgoing);

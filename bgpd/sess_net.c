@@ -1,7 +1,8 @@
 /*
  * sess_net.c: the sockets of the session layer: the listener, outgoing
- * connections bound to the tunnel interface and its inside address, TTL
- * 255 out and GTSM in (RFC 5082), TCP MD5 signatures (RFC 2385).
+ * connections bound to the tunnel interface and its inside address, the
+ * TTL of single-hop eBGP (1 out, any in) or of GTSM (RFC 5082: 255 out,
+ * 255 required in) per neighbor, TCP MD5 signatures (RFC 2385).
  */
 #include "config.h"
 
@@ -19,6 +20,7 @@
 #include "bgpd/sess_impl.h"
 
 #define GTSM_TTL	255
+#define EBGP_TTL	1	/* single hop, as every eBGP speaker sends */
 #define TOS_CS6		0xc0	/* network control, as BIRD and FRR send */
 
 static int
@@ -31,15 +33,63 @@ set_int(int fd, int level, int opt, int val, const char *what)
 	return 0;
 }
 
-/* TTL 255 out, at least 255 in (RFC 5082 GTSM), CS6, no Nagle. */
+/*
+ * The TTL we send and the least we take: with GTSM (RFC 5082 3) 255 and
+ * 255; without, 1 and anything, as plain single-hop eBGP (AWS sends TTL
+ * 1 and tells its customers to turn TTL security off).  The session stays
+ * bound to the tunnel interface and the inside addresses either way.
+ */
 static int
-sock_options(int fd)
+sock_ttl(int fd, bool gtsm)
 {
-	if (set_int(fd, IPPROTO_IP, IP_TTL, GTSM_TTL, "IP_TTL") == -1 ||
-	    set_int(fd, IPPROTO_IP, IP_MINTTL, GTSM_TTL, "IP_MINTTL") == -1)
+	if (set_int(fd, IPPROTO_IP, IP_TTL, gtsm ? GTSM_TTL : EBGP_TTL,
+	    "IP_TTL") == -1 ||
+	    set_int(fd, IPPROTO_IP, IP_MINTTL, gtsm ? GTSM_TTL : 0,
+	    "IP_MINTTL") == -1)
+		return -1;
+	return 0;
+}
+
+/* The TTLs of gtsm, CS6, no Nagle. */
+static int
+sock_options(int fd, bool gtsm)
+{
+	if (sock_ttl(fd, gtsm) == -1)
 		return -1;
 	(void)set_int(fd, IPPROTO_IP, IP_TOS, TOS_CS6, "IP_TOS");
 	(void)set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
+	return 0;
+}
+
+int
+sess_peer_ttl(int fd, const struct peer *p)
+{
+	return sock_ttl(fd, p->conf.timers.ttl_security);
+}
+
+/*
+ * The listener takes any TTL unless every neighbor wants GTSM (then the
+ * kernel drops a SYN below 255 before it is answered); its SYN-ACK leaves
+ * with 255 if any neighbor wants GTSM, so that one accepts it.  Each
+ * accepted connection then gets its neighbor's own TTLs (sess_peer_ttl).
+ */
+int
+sess_listen_ttl(struct sess_engine *e)
+{
+	size_t	i, n_gtsm = 0;
+	bool	all;
+
+	if (e->lfd == -1)
+		return 0;
+	for (i = 0; i < e->n_peers; i++)
+		if (e->peers[i]->conf.timers.ttl_security)
+			n_gtsm++;
+	all = n_gtsm > 0 && n_gtsm == e->n_peers;
+	if (set_int(e->lfd, IPPROTO_IP, IP_TTL, n_gtsm > 0 ? GTSM_TTL :
+	    EBGP_TTL, "IP_TTL") == -1 ||
+	    set_int(e->lfd, IPPROTO_IP, IP_MINTTL, all ? GTSM_TTL : 0,
+	    "IP_MINTTL") == -1)
+		return -1;
 	return 0;
 }
 
@@ -117,7 +167,7 @@ sess_listen(struct sess_engine *e)
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(e->port);
 	if (set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR") == -1 ||
-	    sock_options(fd) == -1 ||
+	    sock_options(fd, false) == -1 ||
 	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
 	    listen(fd, 16) == -1) {
 		log_warn("cannot listen on TCP port %u", e->port);
@@ -125,6 +175,11 @@ sess_listen(struct sess_engine *e)
 		return -1;
 	}
 	e->lfd = fd;
+	if (sess_listen_ttl(e) == -1) {
+		close(fd);
+		e->lfd = -1;
+		return -1;
+	}
 	for (i = 0; i < e->n_peers; i++)
 		(void)sess_md5_listener(e, e->peers[i], true);
 	ev_io_init(&e->lio, listener_readable, fd, EV_READ);
@@ -201,7 +256,7 @@ peer_socket(struct peer *p)
 	sin.sin_addr = p->local_addr;
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, p->conf.ifname,
 	    (socklen_t)strlen(p->conf.ifname)) == -1 ||
-	    sock_options(fd) == -1 ||
+	    sock_options(fd, p->conf.timers.ttl_security) == -1 ||
 	    (p->conf.password != NULL &&
 	    sock_md5(fd, p->conf.addr, p->conf.password) == -1) ||
 	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {

@@ -275,6 +275,7 @@ peer_set_state(struct peer *p, enum fsm_state next)
 	p->stats.last_change_ms = clock_mono_ms();
 	log_peer_info(p->name, "%s -> %s", fsm_state_name(old),
 	    fsm_state_name(next));
+	sess_diag_state(p, next);
 	if (next == FSM_ESTABLISHED) {
 		p->stats.established_ms = p->stats.last_change_ms;
 		p->fail_streak = 0;
@@ -472,6 +473,8 @@ sess_accepted(struct sess_engine *e, int fd, struct in_addr src,
 	else if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, p->conf.ifname,
 	    (socklen_t)strlen(p->conf.ifname)) == -1)
 		why = "cannot bind to its interface";
+	else if (sess_peer_ttl(fd, p) == -1)
+		why = "cannot set its TTL";
 	if (why != NULL) {
 		reject(e, fd, src, why);
 		return;
@@ -931,6 +934,7 @@ peer_new(struct sess_engine *e, const struct conf_neighbor *n, unsigned slot)
 	ev_init(&p->t_maxpfx, on_maxpfx);
 	p->t_connretry.data = p->t_hold.data = p->t_keepalive.data = p;
 	p->t_idle.data = p->t_failed.data = p->t_maxpfx.data = p;
+	sess_diag_init(p);
 	return p;
 }
 
@@ -947,6 +951,7 @@ peer_free(struct peer *p)
 	ev_timer_stop(loop, &p->t_idle);
 	ev_timer_stop(loop, &p->t_failed);
 	ev_timer_stop(loop, &p->t_maxpfx);
+	ev_timer_stop(loop, &p->t_open_wait);
 	free(p->conf.description);
 	free(p->conf.password);
 	free(p);
@@ -1106,6 +1111,7 @@ needs_reset(const struct conf_neighbor *a, const struct conf_neighbor *b)
 	    a->local_addr.s_addr != b->local_addr.s_addr ||
 	    a->timers.hold_s != b->timers.hold_s ||
 	    a->timers.keepalive_s != b->timers.keepalive_s ||
+	    a->timers.ttl_security != b->timers.ttl_security ||
 	    (a->password == NULL) != (b->password == NULL) ||
 	    (a->password != NULL && strcmp(a->password, b->password) != 0);
 }
@@ -1236,6 +1242,7 @@ sess_engine_reconfigure(struct sess_engine *e, const struct conf *c)
 	free(e->peers);
 	e->peers = peers;
 	e->n_peers = np;
+	(void)sess_listen_ttl(e);
 	reexport(e, c, prepend_changed);
 	free(prepend_changed);
 }

@@ -62,7 +62,7 @@ struct sess_stats {
 	/* NOTIFICATIONs by error code (RFC 4271 4.5; 0 and >7 in [0]) */
 	uint64_t		notifs_sent[ERR_ROUTE_REFRESH + 1];
 	uint64_t		notifs_rcvd[ERR_ROUTE_REFRESH + 1];
-	char			last_error[256];
+	char			last_error[512];
 };
 
 /* Why a session last left Established. */
