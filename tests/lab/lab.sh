@@ -238,6 +238,23 @@ lab_bird_gr_mode() {
 	esac
 }
 
+# The AWS profile: the VGW as AWS runs it, unless a test turns on one
+# knob (on both sides) because that knob is what it tests:
+#   plain single-hop eBGP (TTL 1 out, any TTL in: no TTL security), no
+#   TCP MD5, no graceful restart, AS 64512, hold time 30 / keepalive 10,
+#   MED 100 on both tunnels, and what one tunnel learned is announced on
+#   the other (a VGW passes on what it learns from each connection), so
+#   our own networks come back with our AS in the AS_PATH.
+# Knobs: LAB_TTL_SECURITY=on (GTSM), LAB_PASSWORD1/2 (TCP MD5), LAB_GR
+# (graceful restart), LAB_HOLD/LAB_KEEPALIVE, LAB_MED1/2, LAB_LOCAL_AS.
+# BIRD's own connect/error timers are short so that the lab recovers in
+# seconds; they change nothing on the wire.
+lab_bird_ttl() {
+	case "${LAB_TTL_SECURITY:-off}" in
+	1|on) echo "    ttl security on;     # the knob under test: GTSM (RFC 5082)" ;;
+	esac
+}
+
 # lab_bird_bgp NAME LOCAL NEIGHBOR IFACE MED [PASSWORD]: one AWS tunnel
 # endpoint (PASSWORD: TCP MD5, RFC 2385).
 # Config text is kept at column 0 (plain heredoc) so that it is readable.
@@ -250,7 +267,7 @@ protocol bgp $1 {
     neighbor $3 as ${LAB_PEER_AS:-65000};
     interface "$4";
     direct;
-    ttl security on;     # GTSM (RFC 5082): TTL 255 out, 255 required in
+$(lab_bird_ttl)
     hold time ${LAB_HOLD:-30};
     keepalive time ${LAB_KEEPALIVE:-10};
     connect delay time ${LAB_CONNECT_DELAY:-1};
@@ -269,6 +286,8 @@ $([ "$1" = tun2 ] && [ -n "${LAB_ONLY_TUN1:-}" ] && printf '                if n
 $([ "$1" = tun1 ] && [ -n "${LAB_ONLY_TUN2:-}" ] && printf '                if net ~ [ %s ] then reject;' "$(echo $LAB_ONLY_TUN2 | sed 's/ /, /g')")
                 accept;
             }
+            # what the other tunnel announced, passed on as a VGW does
+            if source = RTS_BGP then accept;
             reject;
         };
     };
