@@ -5,7 +5,9 @@
  * the peer's segments are being dropped before they reach us, almost
  * always by a setting on one side only.  After SESS_OPEN_WAIT_S one log
  * line (rate-limited per neighbor) names the causes that fit this
- * neighbor's settings, and `show neighbor` keeps it as the last error.
+ * neighbor's settings, and `show neighbor` keeps it as the last error;
+ * and a new connection from the peer wins the collision with that one
+ * (session.c, collision()).
  */
 #include "config.h"
 
@@ -71,4 +73,11 @@ sess_diag_state(struct peer *p, enum fsm_state next)
 		return;
 	ev_timer_set(&p->t_open_wait, SESS_OPEN_WAIT_S, 0.);
 	ev_timer_start(p->eng->loop, &p->t_open_wait);
+}
+
+bool
+sess_diag_silent(const struct peer *p)
+{
+	return p->state == FSM_OPENSENT && p->conn != NULL &&
+	    !p->conn->open_rcvd && !ev_is_active(&p->t_open_wait);
 }

@@ -126,6 +126,9 @@ int	sess_local_addr(struct peer *);
 void	sess_diag_init(struct peer *);
 /* p enters state next: watch OpenSent for an OPEN that never comes. */
 void	sess_diag_state(struct peer *, enum fsm_state next);
+/* p has been in OpenSent for SESS_OPEN_WAIT_S with no OPEN: the peer no
+ * longer talks on that connection. */
+bool	sess_diag_silent(const struct peer *);
 
 /* sess_conn.c: buffers and the byte stream */
 struct conn *conn_new(struct peer *, int fd, bool outgoing);

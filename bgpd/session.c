@@ -517,6 +517,10 @@ sess_accepted(struct sess_engine *e, int fd, struct in_addr src,
 /*
  * The pending connection got its OPEN: RFC 4271 6.8, the connection
  * initiated by the speaker with the higher BGP Identifier survives.
+ * Unless the one we follow has sat in OpenSent without a word from the
+ * peer for SESS_OPEN_WAIT_S: the peer has let it go (its FIN or RST may
+ * have been dropped, e.g. by TTL security), and would otherwise lose
+ * every new connection to it until the OpenSent hold timer.
  */
 static int
 collision(struct peer *p, const struct msg_open *o)
@@ -525,7 +529,13 @@ collision(struct peer *p, const struct msg_open *o)
 	bool		 ours_higher = ntohl(p->eng->router_id.s_addr) >
 			    ntohl(o->bgp_id.s_addr);
 
-	if (p->conn->outgoing == ours_higher) {
+	if (sess_diag_silent(p)) {
+		log_peer_info(p->name, "connection collision: no OPEN on the "
+		    "first connection in %.0f s, taking the new one",
+		    SESS_OPEN_WAIT_S);
+		keep = p->pending;
+		dump = p->conn;
+	} else if (p->conn->outgoing == ours_higher) {
 		keep = p->conn;
 		dump = p->pending;
 	} else {
