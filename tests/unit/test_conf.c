@@ -431,6 +431,7 @@ test_defaults(void **state)
 	assert_int_equal(c->defaults.hold_s, 30);
 	assert_int_equal(c->defaults.keepalive_s, 10);
 	assert_int_equal(c->defaults.connect_retry_ms, 5000);
+	assert_false(c->defaults.ttl_security);	/* AWS sends TTL 1 */
 	assert_int_equal(c->defaults.set, 0);
 	assert_int_equal(c->import.n_allow, 0);
 	assert_int_equal(c->import.max_prefix, 1000);
@@ -455,6 +456,7 @@ test_defaults(void **state)
 	assert_int_equal(c->neighbors[0].timers.hold_s, 30);
 	assert_int_equal(c->neighbors[0].timers.keepalive_s, 10);
 	assert_int_equal(c->neighbors[0].timers.connect_retry_ms, 5000);
+	assert_false(c->neighbors[0].timers.ttl_security);
 	assert_int_equal(c->neighbors[0].timers.set, 0);
 	assert_int_equal(c->neighbors[0].pos.line, 3);
 	assert_int_equal(c->neighbors[0].pos.col, 1);
@@ -477,6 +479,7 @@ static const char full_text[] =
     "\thold-time 90\r\n"
     "\tkeepalive 30s\r\n"
     "\tconnect-retry 200ms\r\n"
+    "\tttl-security on\r\n"
     "}\r\n"
     "import {\r\n"
     "\tallow 10.10.0.0/16 le 24\r\n"
@@ -506,6 +509,7 @@ static const char full_text[] =
     "\thold-time 9\r\n"
     "\tkeepalive 3\r\n"
     "\tconnect-retry 1s\r\n"
+    "\tttl-security off\r\n"
     "}\r\n"
     "neighbor 169.254.249.61 { interface vti1 remote-as 4294967295 "
     "prepend 32 probe { interval 3s } }\r\n"
@@ -539,8 +543,9 @@ test_full(void **state)
 	assert_int_equal(c->defaults.hold_s, 90);
 	assert_int_equal(c->defaults.keepalive_s, 30);
 	assert_int_equal(c->defaults.connect_retry_ms, 200);
+	assert_true(c->defaults.ttl_security);
 	assert_int_equal(c->defaults.set, CONF_TIMER_HOLD |
-	    CONF_TIMER_KEEPALIVE | CONF_TIMER_RETRY);
+	    CONF_TIMER_KEEPALIVE | CONF_TIMER_RETRY | CONF_TIMER_TTLSEC);
 
 	assert_int_equal(c->import.n_allow, 4);
 	assert_int_equal(ntohl(c->import.allow[0].pfx.addr.s_addr),
@@ -586,9 +591,10 @@ test_full(void **state)
 	assert_int_equal(n->timers.hold_s, 9);
 	assert_int_equal(n->timers.keepalive_s, 3);
 	assert_int_equal(n->timers.connect_retry_ms, 1000);
+	assert_false(n->timers.ttl_security);
 	assert_int_equal(n->timers.set, CONF_TIMER_HOLD |
-	    CONF_TIMER_KEEPALIVE | CONF_TIMER_RETRY);
-	assert_int_equal(n->pos.line, 32);
+	    CONF_TIMER_KEEPALIVE | CONF_TIMER_RETRY | CONF_TIMER_TTLSEC);
+	assert_int_equal(n->pos.line, 33);
 	assert_int_equal(n->pos.col, 1);
 
 	n = &c->neighbors[1];
@@ -606,8 +612,9 @@ test_full(void **state)
 	assert_int_equal(n->timers.hold_s, 90);
 	assert_int_equal(n->timers.keepalive_s, 30);
 	assert_int_equal(n->timers.connect_retry_ms, 200);
+	assert_true(n->timers.ttl_security);	/* from the defaults */
 	assert_int_equal(n->timers.set, 0);
-	assert_int_equal(n->pos.line, 45);
+	assert_int_equal(n->pos.line, 47);
 
 	assert_int_equal(c->n_warnings, 0);
 	assert_ptr_equal(conf_find_neighbor(c, c->neighbors[1].addr),
@@ -683,6 +690,38 @@ test_timer_inheritance(void **state)
 	assert_int_equal(c->defaults.hold_s, 90);
 	assert_int_equal(c->defaults.keepalive_s, 30);
 	assert_int_equal(c->defaults.connect_retry_ms, 2000);
+	conf_free(c);
+}
+
+/* ttl-security: off unless set; a neighbor's own setting wins over the
+ * defaults block's, whichever comes first in the file. */
+static void
+test_ttl_security(void **state)
+{
+	static const bool	want[] = { true, false, true };
+	struct conf		*c;
+	size_t			 i;
+
+	(void)state;
+	c = parse_ok(H "neighbor 169.254.0.1 { interface a remote-as 1 }\n"
+	    "neighbor 169.254.0.2 { interface b remote-as 1 "
+	    "ttl-security off }\n"
+	    "neighbor 169.254.0.3 { interface c remote-as 1 "
+	    "ttl-security on }\n"
+	    "defaults { ttl-security on }\n");
+	assert_int_equal(c->n_neighbors, 3);
+	for (i = 0; i < c->n_neighbors; i++)
+		assert_int_equal(c->neighbors[i].timers.ttl_security, want[i]);
+	assert_int_equal(c->neighbors[0].timers.set, 0);
+	assert_int_equal(c->neighbors[1].timers.set, CONF_TIMER_TTLSEC);
+	conf_free(c);
+
+	c = parse_ok(H "neighbor 169.254.0.1 { interface a remote-as 1 "
+	    "ttl-security on }\n"
+	    "neighbor 169.254.0.2 { interface b remote-as 1 }\n");
+	assert_false(c->defaults.ttl_security);
+	assert_true(c->neighbors[0].timers.ttl_security);
+	assert_false(c->neighbors[1].timers.ttl_security);
 	conf_free(c);
 }
 
@@ -966,6 +1005,10 @@ static const struct bad_case bad_cases[] = {
 	    "return-steering: expected on or off, got 'yes'"),
 	BAD(H "kernel { ecmp On }\n", 3, 15,
 	    "ecmp: expected on or off, got 'On'"),
+	BAD(H "defaults { ttl-security yes }\n", 3, 25,
+	    "ttl-security: expected on or off, got 'yes'"),
+	BAD(H NBR("ttl-security 255"), 3, 68,
+	    "ttl-security: expected on or off, got '255'"),
 	BAD(H "kernel { keep-routes-on-exit true }\n", 3, 30,
 	    "keep-routes-on-exit: expected on or off, got 'true'"),
 	/* import */
@@ -1162,6 +1205,7 @@ assert_timers_equal(const struct conf_timers *a, const struct conf_timers *b,
 	assert_int_equal(a->hold_s, b->hold_s);
 	assert_int_equal(a->keepalive_s, b->keepalive_s);
 	assert_int_equal(a->connect_retry_ms, b->connect_retry_ms);
+	assert_int_equal(a->ttl_security, b->ttl_security);
 	if (with_set)
 		assert_int_equal(a->set, b->set);
 }
@@ -1440,6 +1484,7 @@ main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_one_line_neighbors),
 		cmocka_unit_test(test_timer_inheritance),
+		cmocka_unit_test(test_ttl_security),
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_network_limits),
 		cmocka_unit_test(test_bad),
