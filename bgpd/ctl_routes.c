@@ -128,12 +128,36 @@ aspath_str(struct ctl_pool *pool, const uint8_t *p, uint16_t len)
 	return pool_str(pool, buf);
 }
 
-/* What the reply says of each tunnel slot. */
+/* What the reply says of each tunnel slot, and the policy's RIB. */
 struct tunnels {
 	const char	*name[RIB_MAX_PEERS];
 	const char	*ifname[RIB_MAX_PEERS];
 	uint32_t	 preference[RIB_MAX_PEERS];
+	const struct rib *rib;
+	uint32_t	 local_as;
 };
+
+/* Why the import policy refuses path a to e's prefix; "" if it does not. */
+static const char *
+rejected_why(struct ctl_pool *pool, const struct tunnels *t,
+    const struct entry *e, const struct rib_attrs *a)
+{
+	switch (rib_policy_check(t->rib, &e->pfx, a)) {
+	case RIB_ACCEPTED:
+		break;
+	case RIB_NOT_ALLOWED:
+		return "not allowed by import";
+	case RIB_DEFAULT_ROUTE:
+		return "default route (no allow names it exactly)";
+	case RIB_COVERS_NETWORK:
+		return "covers one of our networks (no allow names it "
+		    "exactly)";
+	case RIB_OWN_AS:
+		return pool_printf(pool, "AS_PATH loop (own AS %u)",
+		    t->local_as);
+	}
+	return "";
+}
 
 static Vtibgp__Path *
 path(struct ctl_pool *pool, const struct tunnels *t, unsigned i,
@@ -157,8 +181,8 @@ path(struct ctl_pool *pool, const struct tunnels *t, unsigned i,
 	m->local_pref = t->preference[i];
 	m->best = (e->best >> i) & 1;
 	m->standby = (e->standby >> i) & 1;
-	m->accepted = m->best || m->standby;
-	m->rejected = pool_str(pool, m->accepted ? "" : "import policy");
+	m->rejected = pool_str(pool, rejected_why(pool, t, e, a));
+	m->accepted = m->rejected[0] == '\0';
 	m->communities = pool_alloc(pool, (a->n_communities + 1) *
 	    sizeof(*m->communities));
 	for (k = 0; k < a->n_communities; k++)
@@ -238,6 +262,8 @@ tunnels_of(struct daemon *d, struct tunnels *t)
 	size_t			 i;
 
 	memset(t, 0, sizeof(*t));
+	t->rib = router_rib(daemon_router(d));
+	t->local_as = daemon_conf(d)->local_as;
 	for (i = 0; i < RIB_MAX_PEERS; i++)
 		t->name[i] = t->ifname[i] = "";
 	for (i = 0; (p = sess_peer_at(e, i)) != NULL; i++) {

@@ -172,6 +172,8 @@ ms3(char *buf, size_t len, uint64_t us)
 
 /* ---- preflight ---------------------------------------------------------- */
 
+/* What the policy accepted from a that b has too (the paths it refused,
+ * e.g. our own networks reflected back with our AS, do not count). */
 struct cover {
 	unsigned		a, b;
 	uint32_t		carried;	/* prefixes a has a path for */
@@ -185,11 +187,12 @@ cover_one(const struct rib_prefix *pfx,
     uint8_t standby, void *arg)
 {
 	struct cover	*c = arg;
+	uint8_t		 used = best | standby;	/* accepted paths only */
 
-	if (paths[c->a] == NULL)
+	if (!(used & (1U << c->a)))
 		return;
 	c->carried++;
-	if (paths[c->b] != NULL)
+	if (used & (1U << c->b))
 		return;
 	if (c->missing++ == 0)
 		c->first = *pfx;

@@ -256,8 +256,9 @@ on_update(struct peer *p, const struct msg_update *u, void *arg)
 			    rib_peer_stale_count(r->rib, si.slot));
 			rib_peer_flush_stale(r->rib, si.slot, clock_mono_ms());
 		}
-		log_peer_info(si.name, "End-of-RIB: %zu prefixes",
-		    (size_t)rib_peer_stats(r->rib, si.slot)->received);
+		log_peer_info(si.name, "End-of-RIB: %u prefixes, %u accepted",
+		    rib_peer_stats(r->rib, si.slot)->received,
+		    rib_peer_stats(r->rib, si.slot)->accepted);
 		check_converged(r);
 		check_synced(r);
 		return;
