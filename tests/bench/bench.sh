@@ -190,7 +190,7 @@ start_vtibgpd() {
 
 # BIRD 2 as a competent operator sets it up for fast failover: direct
 # eBGP bound to the tunnel, `check link` (carrier loss drops the session
-# at once), GTSM as the VGW wants, connect/error timers as short as the
+# at once), no TTL security (as AWS), connect/error timers as short as the
 # VGW's, hold/keepalive as AWS (30/10), kernel protocol exporting only
 # BGP routes, learn off, no persist.
 start_bird() {
@@ -208,7 +208,7 @@ protocol kernel {
 filter vpc_in { if net ~ [ $pfxs ] then accept; reject; }
 template bgp vgw {
     local as 65000;
-    direct; check link on; ttl security on;
+    direct; check link on;
     hold time 30; keepalive time 10;
     connect delay time 1; connect retry time 1; error wait time 1,5;
     graceful restart off;
@@ -231,7 +231,7 @@ EOF
 # FRR 8 (zebra + bgpd, no watchfrr/staticd) in its own pathspace (-N) with
 # its sockets in LAB_DIR; fast failover as FRR offers it: eBGP
 # fast-external-failover (default on: interface down resets the session),
-# BGP timers 10/30 as AWS, connect retry 1 s, MRAI 0, GTSM, route-maps
+# BGP timers 10/30 as AWS, connect retry 1 s, MRAI 0, route-maps
 # because FRR refuses eBGP routes without a policy; zebra with nexthop
 # groups (its default on this kernel) and a 128 MiB netlink buffer.
 start_frr() {
@@ -266,7 +266,6 @@ EOF
 			set -- $a
 			echo " neighbor $1 remote-as 64512"
 			echo " neighbor $1 update-source $2"
-			echo " neighbor $1 ttl-security hops 1"
 			echo " neighbor $1 timers connect 1"
 			echo " neighbor $1 advertisement-interval 0"
 		done

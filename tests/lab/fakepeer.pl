@@ -1,8 +1,9 @@
 #!/usr/bin/perl
 # fakepeer.pl: a scripted BGP speaker for the lab, to send what a real
-# peer would not.  It connects from --bind to --peer:179 (TTL 255, for
-# GTSM), exchanges OPEN and KEEPALIVE, sends each --msg TYPE:HEX (the
-# header is added) or --raw HEX (sent as is), then reports what came back
+# peer would not.  It connects from --bind to --peer:179 (with the
+# system's default TTL, 64: no TTL security), exchanges OPEN and
+# KEEPALIVE, sends each --msg TYPE:HEX (the header is added) or --raw HEX
+# (sent as is), then reports what came back
 # within --wait seconds, one line:
 #   NOTIFICATION <code> <subcode> <data hex>   the peer refused it
 #   CLOSED                                     closed without NOTIFICATION
@@ -26,7 +27,6 @@ sub frame { my ($type, $body) = @_;
 	return ("\xff" x 16) . pack('nC', 19 + length($body), $type) . $body; }
 
 socket(my $s, PF_INET, SOCK_STREAM, 0) or die "socket: $!\n";
-setsockopt($s, IPPROTO_IP, IP_TTL, 255) or die "IP_TTL: $!\n";
 bind($s, pack_sockaddr_in(0, inet_aton($bind))) or die "bind: $!\n";
 connect($s, pack_sockaddr_in(179, inet_aton($peer))) or die "connect: $!\n";
 binmode($s);

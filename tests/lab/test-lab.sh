@@ -166,12 +166,12 @@ protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; }
 protocol static { ipv4; route 172.100.0.0/16 blackhole; }
 protocol bgp t1 {
     local 169.254.249.58 as 65000; neighbor 169.254.249.57 as 64512;
-    interface "vti0"; direct; ttl security on; connect delay time 1; error wait time 1,5;
+    interface "vti0"; direct; connect delay time 1; error wait time 1,5;
     ipv4 { import all; export where source = RTS_STATIC; };
 }
 protocol bgp t2 {
     local 169.254.249.62 as 65000; neighbor 169.254.249.61 as 64512;
-    interface "vti1"; direct; ttl security on; connect delay time 1; error wait time 1,5;
+    interface "vti1"; direct; connect delay time 1; error wait time 1,5;
     ipv4 { import all; export where source = RTS_STATIC; };
 }
 EOF
