@@ -175,8 +175,9 @@ rib_update(struct rib *r, unsigned i, const struct msg_update *u,
 enum sweep {
 	SWEEP_ALL,		/* drop them all */
 	SWEEP_STALE,		/* drop the stale ones */
-	SWEEP_RESTART,		/* drop where another peer has a fresh path,
-				   mark the others stale (RFC 4724) */
+	SWEEP_RESTART,		/* drop where another peer has a fresh path
+				   or the policy refused it, mark the others
+				   stale (RFC 4724) */
 };
 
 static void
@@ -196,7 +197,8 @@ sweep(struct rib *r, unsigned i, uint64_t now_ms, enum sweep how)
 			k++;
 			continue;
 		}
-		if (how == SWEEP_RESTART && (e->present & (uint8_t)~e->rejected &
+		if (how == SWEEP_RESTART && !(e->rejected & bit) &&
+		    (e->present & (uint8_t)~e->rejected &
 		    (uint8_t)~e->stale & (uint8_t)~bit) == 0) {
 			e->stale |= bit;
 			k++;

@@ -816,6 +816,8 @@ test_update_order(void **state)
  * RFC 4724 as a receiver: A restarts.  N, which B has too, loses A's path
  * at once; the prefixes only A has stay (stale) until A announces them
  * again or the stale paths are flushed; a fresh path beats a stale one.
+ * A path the policy refused (a loop: our own network coming back) is not
+ * kept: it was never used.
  */
 static void
 test_graceful_restart(void **state)
@@ -823,17 +825,24 @@ test_graceful_restart(void **state)
 	struct fx		*f = fx_default(false);
 	struct msg_prefix	 n = mpfx(N), p = mpfx("10.20.0.0/16");
 	struct msg_prefix	 q = mpfx("10.30.0.0/16");
+	struct msg_prefix	 l = mpfx("10.40.0.0/16");
 	struct msg_prefix	 all[3] = { n, p, q };
 	struct path		 path = PATH(100, ORIGIN_IGP, 1);
+	struct path		 loop = PATH(100, ORIGIN_IGP, 1);
 
+	loop.own_as = true;
 	update(f, A, NULL, 0, all, 3, &path, UPD_OK);
+	update(f, A, NULL, 0, &l, 1, &loop, UPD_OK);
 	update(f, B, NULL, 0, &n, 1, &path, UPD_OK);
 	check_masks(f, N, MA, MB);
+	check_masks(f, "10.40.0.0/16", 0, 0);
+	assert_int_equal(rib_peer_stats(f->r, A)->received, 4);
 	rib_peer_stale(f->r, A, 1000);
 	check_masks(f, N, MB, 0);
 	check_masks(f, "10.20.0.0/16", MA, 0);
 	check_masks(f, "10.30.0.0/16", MA, 0);
 	assert_int_equal(rib_peer_stale_count(f->r, A), 2);
+	assert_int_equal(rib_peer_stats(f->r, A)->received, 2);
 	update(f, B, NULL, 0, &p, 1, &path, UPD_OK);
 	check_masks(f, "10.20.0.0/16", MB, 0);
 	update(f, A, NULL, 0, &q, 1, &path, UPD_OK);
