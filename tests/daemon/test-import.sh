@@ -64,6 +64,8 @@ for f in "$dir"/samples/*.txt; do
 	    '^	description ".*tunnel 2, VGW 198.51.100.122"$' "$tmp/out.conf"
 	t_check "$b: no default route announced" eval \
 	    '! grep -q "^network 0.0.0.0/0" "$tmp/out.conf"'
+	t_check "$b: TTL security left off, as AWS runs it" eval \
+	    '! grep -qE "ttl-security +on" "$tmp/out.conf"'
 	cp "$tmp/out.conf" "$tmp/with-opts.conf"
 
 	"$VTIBGPCTL" import "$(format "$f")" "$f" >"$tmp/out.conf" \

@@ -43,6 +43,13 @@ packets() {
 	    jq '[.nftables[] | select(.counter) | .counter.packets][0]'
 }
 
+# minttl_drops: segments the cgw kernel dropped for a TTL below IP_MINTTL
+minttl_drops() {
+	lab_exec cgw awk '$1 == "TcpExt:" && !n { split($0, k); n = 1; next }
+	    $1 == "TcpExt:" { for (i = 2; i <= NF; i++)
+		if (k[i] == "TCPMinTTLDrop") print $i }' /proc/net/netstat
+}
+
 # ---- 1. defaults on both sides -------------------------------------------
 t_start_vtibgpd
 t_check "defaults: tunnel 1 reaches Established with a TTL-1 peer" \
@@ -57,6 +64,7 @@ t_eq "show neighbor: ttl-security off" false \
     "$(ctl -j show neighbor vti0 | jq -r '.neighbors[0].ttl_security')"
 t_check "show neighbor (text) says so" eval \
     'ctl show neighbor vti0 | grep -q "TTL security off (TTL 1 sent, any TTL accepted)"'
+t_eq "no segment dropped for its TTL" 0 "$(minttl_drops)"
 t_check "routes learned: 10.10.0.0/16 installed" \
     lab_wait 10 eval '[ -n "$(route_nhid 10.10.0.0/16 20)" ]'
 
@@ -80,6 +88,8 @@ t_check "the text form shows it as the last error" eval \
 sleep 6
 t_eq "the explanation is logged once, not every few seconds" 1 \
     "$(grep -c '169.254.249.57: no OPEN from the peer' "$log")"
+t_check "the kernel dropped the peer's segments for their TTL ($(minttl_drops))" \
+    test "$(minttl_drops)" -gt 0
 t_check "BIRD never sees tunnel 1 Established" eval '! t_bird_established tun1'
 t_check "tunnel 2 stayed Established" t_bird_established tun2
 t_eq "tunnel 2 never flapped" 0 "$(grep -c '169.254.249.61: Established -> ' "$log")"
@@ -123,9 +133,11 @@ probe() {
 		print sysread($s, my $b, 100) ? "DATA\n" : "CLOSED\n";' "$2" "$3"
 }
 # With every neighbor on GTSM the listener wants 255: a SYN that crossed a
-# router (the VGW) arrives with 254 and gets no answer at all.
+# router (the VGW) arrives with 254 and is dropped, unanswered.
+before=$(minttl_drops)
 t_eq "GTSM: a speaker two hops away gets no answer" TIMEOUT \
     "$(probe vpc 169.254.249.58 255)"
+t_check "its SYN was dropped for its TTL" test "$(minttl_drops)" -gt "$before"
 
 t_check "the daemon is still running" lab_pid_alive "$daemon"
 t_check "no sanitizer report" eval '! grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'

@@ -54,9 +54,17 @@ ctl() { "$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" "$@"; }
 t_eq "show summary counts them" $((N + 1)) "$(ctl -j show summary | jq .rib_prefixes)"
 # (more than 1 MiB of routes: only pages of at most 5,000 can carry them)
 start=$(date +%s%N)
-seen=$(ctl -j show routes | jq '.routes | length')
+ctl -j show routes >"$LAB_DIR/routes.json"
+seen=$(jq '.routes | length' "$LAB_DIR/routes.json")
 echo "# show routes: $seen prefixes in $(( ($(date +%s%N) - start) / 1000000 )) ms"
-t_eq "show routes returns every prefix, page by page" $((N + 1)) "$seen"
+# ... and our own network, which the VGW announces back on the other
+# tunnel with our AS in the AS_PATH: listed, refused as a loop
+t_eq "show routes returns every prefix, page by page" $((N + 2)) "$seen"
+t_eq "all but our own network accepted" $((N + 1)) "$(jq \
+    '[.routes[] | select(any(.paths[]; .accepted))] | length' "$LAB_DIR/routes.json")"
+t_eq "ours refused as a loop" "AS_PATH loop (own AS 65000)" "$(jq -r \
+    '.routes[] | select(.prefix == "172.100.0.0/16") | .paths[].rejected' \
+    "$LAB_DIR/routes.json")"
 
 # carrier loss on tunnel 1: the kernel drops tunnel 1's group with the
 # primaries on it; every prefix forwards on tunnel 2 at once (its primary
