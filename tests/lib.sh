@@ -84,7 +84,9 @@ t_need_lab() {
 
 # t_vtibgpd_conf FILE [EXTRA-NEIGHBOR-SETTINGS-1 [...-2]]: a config for
 # the lab: AS 65000 announcing 172.100.0.0/16 (or T_NETWORKS) to both
-# tunnels; T_HOLD, T_KEEPALIVE, T_RETRY, T_AS1, T_AS2 change the rest.
+# tunnels; T_HOLD, T_KEEPALIVE, T_RETRY, T_AS1, T_AS2 change the rest,
+# T_PREF2=90 makes tunnel 2 the backup by our own preference (the VGW
+# announces MED 100 on both tunnels, as AWS does).
 t_vtibgpd_conf() {
 	cat >"$1" <<CONF
 router-id 172.100.0.1
@@ -93,7 +95,7 @@ $(for n in ${T_NETWORKS:-172.100.0.0/16}; do echo "network $n"; done)
 defaults { hold-time ${T_HOLD:-30} keepalive ${T_KEEPALIVE:-10} connect-retry ${T_RETRY:-1} }
 import { allow 10.10.0.0/16 le 24 }
 neighbor 169.254.249.57 { interface vti0 remote-as ${T_AS1:-64512} ${2:-} }
-neighbor 169.254.249.61 { interface vti1 remote-as ${T_AS2:-64512} prepend 2 ${3:-} }
+neighbor 169.254.249.61 { interface vti1 remote-as ${T_AS2:-64512} prepend 2 ${T_PREF2:+preference $T_PREF2} ${3:-} }
 CONF
 	chmod 644 "$1"
 }

@@ -2,8 +2,8 @@
 # by test-soak.sh and test-valgrind.sh after lib.sh and lab.sh).
 #
 # The lab: BIRD announces SOAK_ACCEPTED (inside the allow list) and two
-# prefixes outside it on both tunnels, MED 100 on tunnel 1 and 110 on
-# tunnel 2, so tunnel 1 is best.  The test sets $daemon, $conf and $log
+# prefixes outside it on both tunnels, MED 100 on both; our preference
+# 90 on tunnel 2 makes tunnel 1 best.  The test sets $daemon, $conf and $log
 # (t_start_vtibgpd does) and may replace soak_spawn.
 #
 # After each fault the checker waits (bounded) for convergence and then
@@ -31,7 +31,7 @@ SOAK_GW=(169.254.249.57 169.254.249.61)
 
 # soak_lab_env: the BIRD knobs of the soak (before lab_up).
 soak_lab_env() {
-	export LAB_HOLD=6 LAB_KEEPALIVE=2 LAB_MED1=100 LAB_MED2=110
+	export LAB_HOLD=6 LAB_KEEPALIVE=2 T_PREF2=90
 	export LAB_EXTRA_STATIC="${SOAK_ACCEPTED#10.10.0.0/16 }"
 	export LAB_EXTRA_PREFIXES=2	# 10.128.0.0/24, 10.128.1.0/24: refused
 	T_HOLD=6 T_KEEPALIVE=2

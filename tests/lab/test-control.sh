@@ -7,9 +7,8 @@ set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 t_need_lab jq setpriv promtool
 
-export LAB_HOLD=6 LAB_KEEPALIVE=2
 lab_up || { t_fail "lab_up"; t_done; }
-T_HOLD=6 T_KEEPALIVE=2 t_start_vtibgpd
+t_start_vtibgpd
 sock="$LAB_DIR/ctl.sock"
 ctl() { "$VTIBGPCTL" -s "$sock" "$@"; }
 both_up() { t_bird_established tun1 && t_bird_established tun2; }
@@ -30,7 +29,7 @@ t_eq "-j: the kernel uses nexthop objects" true "$(jq -r .kernel.nexthops <<<"$j
 
 json=$(ctl -j show neighbor vti1)
 t_eq "show neighbor by interface" 169.254.249.61 "$(jq -r '.neighbors[0].address' <<<"$json")"
-t_eq "negotiated hold time" 6 "$(jq -r '.neighbors[0].timers.hold_negotiated_s' <<<"$json")"
+t_eq "negotiated hold time (AWS's)" 30 "$(jq -r '.neighbors[0].timers.hold_negotiated_s' <<<"$json")"
 t_eq "the peer's 4-octet AS capability" true "$(jq -r '.neighbors[0].caps_received.as4' <<<"$json")"
 ctl show neighbor 1.2.3.4 >/dev/null 2>"$LAB_DIR/err"; rc=$?
 t_eq "an unknown neighbor exits 1" 1 "$rc"

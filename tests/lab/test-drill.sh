@@ -10,7 +10,7 @@ set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 t_need_lab jq
 
-export LAB_MED1=100 LAB_MED2=110 LAB_EXTRA_STATIC="10.10.1.0/24 10.10.2.0/24 10.10.9.0/24"
+export T_PREF2=90 LAB_EXTRA_STATIC="10.10.1.0/24 10.10.2.0/24 10.10.9.0/24"
 lab_up || { t_fail "lab_up"; t_done; }
 t_start_vtibgpd
 ctl() { "$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" "$@"; }

@@ -1,6 +1,6 @@
 #!/bin/bash
-# test-failback.sh: the way back after a silent failure.  Tunnel 1 (MED
-# 100) is best for four prefixes, tunnel 2 (MED 110) the standby.  The
+# test-failback.sh: the way back after a silent failure.  Tunnel 1 is
+# best for four prefixes, tunnel 2 (preference 90) the standby.  The
 # probes take tunnel 1 down: its group points at tunnel 2 and no route is
 # rewritten.  While it is dead the VGW stops announcing 10.10.2.0/24 on
 # tunnel 1 and 10.10.3.0/24 on tunnel 2.  When tunnel 1 answers again,
@@ -16,7 +16,7 @@ set -u
 t_need_lab jq
 . "$top_srcdir/tests/lab/soak.sh"
 
-export LAB_HOLD=12 LAB_KEEPALIVE=4 LAB_MED1=100 LAB_MED2=110
+export LAB_HOLD=12 LAB_KEEPALIVE=4 T_PREF2=90
 # (and 150 more, so that one straggler is "all but a few": 1 in 64)
 export LAB_EXTRA_STATIC="10.10.1.0/24 10.10.2.0/24 10.10.3.0/24 $(seq -f '10.10.%g.0/24' 100 249 | tr '\n' ' ')"
 T_HOLD=12 T_KEEPALIVE=4

@@ -6,7 +6,7 @@ set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 t_need_lab jq
 
-export LAB_MED1=100 LAB_MED2=110
+export T_PREF2=90
 lab_up || { t_fail "lab_up"; t_done; }
 lab_exec vgw ip route add 172.100.0.0/16 via 169.254.249.62 dev vti1 metric 4000
 export VTIBGPD_NO_NEXTHOPS=1
@@ -30,7 +30,7 @@ t_check "after carrier loss the primary goes via tunnel 2" lab_wait 5 eval \
 t_check "a ping crosses tunnel 2" lab_wait 5 eval \
     'lab_exec lan ping -c 1 -W 1 10.10.0.10 >/dev/null'
 lab_link_up 1
-t_check "back on tunnel 1 after recovery (lower MED)" lab_wait 30 eval \
+t_check "back on tunnel 1 after recovery (higher preference)" lab_wait 30 eval \
     '[ "$(via 20)" = "169.254.249.57 vti0" ] && [ "$(via 21)" = "169.254.249.61 vti1" ]'
 kill -TERM "$daemon"
 t_check "SIGTERM removes the plain routes" lab_wait 10 eval '[ -z "$(via 20)$(via 21)" ]'

@@ -8,7 +8,7 @@ set -u
 t_need_lab jq
 id nobody >/dev/null 2>&1 || { echo "1..0 # SKIP no user nobody"; exit 77; }
 
-export LAB_MED1=100 LAB_MED2=110
+export T_PREF2=90
 # LeakSanitizer stops the world with ptrace, which a process that changed
 # its uid refuses (it is no longer dumpable, on purpose); leaks are
 # checked by every other lab test.

@@ -12,7 +12,7 @@ set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 t_need_lab jq
 
-export LAB_HOLD=12 LAB_KEEPALIVE=4 LAB_MED1=100 LAB_MED2=110
+export LAB_HOLD=12 LAB_KEEPALIVE=4 T_PREF2=90
 T_HOLD=12 T_KEEPALIVE=4
 # connect-retry 3 s: the quick retries after a held session closed must
 # show against it

@@ -9,6 +9,9 @@ set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 t_need_lab jq
 
+# Two knobs of the AWS profile are what this test is about: the hold
+# timer (a silent loss without probes) and the MED (AWS steering with it
+# during maintenance), so both are set here, on the VGW and on us.
 export LAB_HOLD=6 LAB_KEEPALIVE=2 LAB_EXTRA_PREFIXES=3 LAB_MED1=100 LAB_MED2=110
 T_HOLD=6 T_KEEPALIVE=2
 lab_up || { t_fail "lab_up"; t_done; }

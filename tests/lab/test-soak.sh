@@ -1,6 +1,6 @@
 #!/bin/bash
 # test-soak.sh: fault soak, bounded in count and in time.  One vtibgpd
-# (probes on both tunnels, tunnel 1 preferred by MED) lives through
+# (probes on both tunnels, tunnel 1 preferred) lives through
 # carrier flaps alternating between the tunnels, BIRD restarts, silent
 # drops (nftables, seen by the probes) and failover drills, interleaved;
 # then it is killed with SIGKILL and restarted a number of times.  After

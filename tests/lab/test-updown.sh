@@ -13,10 +13,11 @@ t_need_lab jq
 
 UPDOWN="$top_srcdir/doc/vtibgp-updown"
 # The AWS timers (hold 30, keepalive 10): a failover within seconds can
-# only come from the link.  MED 110 on tunnel 2 makes tunnel 1 the best
-# path, so that the routes have somewhere to come back to (with equal MEDs
-# they would rightly stay where they are).
-export LAB_HOLD=30 LAB_KEEPALIVE=10 LAB_MED1=100 LAB_MED2=110
+# only come from the link.  Preference 90 on tunnel 2 (ours: the VGW
+# sends MED 100 on both, as AWS) makes tunnel 1 the best path, so that
+# the routes have somewhere to come back to (with equal paths they would
+# rightly stay where they are).
+export T_PREF2=90
 lab_up || { t_fail "lab_up"; t_done; }
 # The return path is the VGW's business: a kernel fallback into tunnel 2,
 # so that what a ping loses is ours alone (as in test-routes.sh).
