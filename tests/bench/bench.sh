@@ -1,9 +1,9 @@
 #!/bin/bash
 # tests/bench/bench.sh: vtibgpd against BIRD 2 and FRR in the namespace lab
 # (tests/lab/lab.sh), one device under test (DUT) at a time, same VGW
-# emulator (BIRD 2 announcing 10.10.0.0/16 and N synthetic /24s on both
-# tunnels, MED 100 on tunnel 1 and 200 on tunnel 2, so that every DUT
-# prefers tunnel 1).  Needs root.  `make bench` runs it; see
+# emulator (BIRD 2 with the lab's AWS profile, announcing 10.10.0.0/16 and
+# N synthetic /24s on both tunnels with MED 100; every DUT prefers tunnel
+# 1 by a lower local preference on tunnel 2).  Needs root.  `make bench` runs it; see
 # doc/benchmarks.md for the figures and what each one means.
 #
 #   bench.sh [-n "100 10000 100000 1000000"] [-d "kernel vtibgpd bird frr"]
@@ -182,7 +182,7 @@ start_vtibgpd() {
 		echo " max-prefix $((2 * N + 100)) }"
 		echo "kernel { metric 20 }"
 		echo "neighbor $LAB_VGW_IP1 { interface vti0 remote-as 64512 $probe }"
-		echo "neighbor $LAB_VGW_IP2 { interface vti1 remote-as 64512 prepend 2 $probe }"
+		echo "neighbor $LAB_VGW_IP2 { interface vti1 remote-as 64512 prepend 2 preference 90 $probe }"
 	} >"$LAB_DIR/vtibgpd.conf"
 	lab_spawn cgw "$VTIBGPD" -d -f "$LAB_DIR/vtibgpd.conf" \
 	    -s "$LAB_DIR/vtibgpd.sock" 2>"$LAB_DIR/vtibgpd.log"
@@ -206,6 +206,7 @@ protocol kernel {
     learn off; persist off; scan time 60;
 }
 filter vpc_in { if net ~ [ $pfxs ] then accept; reject; }
+filter vpc_in_backup { if net ~ [ $pfxs ] then { bgp_local_pref = 90; accept; } reject; }
 template bgp vgw {
     local as 65000;
     direct; check link on;
@@ -219,7 +220,7 @@ protocol bgp tun1 from vgw {
 }
 protocol bgp tun2 from vgw {
     neighbor $LAB_VGW_IP2 as 64512; interface "vti1"; source address $LAB_CGW_IP2;
-    ipv4 { import filter vpc_in;
+    ipv4 { import filter vpc_in_backup;
            export filter { if source = RTS_STATIC then { bgp_path.prepend(65000); bgp_path.prepend(65000); accept; } reject; }; };
 }
 EOF
@@ -253,6 +254,9 @@ EOF
 		echo "ip prefix-list LOCAL seq 5 permit 172.100.0.0/16"
 		echo "route-map VPC-IN permit 10"
 		echo " match ip address prefix-list VPC"
+		echo "route-map VPC-IN-BACKUP permit 10"
+		echo " match ip address prefix-list VPC"
+		echo " set local-preference 90"
 		echo "route-map LOCAL-OUT permit 10"
 		echo " match ip address prefix-list LOCAL"
 		echo "route-map LOCAL-OUT-BACKUP permit 10"
@@ -271,10 +275,11 @@ EOF
 		done
 		echo " address-family ipv4 unicast"
 		echo "  network 172.100.0.0/16"
-		for a in "$LAB_VGW_IP1 LOCAL-OUT" "$LAB_VGW_IP2 LOCAL-OUT-BACKUP"; do
+		for a in "$LAB_VGW_IP1 LOCAL-OUT VPC-IN" \
+		    "$LAB_VGW_IP2 LOCAL-OUT-BACKUP VPC-IN-BACKUP"; do
 			set -- $a
 			echo "  neighbor $1 activate"
-			echo "  neighbor $1 route-map VPC-IN in"
+			echo "  neighbor $1 route-map $3 in"
 			echo "  neighbor $1 route-map $2 out"
 		done
 		echo " exit-address-family"
@@ -433,7 +438,9 @@ run_kernel() {
 
 run_one() {
 	local start sess="" all first tmo=$((120 + N / 2000)) r ok=1
-	export LAB_EXTRA_PREFIXES=$N LAB_MED1=100 LAB_MED2=200
+	# the VGW as AWS runs it: MED 100 on both tunnels; each DUT makes
+	# tunnel 2 its backup by a lower local preference
+	export LAB_EXTRA_PREFIXES=$N LAB_MED1=100 LAB_MED2=100
 	T=$((N + 1))
 	lab_up || { log "lab_up failed"; return 1; }
 	lab_sysctl "$LAB_CGW" net.ipv4.conf.all.ignore_routes_with_linkdown 0
