@@ -109,6 +109,22 @@ t_check "tunnel 1 comes back after the drop" lab_wait 30 t_bird_established tun1
 t_check "and carries the traffic again" lab_wait 10 via_tunnel 1 10.10.0.0/16
 t1=$(lab_now_us)
 echo "# drop lifted to routes back on tunnel 1: $(( (t1 - t0) / 1000 )) ms"
+# The VGW announces on tunnel 1 the halves it learned on tunnel 2, with
+# our AS in the AS_PATH: loops, kept out, and no obstacle to a drill.
+loop_on_vti0() {
+	[ "$(ctl -j show routes "$1" | jq -r '.routes[0].paths[] |
+	    select(.interface == "vti0") | .rejected')" = "AS_PATH loop (own AS 65000)" ]
+}
+t_check "tunnel 1 brings our halves back, refused as AS_PATH loops" lab_wait 5 eval \
+    'loop_on_vti0 172.100.0.0/17 && loop_on_vti0 172.100.128.0/17'
+ctl drill failover --from vti0 --hold 1 >"$LAB_DIR/drill.txt" 2>&1
+rc=$?
+sed 's/^/# /' "$LAB_DIR/drill.txt"
+t_eq "a drill right after the recovery passes" 0 "$rc"
+t_check "its preflight counts the accepted paths only" grep -q \
+    'ok   preflight: vti0 and vti1 Established; vti1 has a path for all 1 prefixes of vti0' \
+    "$LAB_DIR/drill.txt"
+t_check "tunnel 1 carries the traffic after the drill" lab_wait 10 via_tunnel 1 10.10.0.0/16
 t_check "the halves are withdrawn after tunnel 1 was stable for a hold time" \
     lab_wait 30 no_halves
 t2=$(lab_now_us)
