@@ -46,9 +46,29 @@ daemon=$LAB_SPAWN_PID
 t_check "both sessions reach Established" lab_wait 20 both_up
 t_check "only allowed prefixes are installed (not 10.128.1.0/24, not default, not 172/8, not the loop)" \
     lab_wait 10 eval '[ "$(installed)" = "10.10.0.0/16 10.128.0.0/24 10.128.2.0/24" ]'
+# why_vti0 PREFIX: show routes' reason for refusing tunnel 1's path
+why_vti0() {
+	"$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" -j show routes "$1" | jq -r \
+	    '.routes[0].paths[] | select(.interface == "vti0") | .rejected'
+}
+# The VGW passes our own network on to the tunnel whose copy it did not
+# choose as best (either, as both are equal): one more loop on vti0, or not.
+loops=$((1 + $(why_vti0 172.100.0.0/16 | grep -c 'AS_PATH loop')))
 counters=$("$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" -j show neighbor vti0 | jq -c '.neighbors[0].counters')
-t_eq "rejections by reason: own AS, default route, covering, not allowed" "1 1 1 1" \
+t_eq "rejections by reason: own AS, default route, covering, not allowed" "$loops 1 1 1" \
     "$(jq -r '"\(.rejected_own_as) \(.rejected_default_route) \(.rejected_covers_network) \(.rejected_not_allowed)"' <<<"$counters")"
+t_eq "show routes: the loop says so" "AS_PATH loop (own AS 65000)" \
+    "$(why_vti0 10.10.9.0/24)"
+t_eq "show routes: the default route" \
+    "default route (no allow names it exactly)" "$(why_vti0 0.0.0.0/0)"
+t_eq "show routes: the route covering our network" \
+    "covers one of our networks (no allow names it exactly)" \
+    "$(why_vti0 172.0.0.0/8)"
+t_eq "show routes: the one no rule allows" "not allowed by import" \
+    "$(why_vti0 10.128.1.0/24)"
+t_eq "show routes: an accepted path has no reason" "" "$(why_vti0 10.10.0.0/16)"
+t_check "the text form flags the loop" eval '"$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" \
+    show routes 10.10.9.0/24 | grep -q "^!  10.10.9.0/24 .*rejected: AS_PATH loop (own AS 65000)"'
 
 # seven prefixes per tunnel, limit 5: Cease/1, then back after 2 s
 write_conf 5
