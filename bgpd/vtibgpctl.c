@@ -13,6 +13,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -35,6 +36,7 @@
 #define IMPORT_READ_MAX	(IMPORT_MAX_SIZE + 1)	/* enough to see it is more */
 
 enum {
+	EXIT_OK = 0,
 	EXIT_FAILED = 1,
 	EXIT_USAGE = 2,
 	EXIT_UNREACHABLE = 3,
@@ -60,11 +62,19 @@ struct command {
 
 static volatile sig_atomic_t	interrupted;
 
+static const struct option long_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The usage on f, then exit with status. */
 static void __attribute__((noreturn))
-usage(void)
+usage_to(FILE *f, int status)
 {
-	fprintf(stderr,
+	fprintf(f,
 	    "usage: vtibgpctl [-s SOCKET] [-j] COMMAND\n"
+	    "       vtibgpctl -h | --help | -V | --version\n"
 	    "commands:\n"
 	    "  show summary | show neighbor [ADDR|IFACE] | "
 	    "show routes [PREFIX]\n"
@@ -75,7 +85,13 @@ usage(void)
 	    "  show drills | metrics | reload\n"
 	    "  import aws-generic|aws-vyos FILE [--network CIDR]... "
 	    "[--allow CIDR]...\n");
-	exit(EXIT_USAGE);
+	exit(status);
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	usage_to(stderr, EXIT_USAGE);
 }
 
 static void __attribute__((noreturn)) VTB_PRINTF(1, 2)
@@ -584,7 +600,8 @@ main(int argc, char *argv[])
 	const struct command	*cmd;
 	int			 ch, nwords, rc;
 
-	while ((ch = getopt(argc, argv, "+s:j")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+s:jhV", long_options,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			x.sock = optarg;
@@ -592,6 +609,11 @@ main(int argc, char *argv[])
 		case 'j':
 			x.json = true;
 			break;
+		case 'h':
+			usage_to(stdout, EXIT_OK);
+		case 'V':
+			printf("vtibgpctl %s\n", PACKAGE_VERSION);
+			return EXIT_OK;
 		default:
 			usage();
 		}

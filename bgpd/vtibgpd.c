@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,17 +17,26 @@
 #define DEFAULT_CONF	SYSCONFDIR "/vtibgpd.conf"
 #define DEFAULT_SOCK	RUNSTATEDIR "/vtibgpd.sock"
 
-static void
-usage(void)
+static const struct option long_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The usage on f, then exit with status. */
+static void __attribute__((noreturn))
+usage(FILE *f, int status)
 {
-	fprintf(stderr,
-	    "usage: vtibgpd [-d] [-n] [-f FILE] [-s SOCKET] [-V]\n"
+	fprintf(f,
+	    "usage: vtibgpd [-d] [-n] [-f FILE] [-s SOCKET] [-V] [-h]\n"
 	    "  -d  stay in the foreground, log to stderr\n"
 	    "  -n  check the config file and exit (0 valid, 1 invalid)\n"
 	    "  -f  config file (default %s)\n"
 	    "  -s  control socket (default %s)\n"
-	    "  -V  print the version and exit\n", DEFAULT_CONF, DEFAULT_SOCK);
-	exit(2);
+	    "  -V, --version  print the version and exit\n"
+	    "  -h, --help     print this help and exit\n",
+	    DEFAULT_CONF, DEFAULT_SOCK);
+	exit(status);
 }
 
 /* Parse path, printing what is wrong (or warned about) to stderr. */
@@ -58,7 +68,8 @@ main(int argc, char *argv[])
 	struct daemon	*d;
 	int		 ch, status;
 
-	while ((ch = getopt(argc, argv, "dnf:s:V")) != -1) {
+	while ((ch = getopt_long(argc, argv, "dnf:s:Vh", long_options,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = true;
@@ -75,12 +86,14 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("vtibgpd %s\n", PACKAGE_VERSION);
 			return 0;
+		case 'h':
+			usage(stdout, 0);
 		default:
-			usage();
+			usage(stderr, 2);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(stderr, 2);
 
 	if ((c = load(conf_path)) == NULL)
 		return 1;

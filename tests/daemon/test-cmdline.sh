@@ -22,6 +22,17 @@ t_eq "unknown option exits 2" 2 "$rc"
 t_check "unknown option prints usage" grep -q '^usage: vtibgpd' "$tmp/err"
 "$VTIBGPD" -n extra 2>/dev/null; rc=$?
 t_eq "extra argument exits 2" 2 "$rc"
+for h in -h --help; do
+	"$VTIBGPD" $h >"$tmp/out" 2>"$tmp/err"; rc=$?
+	t_eq "vtibgpd $h exits 0" 0 "$rc"
+	t_check "vtibgpd $h prints the usage on stdout, nothing on stderr" eval \
+	    'grep -q "^usage: vtibgpd" "$tmp/out" && [ ! -s "$tmp/err" ]'
+done
+out=$("$VTIBGPD" --version); rc=$?
+t_eq "vtibgpd --version exits 0" 0 "$rc"
+t_check "vtibgpd --version prints the version" grep -qE '^vtibgpd [0-9]+\.[0-9]+\.[0-9]+$' <<<"$out"
+"$VTIBGPD" --bogus 2>"$tmp/err"; rc=$?
+t_eq "an unknown long option exits 2" 2 "$rc"
 
 # --- -n on the sample --------------------------------------------------------
 cp "$top_srcdir/doc/vtibgpd.conf.sample" "$tmp/sample.conf"

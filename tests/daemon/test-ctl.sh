@@ -23,6 +23,18 @@ expect() {
 expect 2 "no command"
 t_check "no command prints usage" grep -q '^usage: vtibgpctl' "$tmp/err"
 expect 2 "an unknown option" -x show summary
+expect 2 "an unknown long option" --bogus show summary
+for h in -h --help; do
+	"$VTIBGPCTL" $h >"$tmp/out" 2>"$tmp/err"; rc=$?
+	t_eq "vtibgpctl $h exits 0" 0 "$rc"
+	t_check "vtibgpctl $h prints the usage on stdout, nothing on stderr" eval \
+	    'grep -q "^usage: vtibgpctl" "$tmp/out" && [ ! -s "$tmp/err" ]'
+done
+for v in -V --version; do
+	out=$("$VTIBGPCTL" $v); rc=$?
+	t_eq "vtibgpctl $v exits 0" 0 "$rc"
+	t_check "vtibgpctl $v prints the version" grep -qE '^vtibgpctl [0-9]+\.[0-9]+\.[0-9]+$' <<<"$out"
+done
 expect 2 "an unknown command" show nonsense
 expect 2 "an extra argument" show summary extra
 expect 2 "neighbor without an action" neighbor vti0
