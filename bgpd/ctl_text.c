@@ -99,12 +99,30 @@ print_kernel_summary(FILE *f, const Vtibgp__KernelSummary *k)
 	    k->failovers, k->errors);
 }
 
+/* The widest of the header and the values of one summary column. */
+static int
+summary_width(const Vtibgp__SummaryReply *r, const char *head, int column)
+{
+	char	 st[32];
+	size_t	 i, w = strlen(head), l;
+
+	for (i = 0; i < r->n_neighbors; i++) {
+		l = strlen(column == 0 ? r->neighbors[i]->address :
+		    column == 1 ? r->neighbors[i]->interface :
+		    summary_state(r->neighbors[i], st, sizeof(st)));
+		if (l > w)
+			w = l;
+	}
+	return w > 64 ? 64 : (int)w;
+}
+
 static void
 print_summary(FILE *f, const ProtobufCMessage *m, unsigned seq)
 {
 	const Vtibgp__SummaryReply	*r = (const Vtibgp__SummaryReply *)m;
 	const Vtibgp__NeighborSummary	*n;
 	char				 up[32], st[32];
+	int				 wa, wi, ws;
 	size_t				 i;
 
 	fprintf(f, "vtibgpd %s, router ID %s, local AS %u, up %s\n",
@@ -112,13 +130,18 @@ print_summary(FILE *f, const ProtobufCMessage *m, unsigned seq)
 	    ctl_fmt_duration(r->daemon_uptime_ms, up, sizeof(up)));
 	fprintf(f, "RIB: %" PRIu64 " prefixes\n", r->rib_prefixes);
 	print_kernel_summary(f, r->kernel);
-	fprintf(f, "\n%-15s %-9s %10s  %-17s %-9s %8s %8s %8s %8s\n",
-	    "Neighbor", "Interface", "AS", "State", "Up/Down", "Received",
-	    "Accepted", "Best", "Kernel");
+	/* columns as wide as their widest value: the state may carry a
+	 * note ("Established (Steering)") */
+	wa = summary_width(r, "Neighbor", 0);
+	wi = summary_width(r, "Interface", 1);
+	ws = summary_width(r, "State", 2);
+	fprintf(f, "\n%-*s %-*s %10s  %-*s %-9s %8s %8s %8s %8s\n",
+	    wa, "Neighbor", wi, "Interface", "AS", ws, "State", "Up/Down",
+	    "Received", "Accepted", "Best", "Kernel");
 	for (i = 0; i < r->n_neighbors; i++) {
 		n = r->neighbors[i];
-		fprintf(f, "%-15s %-9s %10u  %-17s %-9s %8u %8u %8u %8u\n",
-		    n->address, n->interface, n->remote_as,
+		fprintf(f, "%-*s %-*s %10u  %-*s %-9s %8u %8u %8u %8u\n",
+		    wa, n->address, wi, n->interface, n->remote_as, ws,
 		    summary_state(n, st, sizeof(st)),
 		    ctl_fmt_duration(n->uptime_ms, up, sizeof(up)),
 		    n->received, n->accepted, n->best, n->installed);

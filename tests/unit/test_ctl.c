@@ -1146,6 +1146,69 @@ test_json_event(void **state)
 	free(got);
 }
 
+/* ---- the text formatter -------------------------------------------------- */
+
+/* The column of the first occurrence of what in each line of text that
+ * has it, which must be the same everywhere; returns it. */
+static long
+same_column(const char *text, const char *what, int lines)
+{
+	const char	*line = text, *end, *hit;
+	long		 col = -1;
+	int		 n = 0;
+
+	for (; *line != '\0'; line = end + 1) {
+		end = strchr(line, '\n');
+		assert_non_null(end);
+		hit = strstr(line, what);
+		if (hit == NULL || hit > end)
+			continue;
+		if (col == -1)
+			col = hit - line;
+		assert_int_equal(hit - line, col);
+		n++;
+	}
+	assert_int_equal(n, lines);
+	return col;
+}
+
+/* show summary keeps its columns whatever the state text says. */
+static void
+test_text_summary_columns(void **state)
+{
+	Vtibgp__SummaryReply	 r;
+	Vtibgp__NeighborSummary	 n[2], *np[2] = { &n[0], &n[1] };
+	char			*buf = NULL;
+	size_t			 len = 0;
+	FILE			*f;
+
+	vtibgp__summary_reply__init(&r);
+	vtibgp__neighbor_summary__init(&n[0]);
+	vtibgp__neighbor_summary__init(&n[1]);
+	r.version = (char *)(uintptr_t)"0.1.0";
+	r.router_id = (char *)(uintptr_t)"172.100.0.1";
+	n[0].address = (char *)(uintptr_t)"169.254.249.57";
+	n[0].interface = (char *)(uintptr_t)"vti0";
+	n[0].state = VTIBGP__SESSION_STATE__OPEN_CONFIRM;
+	n[0].link_up = true;
+	n[0].steering = true;		/* "OpenConfirm (Steering)" */
+	n[0].uptime_ms = n[1].uptime_ms = 61000;	/* 00:01:01 */
+	n[1].address = (char *)(uintptr_t)"169.254.249.61";
+	n[1].interface = (char *)(uintptr_t)"a-long-ifname15";
+	n[1].state = VTIBGP__SESSION_STATE__IDLE;
+	n[1].admin_down = true;
+	r.neighbors = np;
+	r.n_neighbors = 2;
+	assert_non_null(f = open_memstream(&buf, &len));
+	ctl_text_print(f, &r.base, 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "OpenConfirm (Steering)"));
+	/* Up/Down, then the counters: where the header says */
+	assert_true(same_column(buf, "Up/Down", 1) ==
+	    same_column(buf, "00:01:01", 2));
+	free(buf);
+}
+
 /* The Route of test_json_nested_pretty, pretty. */
 static const char	route_json[] =
     "{\n"
@@ -1490,6 +1553,7 @@ main(void)
 		T(test_vtibgpctl_unreachable),
 #undef T
 		cmocka_unit_test(test_json_event),
+		cmocka_unit_test(test_text_summary_columns),
 		cmocka_unit_test(test_json_nested_pretty),
 		cmocka_unit_test(test_json_absent),
 		cmocka_unit_test(test_duration),
