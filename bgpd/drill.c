@@ -66,6 +66,7 @@ struct drills {
 	struct in_addr		 probe_addr;
 	struct in_addr		 probe_src;
 	struct probe		*probe;
+	char			 who[24];	/* "drill N", for the log */
 	bool			 probe_answered;
 	bool			 failed;
 	bool			 aborted;
@@ -359,7 +360,7 @@ start_hold(struct drills *ds)
 	ev_timer_set(&ds->t_hold, d->hold_s, 0.);
 	ev_timer_start(ds->loop, &ds->t_hold);
 	if (d->probe[0] != '\0') {
-		ds->probe = probe_new(ds->loop, "drill", d->to, ds->probe_addr,
+		ds->probe = probe_new(ds->loop, ds->who, d->to, ds->probe_addr,
 		    ds->probe_src, DRILL_PROBE_MS, UINT32_MAX, NULL, NULL);
 		probe_start(ds->probe);
 	}
@@ -774,6 +775,7 @@ drills_start(struct drills *ds, const struct drill_request *rq, drill_fn fn,
 	ds->failed = ds->aborted = ds->probe_answered = false;
 	ds->start_us = clock_mono_us();
 	ds->ph = PH_PRECHECK;
+	snprintf(ds->who, sizeof(ds->who), "drill %u", d->id);
 	log_info("drill %u: started by uid %u", d->id, (unsigned)d->uid);
 	if (!preflight(ds, active)) {
 		finish(ds);
@@ -784,7 +786,7 @@ drills_start(struct drills *ds, const struct drill_request *rq, drill_fn fn,
 		return 0;
 	}
 	ds->probe_src = probe_source(rq->conf);
-	ds->probe = probe_new(ds->loop, "drill", "", a, ds->probe_src,
+	ds->probe = probe_new(ds->loop, ds->who, "", a, ds->probe_src,
 	    DRILL_PROBE_MS, UINT32_MAX, NULL, NULL);
 	probe_start(ds->probe);
 	ev_timer_set(&ds->t_precheck, DRILL_PRECHECK_PROBES * DRILL_PROBE_MS /

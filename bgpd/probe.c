@@ -40,8 +40,10 @@
 
 struct probe {
 	struct ev_loop		*loop;
-	char			 name[64];
+	char			 name[64];	/* "neighbor A", "drill N" */
 	char			 ifname[IF_NAMESIZE];
+	char			 rx_ifname[IF_NAMESIZE];	/* where the
+						   last packet came in */
 	struct in_addr		 dst;
 	struct in_addr		 src;
 	probe_fn		 fn;
@@ -97,11 +99,14 @@ set_state(struct probe *p, enum probe_state s)
 	p->st.last_change_ms = clock_mono_ms();
 	if (s == PROBE_DOWN) {
 		p->st.downs++;
-		log_peer_warnx(p->name, "probe: %u echoes in a row unanswered "
-		    "on %s: tunnel dead", p->st.lost_in_row, p->ifname);
+		log_warnx("%s: probe: %u echoes in a row unanswered on %s: "
+		    "tunnel dead", p->name, p->st.lost_in_row,
+		    p->ifname[0] != '\0' ? p->ifname : "any interface");
 	} else
-		log_peer_info(p->name, "probe: %s answers on %s (rtt %u us)%s",
-		    inet_ntoa(p->dst), p->ifname, p->st.rtt_last_us,
+		log_info("%s: probe: %s answers on %s (rtt %u us)%s", p->name,
+		    inet_ntoa(p->dst), p->rx_ifname[0] != '\0' ? p->rx_ifname :
+		    p->ifname[0] != '\0' ? p->ifname : "an unknown interface",
+		    p->st.rtt_last_us,
 		    old == PROBE_DOWN ? ": tunnel alive again" : "");
 	if (p->fn != NULL && (s == PROBE_DOWN || old == PROBE_DOWN))
 		p->fn(p, s != PROBE_DOWN, p->arg);
@@ -222,22 +227,53 @@ close_sock(struct probe *p)
 	p->fd = -1;
 }
 
+/* The interface a packet came in on (IP_PKTINFO), into p->rx_ifname. */
+static void
+note_rx_ifname(struct probe *p, struct msghdr *mh)
+{
+	struct cmsghdr	*cm;
+	struct in_pktinfo pi;
+
+	p->rx_ifname[0] = '\0';
+	for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm))
+		if (cm->cmsg_level == IPPROTO_IP &&
+		    cm->cmsg_type == IP_PKTINFO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(pi))) {
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			if (if_indextoname((unsigned)pi.ipi_ifindex,
+			    p->rx_ifname) == NULL)
+				p->rx_ifname[0] = '\0';
+		}
+}
+
 static void
 on_readable(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct probe	*p = w->data;
 	uint8_t		 buf[512];
+	union {
+		struct cmsghdr	hdr;
+		uint8_t		buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	}		 cbuf;
+	struct iovec	 iov = { buf, sizeof(buf) };
+	struct msghdr	 mh;
 	ssize_t		 n;
 	int		 i;
 
 	for (i = 0; i < 64; i++) {
-		if ((n = recv(p->fd, buf, sizeof(buf), 0)) == -1) {
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cbuf.buf;
+		mh.msg_controllen = sizeof(cbuf.buf);
+		if ((n = recvmsg(p->fd, &mh, 0)) == -1) {
 			if (errno != EAGAIN && errno != EINTR &&
 			    log_ratelimit(&p->rl, clock_mono_ms(), NULL))
-				log_peer_warnx(p->name, "probe: recv: %s",
+				log_warnx("%s: probe: recv: %s", p->name,
 				    strerror(errno));
 			return;
 		}
+		note_rx_ifname(p, &mh);
 		probe_input(p, buf, (size_t)n, clock_mono_us());
 	}
 }
@@ -248,7 +284,7 @@ fail(struct probe *p, int fd, const char *what)
 	snprintf(p->st.last_error, sizeof(p->st.last_error), "%s: %s", what,
 	    strerror(errno));
 	if (log_ratelimit(&p->rl, clock_mono_ms(), NULL))
-		log_peer_warnx(p->name, "probe on %s: %s", p->ifname,
+		log_warnx("%s: probe on %s: %s", p->name, p->ifname,
 		    p->st.last_error);
 	if (fd != -1)
 		close(fd);
@@ -260,7 +296,7 @@ open_sock(struct probe *p)
 {
 	struct sockaddr_in	sin;
 	uint32_t		filter = ~(1U << ICMP_ECHOREPLY_T);
-	int			fd, tos = TOS_CS6;
+	int			fd, tos = TOS_CS6, on = 1;
 
 	fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    IPPROTO_ICMP);
@@ -273,6 +309,7 @@ open_sock(struct probe *p)
 	    sizeof(filter)) == -1)
 		return fail(p, fd, "ICMP_FILTER");
 	(void)setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	(void)setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 	if (p->src.s_addr != INADDR_ANY) {
 		memset(&sin, 0, sizeof(sin));
 		sin.sin_family = AF_INET;

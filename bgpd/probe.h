@@ -52,7 +52,9 @@ typedef void	(*probe_fn)(struct probe *, bool alive, void *arg);
 
 /*
  * A prober of dst over ifname ("": wherever the routes say), from src
- * (0.0.0.0: the kernel's choice).  name is for the log.  Nothing is sent before probe_start.
+ * (0.0.0.0: the kernel's choice).  name starts its log lines
+ * ("neighbor 169.254.249.57", "drill 3").  Nothing is sent before
+ * probe_start.
  */
 struct probe	*probe_new(struct ev_loop *, const char *name,
 		    const char *ifname, struct in_addr dst, struct in_addr src,

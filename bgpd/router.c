@@ -482,6 +482,7 @@ sync_probe(struct router *r, unsigned slot, const struct conf_neighbor *n)
 	struct in_addr	src = { INADDR_ANY };
 	struct peer	*p;
 	struct sess_info si;
+	char		 who[32];
 
 	if (n != NULL && r->probe[slot] != NULL &&
 	    same_probe(n, &r->probe_conf[slot]))
@@ -498,7 +499,8 @@ sync_probe(struct router *r, unsigned slot, const struct conf_neighbor *n)
 	if (n->has_local_addr)
 		src = n->local_addr;
 	r->probe_conf[slot] = *n;
-	r->probe[slot] = probe_new(r->loop, inet_ntoa(n->addr), n->ifname,
+	snprintf(who, sizeof(who), "neighbor %s", inet_ntoa(n->addr));
+	r->probe[slot] = probe_new(r->loop, who, n->ifname,
 	    n->addr, src, n->probe.interval_ms, n->probe.misses, on_probe, r);
 	if (r->started)
 		probe_start(r->probe[slot]);

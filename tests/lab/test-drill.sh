@@ -49,6 +49,10 @@ for s in "ok   preflight" "ok   probe before the drill" "ok   take out of servic
 	t_check "the report has: $s" grep -q "$s" "$LAB_DIR/drill1.txt"
 done
 t_check "the backup carried all 4 primary routes" grep -q '4 of 4 primary routes forward into vti1, none into vti0' "$LAB_DIR/drill1.txt"
+t_check "the drill's probes log the drill and the interface of the answer" eval \
+    'grep -q "drill 1: probe: 10.10.0.10 answers on vti0 (rtt" "$log" &&
+     grep -q "drill 1: probe: 10.10.0.10 answers on vti1 (rtt" "$log"'
+t_check "and no line names a fake neighbor" eval '! grep -q "neighbor drill" "$log"'
 t_check "after the drill all routes forward into tunnel 1 again" lab_wait 10 on_tunnel 1
 t_eq "tunnel 1's session is Established again" ESTABLISHED "$(vti0_state)"
 
