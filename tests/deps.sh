@@ -8,6 +8,13 @@ VTB_DEPS="gcc make autoconf automake pkg-config libc6-dev
 	bird2 gobgpd iproute2 nftables iputils-ping perl-base jq mandoc
 	prometheus python3 systemd dpkg-dev debhelper valgrind"
 
+# tests/lab/demo: what the demo itself runs (build, BIRD as the VGW, the
+# lab's tools), nothing of the test suite's
+VTB_DEMO_DEPS="gcc make autoconf automake pkg-config libc6-dev
+	libev-dev libnl-3-dev libnl-route-3-dev libprotobuf-c-dev
+	protobuf-c-compiler libcmocka-dev bird2 iproute2 nftables
+	iputils-ping jq"
+
 # make bench (tests/bench/bench.sh): the other routing suites, callgrind
 VTB_BENCH_DEPS="bird2 frr valgrind nftables iproute2"
 
