@@ -99,12 +99,12 @@ print_kernel_summary(FILE *f, const Vtibgp__KernelSummary *k)
 	    k->failovers, k->errors);
 }
 
-/* The widest of the header and the values of one summary column. */
+/* The width of one summary column: min, or its widest value. */
 static int
-summary_width(const Vtibgp__SummaryReply *r, const char *head, int column)
+summary_width(const Vtibgp__SummaryReply *r, size_t min, int column)
 {
 	char	 st[32];
-	size_t	 i, w = strlen(head), l;
+	size_t	 i, w = min, l;
 
 	for (i = 0; i < r->n_neighbors; i++) {
 		l = strlen(column == 0 ? r->neighbors[i]->address :
@@ -130,11 +130,11 @@ print_summary(FILE *f, const ProtobufCMessage *m, unsigned seq)
 	    ctl_fmt_duration(r->daemon_uptime_ms, up, sizeof(up)));
 	fprintf(f, "RIB: %" PRIu64 " prefixes\n", r->rib_prefixes);
 	print_kernel_summary(f, r->kernel);
-	/* columns as wide as their widest value: the state may carry a
-	 * note ("Established (Steering)") */
-	wa = summary_width(r, "Neighbor", 0);
-	wi = summary_width(r, "Interface", 1);
-	ws = summary_width(r, "State", 2);
+	/* wider where a value needs it: the state may carry a note,
+	 * "Established (Steering)" */
+	wa = summary_width(r, 15, 0);
+	wi = summary_width(r, 9, 1);
+	ws = summary_width(r, 17, 2);
 	fprintf(f, "\n%-*s %-*s %10s  %-*s %-9s %8s %8s %8s %8s\n",
 	    wa, "Neighbor", wi, "Interface", "AS", ws, "State", "Up/Down",
 	    "Received", "Accepted", "Best", "Kernel");
