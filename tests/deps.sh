@@ -5,7 +5,7 @@
 VTB_DEPS="gcc make autoconf automake pkg-config libc6-dev
 	libev-dev libnl-3-dev libnl-route-3-dev libprotobuf-c-dev
 	protobuf-c-compiler libcmocka-dev clang libclang-rt-14-dev
-	bird2 gobgpd iproute2 nftables iputils-ping perl-base jq mandoc
+	bird2 gobgpd frr iproute2 nftables iputils-ping perl-base jq mandoc
 	prometheus python3 systemd dpkg-dev debhelper valgrind"
 
 # tests/lab/demo: what the demo itself runs (build, BIRD as the VGW, the
@@ -20,7 +20,7 @@ VTB_BENCH_DEPS="bird2 frr valgrind nftables iproute2"
 
 # vtb_install_deps [LIST]: the packages of LIST (default VTB_DEPS).  A
 # routing suite's own service (frr) is disabled and stopped at once: the
-# bench runs it in its namespaces only.
+# bench and tests/lab/test-frr.sh run it in their namespaces only.
 vtb_install_deps() {
 	local missing= p
 	for p in ${1:-$VTB_DEPS}; do
