@@ -500,17 +500,26 @@ vpn_id(struct reader *r, const struct word *key, struct word val)
 	r->f.vpn_id[val.len] = '\0';
 }
 
-/* Split "KEY : VALUE" at its first colon; false if there is none. */
+/*
+ * Split "KEY : VALUE" at its first colon; false if there is none.  Older
+ * files put a colon after the key too, then the padding and the colon of
+ * the column ("- Customer Gateway:        : 198.51.100.7"): a colon
+ * after nothing but blanks is that second one.
+ */
 static bool
 split_key(struct word w, struct word *key, struct word *val)
 {
-	const char	*colon = memchr(w.s, ':', w.len);
+	const char	*colon = memchr(w.s, ':', w.len), *p;
 
 	if (colon == NULL)
 		return false;
 	*key = w;
 	key->len = (size_t)(colon - w.s);
 	trim(key);
+	for (p = colon + 1; p < w.s + w.len && is_blank(*p); p++)
+		;
+	if (p < w.s + w.len && *p == ':')
+		colon = p;
 	val->s = colon + 1;
 	val->len = (size_t)(w.s + w.len - (colon + 1));
 	val->pos = w.pos;

@@ -469,6 +469,11 @@ static const struct row rows[] = {
 	{ "generic upper case, 30 seconds", G,
 	    { { "Neighbor Hold Time       : 30", "NEIGHBOR HOLD TIME: 30 "
 	    "seconds", true } }, NULL, NULL, 0, NULL },
+	{ "generic older labels, a second colon", G, { { " Gateway        "
+	    "           : ", " Gateway:                   : ", true },
+	    { "Gateway ASN\t          : ", "Gateway ASN:\t          : ", true },
+	    { "Hold Time       : 30", "Hold Time: :30", true } }, NULL, NULL, 0,
+	    NULL },
 	{ "generic keepalive given", G,
 	    { { T2_HOLD, T2_HOLD "  - Neighbor Keepalive : 10\n", false } },
 	    NULL, NULL, 0, NULL },
