@@ -28,6 +28,7 @@
 
 #include "bgpd/conf.h"
 #include "bgpd/import.h"
+#include "bgpd/import_impl.h"
 #include "bgpd/log.h"
 
 #define MAX_KEY		64	/* a normalized key or header, in bytes */
@@ -115,6 +116,7 @@ static const char *const key_names[K_MAX] = {
 };
 
 static const struct conf_pos nowhere = { 0, 0 };
+static const struct conf_pos first = { 1, 1 };
 
 static int
 import_errorf(struct import_error *, struct conf_pos, const char *, ...)
@@ -1506,6 +1508,9 @@ import_aws(enum import_format fmt, const char *text, size_t len,
 		    "a file from AWS", IMPORT_MAX_SIZE / 1024);
 	if (only_blanks(text, len))
 		return import_errorf(err, nowhere, "empty file");
+	if (import_is_utf16(text, len))
+		return import_errorf(err, first, "UTF-16 text: save the file "
+		    "as UTF-8 and import it again");
 	if (split_lines(&r, text, len) == 0 && (fmt == IMPORT_AWS_VYOS ?
 	    read_vyos(&r) : read_generic(&r)) == 0) {
 		for (i = 0; i < 2 && check_tunnel(&r, &r.f.tun[i]) == 0; i++)

@@ -143,6 +143,14 @@ printf 'IPSec Tunnel #1\n  - Customer Gateway ASN : 65\0000\n' >"$tmp/nul.txt"
 "$VTIBGPCTL" import aws-generic "$tmp/nul.txt" 2>"$tmp/err" >/dev/null; rc=$?
 t_eq "NUL byte: exit 1" 1 "$rc"
 t_eq "NUL byte: message" "$tmp/nul.txt:2:30: NUL byte: this is not a text file" "$(cat "$tmp/err")"
+# saved as UTF-16 (Windows Notepad's "Unicode"): with a byte order mark
+# (iconv's UTF-16) and without (UTF-16LE)
+for enc in UTF-16 UTF-16LE; do
+	iconv -f UTF-8 -t $enc "$dir/samples/aws-generic.txt" >"$tmp/u16.txt"
+	"$VTIBGPCTL" import aws-generic "$tmp/u16.txt" 2>"$tmp/err" >/dev/null; rc=$?
+	t_eq "$enc: exit 1" 1 "$rc"
+	t_eq "$enc: message" "$tmp/u16.txt:1:1: UTF-16 text: save the file as UTF-8 and import it again" "$(cat "$tmp/err")"
+done
 for fmt in aws-generic aws-vyos; do
 	for seed in 1 2 3; do
 		head -c $((seed * 3000)) /dev/urandom >"$tmp/junk.bin"

@@ -658,6 +658,52 @@ expect_error(enum import_format fmt, const char *text, size_t len,
 	free(out);
 }
 
+/* text in UTF-16, little or big endian, with or without a byte order mark. */
+static char *
+utf16(const char *text, size_t len, bool le, bool bom, size_t *out_len)
+{
+	char	*out, *p;
+	size_t	 i;
+
+	assert_non_null(out = malloc(2 * len + 2));
+	p = out;
+	if (bom) {
+		*p++ = le ? '\xff' : '\xfe';
+		*p++ = le ? '\xfe' : '\xff';
+	}
+	for (i = 0; i < len; i++) {
+		*p++ = le ? text[i] : '\0';
+		*p++ = le ? '\0' : text[i];
+	}
+	*out_len = (size_t)(p - out);
+	return out;
+}
+
+/* A file saved as UTF-16 ("Unicode" in Windows Notepad): say so. */
+static void
+test_utf16(void **state)
+{
+	static const char	 want[] = "1:1: UTF-16 text: save the file as "
+	    "UTF-8 and import it again";
+	enum import_format	 fmt;
+	char			*text, *u;
+	size_t			 len, ulen;
+	int			 i;
+
+	for (fmt = G; fmt <= V; fmt++) {
+		text = load_sample(fmt, &len);
+		for (i = 0; i < 4; i++) {
+			u = utf16(text, len, i & 1, i & 2, &ulen);
+			expect_error(fmt, u, ulen, want);
+			free(u);
+		}
+		free(text);
+	}
+	/* a NUL byte in UTF-8 text is still just that */
+	expect_error(G, "IPSec Tunnel #1\n\0\n", 18, "2:1: NUL byte: this "
+	    "is not a text file");
+}
+
 static void
 test_not_aws(void **state)
 {
@@ -770,6 +816,7 @@ main(void)
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_not_aws),
+		cmocka_unit_test(test_utf16),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_junk),
 	};
