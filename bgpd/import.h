@@ -32,11 +32,21 @@ struct import_error {
 	char	msg[512];
 };
 
+/* What the importer assumed where the file says nothing (a hold time). */
+#define IMPORT_MAX_WARNINGS	8
+
+struct import_warnings {
+	size_t			n;
+	struct import_error	w[IMPORT_MAX_WARNINGS];
+};
+
 /*
  * Read len bytes of text in format; write a vtibgpd.conf to out.  Returns
- * 0, or -1 with err filled in (nothing useful has been written then).
+ * 0 with what was assumed in warn (n 0: nothing), or -1 with err filled
+ * in (nothing useful has been written then, and warn->n is 0).
  */
 int	import_aws(enum import_format, const char *text, size_t len,
-	    const struct import_opts *, FILE *out, struct import_error *err);
+	    const struct import_opts *, FILE *out, struct import_error *err,
+	    struct import_warnings *warn);
 
 #endif

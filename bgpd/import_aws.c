@@ -79,6 +79,8 @@ struct tunnel {
 	struct conf_pos	ifpos;		/* VyOS: its vti bind */
 	struct value	v[K_MAX];
 	struct conf_pos	sub_pos[SUB_MAX];
+	struct conf_pos	unread_hold;	/* a "hold" key we do not read */
+	char		unread_key[MAX_SHOW + 1];
 };
 
 /* A network line of a VyOS file, for a comment. */
@@ -100,6 +102,7 @@ struct reader {
 	struct line		*lines;
 	size_t			 n_lines;
 	struct import_error	*err;
+	struct import_warnings	*warn;
 	struct found		 f;
 };
 
@@ -121,6 +124,18 @@ static const struct conf_pos first = { 1, 1 };
 static int
 import_errorf(struct import_error *, struct conf_pos, const char *, ...)
 	VTB_PRINTF(3, 4);
+static void
+import_warnf(struct reader *, struct conf_pos, const char *, ...)
+	VTB_PRINTF(3, 4);
+
+static void
+fill(struct import_error *e, struct conf_pos pos, const char *fmt,
+    va_list ap)
+{
+	e->line = pos.line;
+	e->col = pos.col;
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+}
 
 /* Fill err with a message at pos (line 0: nowhere); always returns -1. */
 static int
@@ -129,12 +144,23 @@ import_errorf(struct import_error *err, struct conf_pos pos, const char *fmt,
 {
 	va_list	ap;
 
-	err->line = pos.line;
-	err->col = pos.col;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	fill(err, pos, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* Add a warning at pos (line 0: nowhere): something assumed. */
+static void
+import_warnf(struct reader *r, struct conf_pos pos, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (r->warn->n == IMPORT_MAX_WARNINGS)
+		return;
+	va_start(ap, fmt);
+	fill(&r->warn->w[r->warn->n++], pos, fmt, ap);
+	va_end(ap);
 }
 
 static bool
@@ -594,6 +620,16 @@ gsub_find(struct word w)
 	return SUB_NONE;
 }
 
+/* A key of tunnel t we do not read but that names a hold time. */
+static void
+note_unread(struct tunnel *t, const struct word *key, const char *name)
+{
+	if (t->unread_hold.line == 0 && strstr(name, "hold") != NULL) {
+		t->unread_hold = key->pos;
+		show(key, t->unread_key, sizeof(t->unread_key));
+	}
+}
+
 static int
 generic_line(struct reader *r, struct tunnel *t, enum sub *sub,
     const struct line *ln)
@@ -616,8 +652,9 @@ generic_line(struct reader *r, struct tunnel *t, enum sub *sub,
 			key.pos.col++;
 			trim(&key);
 		}
-		if (t != NULL && normalize(&key, name, sizeof(name)))
-			gk = gkey_find(name, *sub);
+		if (t != NULL && normalize(&key, name, sizeof(name)) &&
+		    (gk = gkey_find(name, *sub)) == NULL && bullet)
+			note_unread(t, &key, name);
 	}
 	if (gk != NULL)
 		return set_value(r, t, gk->key, gk->type, key_names[gk->key],
@@ -1051,6 +1088,7 @@ vy_tunnel(struct reader *r, struct vyos *vy, const struct vy_peer *p,
 		    a, sizeof(a)));
 	snprintf(t->ifname, sizeof(t->ifname), "%s", p->bind);
 	t->ifpos = p->bind_pos;
+	t->sub_pos[SUB_BGP] = nb->pos;
 	t->v[K_VGW_OUT].set = true;
 	t->v[K_VGW_OUT].addr = p->addr;
 	t->v[K_VGW_OUT].pos = p->pos;
@@ -1141,6 +1179,7 @@ missing_pos(const struct tunnel *t, enum key k)
 		[K_CGW_OUT] = SUB_OUTSIDE, [K_VGW_OUT] = SUB_OUTSIDE,
 		[K_CGW_IN] = SUB_INSIDE, [K_VGW_IN] = SUB_INSIDE,
 		[K_LOCAL_AS] = SUB_BGP, [K_REMOTE_AS] = SUB_BGP,
+		[K_HOLD] = SUB_BGP,
 	};
 
 	if (where[k] != SUB_NONE && t->sub_pos[where[k]].line > 0)
@@ -1175,6 +1214,20 @@ check_inside(struct reader *r, const struct tunnel *t)
 	return 0;
 }
 
+/* Say that t's hold time is AWS's, as the file gives none we read. */
+static void
+warn_hold(struct reader *r, const struct tunnel *t)
+{
+	if (t->unread_hold.line > 0)
+		import_warnf(r, t->unread_hold, "tunnel %d: no hold time read "
+		    "('%s' is not a key import knows): using %d s, what AWS "
+		    "uses", t->no, t->unread_key, AWS_HOLD);
+	else
+		import_warnf(r, missing_pos(t, K_HOLD), "tunnel %d: no hold "
+		    "time in the file: using %d s, what AWS uses", t->no,
+		    AWS_HOLD);
+}
+
 static int
 check_timers(struct reader *r, struct tunnel *t)
 {
@@ -1184,8 +1237,10 @@ check_timers(struct reader *r, struct tunnel *t)
 		return import_errorf(r->err, h->pos, "tunnel %d: hold time "
 		    "%us: BGP takes 0 or 3 to 65535 seconds (RFC 4271 4.2)",
 		    t->no, h->num);
-	if (!h->set)
+	if (!h->set) {
 		h->num = AWS_HOLD;
+		warn_hold(r, t);
+	}
 	if (k->set && h->num > 0 && k->num >= h->num)
 		return import_errorf(r->err, k->pos, "tunnel %d: keepalive %us "
 		    "is not below the hold time %us", t->no, k->num, h->num);
@@ -1249,6 +1304,21 @@ check_pair(struct reader *r)
 	return 0;
 }
 
+/* Without this gateway's outside address, the router id is assumed. */
+static void
+warn_router_id(struct reader *r)
+{
+	const struct tunnel	*t = &r->f.tun[0];
+	char			 a[INET_ADDRSTRLEN];
+
+	if (t->v[K_CGW_OUT].set)
+		return;
+	inet_ntop(AF_INET, &t->v[K_CGW_IN].addr, a, sizeof(a));
+	import_warnf(r, nowhere, "no Customer Gateway outside address in the "
+	    "file: router-id %s (tunnel 1's inside address) assumed; set a "
+	    "stable address of this gateway instead", a);
+}
+
 static int
 check_opts(struct import_error *err, const struct import_opts *o)
 {
@@ -1287,6 +1357,20 @@ from(const struct value *v, char *buf, size_t size)
 		snprintf(buf, size, "line %d", v->pos.line);
 	else
 		snprintf(buf, size, "not in the file");
+	return buf;
+}
+
+/* Where t's hold time came from, for its comment. */
+static const char *
+hold_from(const struct tunnel *t, char *buf, size_t size)
+{
+	if (t->v[K_HOLD].set)
+		return from(&t->v[K_HOLD], buf, size);
+	if (t->unread_hold.line > 0)
+		snprintf(buf, size, "line %d not read: what AWS uses",
+		    t->unread_hold.line);
+	else
+		snprintf(buf, size, "not in the file: what AWS uses");
 	return buf;
 }
 
@@ -1384,7 +1468,7 @@ static void
 write_neighbor(FILE *f, const struct reader *r, const struct tunnel *t)
 {
 	const struct value	*v = t->v;
-	char			 a[INET_ADDRSTRLEN], l[32];
+	char			 a[INET_ADDRSTRLEN], l[48];
 
 	fprintf(f, "# Tunnel %d: the Virtual Private Gateway is %s outside,\n"
 	    "# %s inside.\n", t->no, ntoa(v[K_VGW_OUT].addr, a),
@@ -1402,8 +1486,7 @@ write_neighbor(FILE *f, const struct reader *r, const struct tunnel *t)
 	    v[K_REMOTE_AS].num, from(&v[K_REMOTE_AS], l, sizeof(l)));
 	fprintf(f, "\tlocal-address %s\n", ntoa(v[K_CGW_IN].addr, a));
 	fprintf(f, "\thold-time %u\t\t# %s\n", v[K_HOLD].num,
-	    v[K_HOLD].set ? from(&v[K_HOLD], l, sizeof(l)) :
-	    "not in the file: what AWS uses");
+	    hold_from(t, l, sizeof(l)));
 	fprintf(f, "\tkeepalive %u\t\t# %s\n", v[K_KEEPALIVE].num,
 	    v[K_KEEPALIVE].set ? from(&v[K_KEEPALIVE], l, sizeof(l)) :
 	    "not in the file: a third of the hold time");
@@ -1491,7 +1574,8 @@ only_blanks(const char *text, size_t len)
 
 int
 import_aws(enum import_format fmt, const char *text, size_t len,
-    const struct import_opts *o, FILE *out, struct import_error *err)
+    const struct import_opts *o, FILE *out, struct import_error *err,
+    struct import_warnings *warn)
 {
 	struct reader	r;
 	size_t		n;
@@ -1499,8 +1583,10 @@ import_aws(enum import_format fmt, const char *text, size_t len,
 
 	memset(&r, 0, sizeof(r));
 	memset(err, 0, sizeof(*err));
+	memset(warn, 0, sizeof(*warn));
 	r.fmt = fmt;
 	r.err = err;
+	r.warn = warn;
 	if (check_opts(err, o) == -1)
 		return -1;
 	if (len > IMPORT_MAX_SIZE)
@@ -1515,12 +1601,16 @@ import_aws(enum import_format fmt, const char *text, size_t len,
 	    read_vyos(&r) : read_generic(&r)) == 0) {
 		for (i = 0; i < 2 && check_tunnel(&r, &r.f.tun[i]) == 0; i++)
 			;
-		if (i == 2 && check_pair(&r) == 0)
+		if (i == 2 && check_pair(&r) == 0) {
+			warn_router_id(&r);
 			rc = emit(&r, o, out);
+		}
 	} else if (err->line == 0 && (n = strlen(err->msg)) <
 	    sizeof(err->msg) - 1)
 		snprintf(err->msg + n, sizeof(err->msg) - n, "%s",
 		    format_hint(&r));
 	free(r.lines);
+	if (rc == -1)
+		warn->n = 0;
 	return rc;
 }

@@ -517,15 +517,27 @@ parse_import(int argc, char *argv[], struct import_opts *o)
 	return file;
 }
 
+/* "FILE:LINE:COL: [warning: ]message", or "FILE: ..." where nowhere. */
+static void
+import_diag(const char *name, const struct import_error *e, const char *kind)
+{
+	if (e->line > 0)
+		fprintf(stderr, "%s:%d:%d: %s%s\n", name, e->line, e->col,
+		    kind, e->msg);
+	else
+		fprintf(stderr, "%s: %s%s\n", name, kind, e->msg);
+}
+
 static int
 run_import(struct ctx *x, const struct command *cmd, int argc, char *argv[])
 {
 	struct import_opts	 o = { NULL, 0, NULL, 0 };
 	struct import_error	 err;
+	struct import_warnings	 warn;
 	enum import_format	 fmt;
 	const char		*file, *name;
 	char			*text = NULL;
-	size_t			 len;
+	size_t			 len, i;
 	int			 rc = EXIT_FAILED;
 
 	if (strcmp(argv[0], "aws-generic") == 0)
@@ -538,13 +550,11 @@ run_import(struct ctx *x, const struct command *cmd, int argc, char *argv[])
 	name = strcmp(file, "-") == 0 ? "stdin" : file;
 	if (read_input(file, &text, &len) == -1)
 		fprintf(stderr, "%s: %s\n", name, strerror(errno));
-	else if (import_aws(fmt, text, len, &o, stdout, &err) == -1) {
-		if (err.line > 0)
-			fprintf(stderr, "%s:%d:%d: %s\n", name, err.line,
-			    err.col, err.msg);
-		else
-			fprintf(stderr, "%s: %s\n", name, err.msg);
-	} else {
+	else if (import_aws(fmt, text, len, &o, stdout, &err, &warn) == -1)
+		import_diag(name, &err, "");
+	else {
+		for (i = 0; i < warn.n; i++)
+			import_diag(name, &warn.w[i], "warning: ");
 		if (o.n_networks == 0)
 			fprintf(stderr, "vtibgpctl: import: warning: no "
 			    "--network: nothing is announced to AWS\n");

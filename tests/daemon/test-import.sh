@@ -108,6 +108,24 @@ for f in "$dir"/good/*.txt; do
 done
 t_check "there are valid variants" test "$ngood" -ge 5
 
+# --- values the file lacks: assumed, with a warning (exit 0) ----------------
+f="$dir/good/generic-hold-unread.txt"
+"$VTIBGPCTL" import aws-generic "$f" --network 172.100.0.0/16 \
+    --allow 10.10.0.0/16 >"$tmp/out.conf" 2>"$tmp/err"; rc=$?
+t_eq "hold time not read: exit 0" 0 "$rc"
+t_eq "hold time not read: warnings" "$f:83:5: warning: tunnel 1: no hold time read ('BGP Hold Time' is not a key import knows): using 30 s, what AWS uses
+$f:135:5: warning: tunnel 2: no hold time read ('BGP Hold Time' is not a key import knows): using 30 s, what AWS uses" "$(cat "$tmp/err")"
+t_check "hold time not read: the comment says so" grep -q \
+    '^	hold-time 30		# line 83 not read: what AWS uses$' "$tmp/out.conf"
+check_conf "hold time not read"
+grep -v "timers holdtime" "$dir/samples/aws-vyos.txt" >"$tmp/vyos-no-hold.txt"
+"$VTIBGPCTL" import aws-vyos "$tmp/vyos-no-hold.txt" --network 172.100.0.0/16 \
+    --allow 10.10.0.0/16 >"$tmp/out.conf" 2>"$tmp/err"; rc=$?
+t_eq "no holdtime: exit 0" 0 "$rc"
+t_eq "no holdtime: warnings" "$tmp/vyos-no-hold.txt:39:34: warning: tunnel 1: no hold time in the file: using 30 s, what AWS uses
+$tmp/vyos-no-hold.txt:59:34: warning: tunnel 2: no hold time in the file: using 30 s, what AWS uses" "$(cat "$tmp/err")"
+check_conf "no holdtime"
+
 # --- variants that must not: exit 1, FILE:LINE:COL: message ---------------
 nbad=0
 for f in "$dir"/bad/*.txt; do

@@ -26,6 +26,7 @@ one(enum import_format fmt, const uint8_t *data, size_t size,
     const struct import_opts *opts)
 {
 	struct import_error	 err;
+	struct import_warnings	 warn;
 	struct conf_error	 cerr;
 	struct conf		*c;
 	FILE			*f;
@@ -36,7 +37,7 @@ one(enum import_format fmt, const uint8_t *data, size_t size,
 	if ((f = open_memstream(&out, &len)) == NULL)
 		return;
 	memset(&err, 0, sizeof(err));
-	rc = import_aws(fmt, (const char *)data, size, opts, f, &err);
+	rc = import_aws(fmt, (const char *)data, size, opts, f, &err, &warn);
 	if (fclose(f) != 0) {
 		free(out);
 		return;
@@ -45,6 +46,8 @@ one(enum import_format fmt, const uint8_t *data, size_t size,
 		if (memchr(err.msg, '\0', sizeof(err.msg)) == NULL ||
 		    err.msg[0] == '\0')
 			fuzz_fail("import failed without a message");
+		if (warn.n != 0)
+			fuzz_fail("import failed with warnings");
 	} else {
 		c = conf_parse_buffer("imported", out, len, &cerr);
 		if (c == NULL)
