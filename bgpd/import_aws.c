@@ -42,12 +42,6 @@
 
 /* ---- text: lines and words ----------------------------------------------- */
 
-struct line {
-	const char	*s;
-	size_t		 len;		/* without its end */
-	int		 no;
-};
-
 struct word {
 	const char	*s;
 	size_t		 len;
@@ -103,6 +97,7 @@ struct reader {
 	size_t			 n_lines;
 	struct import_error	*err;
 	struct import_warnings	*warn;
+	struct import_scan	 scan;
 	struct found		 f;
 };
 
@@ -121,9 +116,6 @@ static const char *const key_names[K_MAX] = {
 static const struct conf_pos nowhere = { 0, 0 };
 static const struct conf_pos first = { 1, 1 };
 
-static int
-import_errorf(struct import_error *, struct conf_pos, const char *, ...)
-	VTB_PRINTF(3, 4);
 static void
 import_warnf(struct reader *, struct conf_pos, const char *, ...)
 	VTB_PRINTF(3, 4);
@@ -137,8 +129,7 @@ fill(struct import_error *e, struct conf_pos pos, const char *fmt,
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 }
 
-/* Fill err with a message at pos (line 0: nowhere); always returns -1. */
-static int
+int
 import_errorf(struct import_error *err, struct conf_pos pos, const char *fmt,
     ...)
 {
@@ -1539,26 +1530,27 @@ emit(struct reader *r, const struct import_opts *o, FILE *out)
 
 /* ---- entry point --------------------------------------------------------- */
 
-/* Looks like the other format: a hint for the message. */
-static const char *
-format_hint(const struct reader *r)
+/*
+ * Split text into lines, see what it is, and read it as r->fmt if it is
+ * no other vendor's file.  Returns 0, or -1 with r->err filled in.
+ */
+static int
+read_text(struct reader *r, const char *text, size_t len)
 {
-	size_t		i;
-	struct word	w;
+	struct import_error	*err = r->err;
+	size_t			 n;
 
-	for (i = 0; i < r->n_lines; i++) {
-		w = line_word(&r->lines[i]);
-		trim(&w);
-		if (r->fmt == IMPORT_AWS_GENERIC && w.len > 4 &&
-		    strncmp(w.s, "set ", 4) == 0)
-			return " (this looks like the VyOS format: "
-			    "import aws-vyos)";
-		if (r->fmt == IMPORT_AWS_VYOS && w.len > 0 && w.s[0] == '-' &&
-		    memchr(w.s, ':', w.len) != NULL)
-			return " (this looks like the Generic format: "
-			    "import aws-generic)";
-	}
-	return "";
+	if (split_lines(r, text, len) == -1)
+		return -1;
+	import_scan(r->lines, r->n_lines, &r->scan);
+	if (import_check_vendor(r->fmt, &r->scan, err) == -1)
+		return -1;
+	if ((r->fmt == IMPORT_AWS_VYOS ? read_vyos(r) : read_generic(r)) == 0)
+		return 0;
+	if (err->line == 0 && (n = strlen(err->msg)) < sizeof(err->msg) - 1)
+		snprintf(err->msg + n, sizeof(err->msg) - n, "%s",
+		    import_format_hint(r->fmt, &r->scan));
+	return -1;
 }
 
 static bool
@@ -1578,7 +1570,6 @@ import_aws(enum import_format fmt, const char *text, size_t len,
     struct import_warnings *warn)
 {
 	struct reader	r;
-	size_t		n;
 	int		i, rc = -1;
 
 	memset(&r, 0, sizeof(r));
@@ -1597,18 +1588,14 @@ import_aws(enum import_format fmt, const char *text, size_t len,
 	if (import_is_utf16(text, len))
 		return import_errorf(err, first, "UTF-16 text: save the file "
 		    "as UTF-8 and import it again");
-	if (split_lines(&r, text, len) == 0 && (fmt == IMPORT_AWS_VYOS ?
-	    read_vyos(&r) : read_generic(&r)) == 0) {
+	if (read_text(&r, text, len) == 0) {
 		for (i = 0; i < 2 && check_tunnel(&r, &r.f.tun[i]) == 0; i++)
 			;
 		if (i == 2 && check_pair(&r) == 0) {
 			warn_router_id(&r);
 			rc = emit(&r, o, out);
 		}
-	} else if (err->line == 0 && (n = strlen(err->msg)) <
-	    sizeof(err->msg) - 1)
-		snprintf(err->msg + n, sizeof(err->msg) - n, "%s",
-		    format_hint(&r));
+	}
 	free(r.lines);
 	if (rc == -1)
 		warn->n = 0;

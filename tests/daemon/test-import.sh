@@ -161,6 +161,25 @@ printf 'IPSec Tunnel #1\n  - Customer Gateway ASN : 65\0000\n' >"$tmp/nul.txt"
 "$VTIBGPCTL" import aws-generic "$tmp/nul.txt" 2>"$tmp/err" >/dev/null; rc=$?
 t_eq "NUL byte: exit 1" 1 "$rc"
 t_eq "NUL byte: message" "$tmp/nul.txt:2:30: NUL byte: this is not a text file" "$(cat "$tmp/err")"
+# AWS's files for other vendors: which one, and what to download instead
+nvendor=0
+for f in "$dir"/samples/vendors/*.txt; do
+	[ -e "$f" ] || continue
+	nvendor=$((nvendor + 1))
+	b=vendors/$(basename "$f")
+	for fmt in aws-generic:Generic aws-vyos:Vyatta; do
+		"$VTIBGPCTL" import "${fmt%:*}" "$f" >"$tmp/out.conf" \
+		    2>"$tmp/err"; rc=$?
+		t_eq "$b as ${fmt%:*}: exit 1" 1 "$rc"
+		t_check "$b as ${fmt%:*}: names the vendor and the download" \
+		    grep -qE "^$f:[0-9]+:[0-9]+: this looks like AWS's configuration for [A-Za-z ]+ \('[^']+'\), not the ${fmt#*:} one: download it again with vendor \"${fmt#*:}\"\$" "$tmp/err"
+		t_eq "$b as ${fmt%:*}: nothing on stdout" "" "$(cat "$tmp/out.conf")"
+	done
+done
+t_check "there are other vendors' files" test "$nvendor" -ge 5
+t_check "Cisco is named" grep -q "configuration for Cisco ('crypto isakmp')" \
+    <("$VTIBGPCTL" import aws-generic "$dir/samples/vendors/cisco-ios.txt" 2>&1)
+
 # saved as UTF-16 (Windows Notepad's "Unicode"): with a byte order mark
 # (iconv's UTF-16) and without (UTF-16LE)
 for enc in UTF-16 UTF-16LE; do

@@ -29,8 +29,9 @@
 
 /* ---- helpers ------------------------------------------------------------- */
 
+/* A file of tests/import/samples/, NUL-terminated. */
 static char *
-load_sample(enum import_format fmt, size_t *len)
+load_file(const char *name, size_t *len)
 {
 	const char	*dir = getenv("top_srcdir");
 	char		 path[4096], *text;
@@ -38,8 +39,7 @@ load_sample(enum import_format fmt, size_t *len)
 	long		 n;
 
 	snprintf(path, sizeof(path), "%s/tests/import/samples/%s",
-	    dir != NULL ? dir : ".",
-	    fmt == G ? "aws-generic.txt" : "aws-vyos.txt");
+	    dir != NULL ? dir : ".", name);
 	if ((f = fopen(path, "rb")) == NULL)
 		fail_msg("%s: %s", path, strerror(errno));
 	fseek(f, 0, SEEK_END);
@@ -52,6 +52,12 @@ load_sample(enum import_format fmt, size_t *len)
 	fclose(f);
 	*len = (size_t)n;
 	return text;
+}
+
+static char *
+load_sample(enum import_format fmt, size_t *len)
+{
+	return load_file(fmt == G ? "aws-generic.txt" : "aws-vyos.txt", len);
 }
 
 /* text with old (which must be there) replaced by new, once or all over. */
@@ -523,6 +529,10 @@ static const struct row rows[] = {
 	/* missing pieces */
 	{ "generic no tunnel 2", G, { { "IPSec Tunnel #2", "IPSec Tunnel", false
 	    } }, NULL, "no IPSec Tunnel #2 section", 0, NULL },
+	{ "generic no tunnel 2, a 'set' line", G, { { "IPSec Tunnel #2",
+	    "IPSec Tunnel", false }, { "Configure the IKE SA as follows:\n",
+	    "set up the IKE SA as follows:\n", false } }, NULL, "no IPSec "
+	    "Tunnel #2 section", 0, NULL },
 	{ "generic no VGW inside 2", G, { { T2_VGW_IN, "", false } }, NULL,
 	    "122:1: tunnel 2: no Virtual Private Gateway inside address", 0,
 	    NULL },
@@ -810,6 +820,50 @@ test_not_aws(void **state)
 	free(v);
 }
 
+/*
+ * AWS's files for other vendors (tests/import/samples/vendors/): each is
+ * refused in both formats, at its first line of that vendor, with the
+ * file to download instead.
+ */
+static void
+test_vendors(void **state)
+{
+	static const struct {
+		const char	*file;
+		const char	*where;		/* LINE:COL */
+		const char	*what;
+	} vendors[] = {
+		{ "cisco-ios.txt", "23:1", "Cisco ('crypto isakmp')" },
+		{ "cisco-asa.txt", "13:1", "Cisco ('crypto ikev1')" },
+		{ "juniper-srx.txt", "16:1", "Juniper ('set security ike')" },
+		{ "juniper-screenos.txt", "13:1", "Juniper ('set ike')" },
+		{ "fortigate.txt", "14:1", "FortiGate ('config vpn ipsec "
+		    "phase1-interface')" },
+		{ "paloalto.txt", "13:1", "Palo Alto Networks ('set network "
+		    "ike')" },
+		{ "paloalto-xml.txt", "4:1", "Palo Alto Networks ('<config')" },
+		{ "strongswan.txt", "26:1", "strongSwan ('conn Tunnel')" },
+	};
+	char	 name[64], want[512], *text;
+	size_t	 i, len;
+
+	for (i = 0; i < sizeof(vendors) / sizeof(vendors[0]); i++) {
+		snprintf(name, sizeof(name), "vendors/%s", vendors[i].file);
+		text = load_file(name, &len);
+		snprintf(want, sizeof(want), "%s: this looks like AWS's "
+		    "configuration for %s, not the Generic one: download it "
+		    "again with vendor \"Generic\"", vendors[i].where,
+		    vendors[i].what);
+		expect_error(G, text, len, want);
+		snprintf(want, sizeof(want), "%s: this looks like AWS's "
+		    "configuration for %s, not the Vyatta one: download it "
+		    "again with vendor \"Vyatta\"", vendors[i].where,
+		    vendors[i].what);
+		expect_error(V, text, len, want);
+		free(text);
+	}
+}
+
 /* Every prefix of both samples: an error or a valid configuration. */
 static void
 test_truncated(void **state)
@@ -898,6 +952,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_not_aws),
 		cmocka_unit_test(test_utf16),
+		cmocka_unit_test(test_vendors),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_junk),
 	};
