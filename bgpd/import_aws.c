@@ -1543,7 +1543,8 @@ read_text(struct reader *r, const char *text, size_t len)
 	if (split_lines(r, text, len) == -1)
 		return -1;
 	import_scan(r->lines, r->n_lines, &r->scan);
-	if (import_check_vendor(r->fmt, &r->scan, err) == -1)
+	if (import_check_vendor(r->fmt, &r->scan, err) == -1 ||
+	    import_check_static(&r->scan, err) == -1)
 		return -1;
 	if ((r->fmt == IMPORT_AWS_VYOS ? read_vyos(r) : read_generic(r)) == 0)
 		return 0;

@@ -13,6 +13,11 @@
  * with the download to make instead.  A section of another vendor in a
  * Generic or VyOS file (some carry one for comparison) is not enough.
  *
+ * A VPN connection with static routing has the same two files, with a
+ * static routing part instead of the BGP one.  Without BGP vtibgpd has
+ * nothing to do, so such a file is refused first, before a reader finds
+ * that the ASNs are missing.
+ *
  * Like the readers, it takes any bytes (it is fuzzed) and reads only
  * within each line.
  */
@@ -77,6 +82,23 @@ static const struct mark {
 	{ KIND_STRONGSWAN, "authby=" },
 };
 
+/* Lines that say how routes are exchanged: BGP, or static routes. */
+static const struct topic {
+	bool		 bgp;
+	bool		 anywhere;	/* else at the start of the line */
+	const char	*text;		/* lower case */
+} topics[] = {
+	{ true, false, "- customer gateway asn" },
+	{ true, false, "- virtual private gateway asn" },
+	{ true, false, "- neighbor ip address" },
+	{ true, false, "- neighbor hold time" },
+	{ true, false, "set protocols bgp " },
+	{ false, true, "static routing configuration" },
+	{ false, true, "static route configuration" },
+	{ false, false, "- next hop" },
+	{ false, false, "set protocols static " },
+};
+
 /* As AWS's download page names them. */
 static const char *const kind_names[KIND_MAX] = {
 	[KIND_GENERIC] = "Generic",
@@ -111,8 +133,8 @@ blank(char c)
 }
 
 /*
- * The start of ln into buf, from its first non-blank, each run of blanks
- * one space.  Returns the column of that first non-blank.
+ * The start of ln into buf in lower case, from its first non-blank, each
+ * run of blanks one space.  Returns the column of that first non-blank.
  */
 static int
 squeeze(const struct line *ln, char *buf, size_t size)
@@ -125,7 +147,7 @@ squeeze(const struct line *ln, char *buf, size_t size)
 	col = (int)i + 1;
 	for (; i < ln->len && n + 1 < size; i++) {
 		if (!blank(ln->s[i]))
-			buf[n++] = ln->s[i];
+			buf[n++] = (char)tolower((unsigned char)ln->s[i]);
 		else if (!blank(ln->s[i - 1]))
 			buf[n++] = ' ';
 	}
@@ -145,6 +167,30 @@ mark_find(const char *buf)
 	return NULL;
 }
 
+static const struct topic *
+topic_find(const char *buf)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(topics) / sizeof(topics[0]); i++)
+		if (topics[i].anywhere ? strstr(buf, topics[i].text) != NULL :
+		    strncmp(buf, topics[i].text, strlen(topics[i].text)) == 0)
+			return &topics[i];
+	return NULL;
+}
+
+/* Count a line of BGP, or keep the first that says static routing. */
+static void
+scan_topic(struct import_scan *sc, const char *buf, struct conf_pos pos)
+{
+	const struct topic	*t = topic_find(buf);
+
+	if (t != NULL && t->bgp)
+		sc->n_bgp++;
+	else if (t != NULL && sc->static_pos.line == 0)
+		sc->static_pos = pos;
+}
+
 void
 import_scan(const struct line *lines, size_t n, struct import_scan *sc)
 {
@@ -156,6 +202,7 @@ import_scan(const struct line *lines, size_t n, struct import_scan *sc)
 	memset(sc, 0, sizeof(*sc));
 	for (i = 0; i < n; i++) {
 		col = squeeze(&lines[i], buf, sizeof(buf));
+		scan_topic(sc, buf, (struct conf_pos){ lines[i].no, col });
 		if ((m = mark_find(buf)) == NULL || sc->n[m->kind]++ > 0)
 			continue;	/* none, or not the first of its kind */
 		sc->pos[m->kind].line = lines[i].no;
@@ -187,6 +234,17 @@ import_check_vendor(enum import_format fmt, const struct import_scan *sc,
 	    "configuration for %s ('%.*s'), not the %s one: download it "
 	    "again with vendor \"%s\"", kind_names[best], (int)n,
 	    sc->mark[best], kind_names[own], kind_names[own]);
+}
+
+int
+import_check_static(const struct import_scan *sc, struct import_error *err)
+{
+	if (sc->static_pos.line == 0 || sc->n_bgp > 0)
+		return 0;
+	return import_errorf(err, sc->static_pos, "this connection uses "
+	    "static routing; vtibgpd needs a dynamic (BGP) connection: "
+	    "create the VPN connection with routing option \"Dynamic "
+	    "(requires BGP)\", then download its configuration");
 }
 
 const char *

@@ -32,6 +32,8 @@ struct import_scan {
 	int		 n[KIND_MAX];
 	struct conf_pos	 pos[KIND_MAX];
 	const char	*mark[KIND_MAX];	/* what that line starts with */
+	int		 n_bgp;		/* lines of BGP values or statements */
+	struct conf_pos	 static_pos;	/* the first saying static routing */
 };
 
 /* Fill err with a message at pos (line 0: nowhere); always returns -1. */
@@ -55,6 +57,12 @@ void	import_scan(const struct line *, size_t n, struct import_scan *);
  */
 int	import_check_vendor(enum import_format, const struct import_scan *,
 	    struct import_error *);
+
+/*
+ * A connection with static routing: the file says so and has no BGP.
+ * Returns 0, or -1 with err saying that vtibgpd needs a BGP connection.
+ */
+int	import_check_static(const struct import_scan *, struct import_error *);
 
 /* " (this looks like the other format: ...)" if it does, else "". */
 const char *import_format_hint(enum import_format,

@@ -219,6 +219,64 @@ xf_cut_bgp2(char *text)
 	return text;
 }
 
+/* text without its lines that start with prefix. */
+static char *
+drop_lines(char *text, const char *prefix)
+{
+	char	*p = text, *q = text, *end;
+	size_t	 n = strlen(prefix);
+
+	for (; *p != '\0'; p = end) {
+		end = strchr(p, '\n');
+		end = end != NULL ? end + 1 : p + strlen(p);
+		if (strncmp(p, prefix, n) != 0) {
+			memmove(q, p, (size_t)(end - p));
+			q += end - p;
+		}
+	}
+	*q = '\0';
+	return text;
+}
+
+/* The Generic file of a connection with static routing: no BGP part. */
+static char *
+xf_static_generic(char *text)
+{
+	static const char	*hop[] = { "169.254.249.57", "169.254.249.61" };
+	char			*bgp, *end, *out;
+	int			 i;
+
+	for (i = 0; i < 2; i++) {
+		assert_non_null(bgp = strstr(text, "#4: Border Gateway"));
+		if ((end = strstr(bgp, "\n----")) == NULL)
+			end = bgp + strlen(bgp);
+		assert_true(asprintf(&out, "%.*s#4: Static Routing "
+		    "Configuration:\n\nTo route traffic between your internal "
+		    "network and your VPC,\nyou will need a static route added "
+		    "to your router.\n\nStatic Route Configuration Options:\n\n"
+		    "  - Next hop       : %s\n\nAdd static routes towards your "
+		    "internal network on the VGW.\n%s", (int)(bgp - text), text,
+		    hop[i], end) > 0);
+		free(text);
+		text = out;
+	}
+	return text;
+}
+
+/* The VyOS file of a connection with static routing. */
+static char *
+xf_static_vyos(char *text)
+{
+	text = drop_lines(text, "set protocols bgp ");
+	text = drop_lines(text, "! To advertise");
+	text = drop_lines(text, "! below line");
+	return replace(text, "! #4: Border Gateway Protocol (BGP) "
+	    "Configuration\n", "! #4: Static Route Configuration\n! Route "
+	    "your VPC's prefix through the tunnel, such as:\n! set protocols "
+	    "static interface-route 10.0.0.0/16 next-hop-interface vti0\n",
+	    false);
+}
+
 /* VyOS 1.4 syntax: system-as, neighbors without the AS. */
 static char *
 xf_vyos14(char *text)
@@ -485,6 +543,10 @@ test_bad_options(void **state)
 #define T1_CGW_OUT	"  - Customer Gateway                   : 203.0.113.10\n" \
 			"  - Virtual Private Gateway            : 198.51.100.120"
 #define V2_PEER		"set vpn ipsec site-to-site peer 198.51.100.122 "
+#define STATIC		"this connection uses static routing; vtibgpd " \
+			"needs a dynamic (BGP) connection: create the VPN " \
+			"connection with routing option \"Dynamic (requires " \
+			"BGP)\", then download its configuration"
 
 static const struct row rows[] = {
 	/* valid */
@@ -525,6 +587,12 @@ static const struct row rows[] = {
 	{ "vyos 4-octet ASN", V, { { "remote-as '64512'",
 	    "remote-as \"4200000001\"", true } }, NULL, NULL, 4200000001U,
 	    NULL },
+
+	/* no BGP: a static routing connection */
+	{ "generic static routing", G, { { NULL } }, xf_static_generic,
+	    "71:1: " STATIC, 0, NULL },
+	{ "vyos static routing", V, { { NULL } }, xf_static_vyos,
+	    "38:1: " STATIC, 0, NULL },
 
 	/* missing pieces */
 	{ "generic no tunnel 2", G, { { "IPSec Tunnel #2", "IPSec Tunnel", false
