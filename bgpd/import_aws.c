@@ -89,6 +89,8 @@ struct found {
 	char		 vpn_id[48];	/* "vpn-..." or "" */
 	struct vy_net	 nets[VY_MAX_NETS];
 	size_t		 n_nets;
+	int		 end_tun;	/* Generic: the tunnel the file ends
+					   in, or 0 */
 };
 
 struct reader {
@@ -98,6 +100,8 @@ struct reader {
 	struct import_error	*err;
 	struct import_warnings	*warn;
 	struct import_scan	 scan;
+	bool			 reading;	/* as fmt, after detect */
+	bool			 no_end;	/* last line left open */
 	struct found		 f;
 };
 
@@ -658,6 +662,19 @@ generic_line(struct reader *r, struct tunnel *t, enum sub *sub,
 	return 0;
 }
 
+/*
+ * No section of tunnel n + 1.  The file ends early if it ends in tunnel
+ * 1's section, or holds nothing but AWS's first lines.
+ */
+static int
+no_tunnel(struct reader *r, int n)
+{
+	import_errorf(r->err, nowhere, "no IPSec Tunnel #%d section", n + 1);
+	if (n == 1 ? r->f.end_tun == 1 : import_preamble_only(&r->scan))
+		return import_ends_early(&r->scan, r->err);
+	return -1;
+}
+
 static int
 read_generic(struct reader *r)
 {
@@ -685,10 +702,10 @@ read_generic(struct reader *r)
 		if (generic_line(r, t, &sub, &r->lines[i]) == -1)
 			return -1;
 	}
+	r->f.end_tun = t != NULL ? t->no : 0;
 	for (n = 0; n < 2; n++) {
 		if (r->f.tun[n].no == 0)
-			return import_errorf(r->err, nowhere,
-			    "no IPSec Tunnel #%d section", n + 1);
+			return no_tunnel(r, n);
 		snprintf(r->f.tun[n].ifname, sizeof(r->f.tun[n].ifname),
 		    "vti%d", n);
 	}
@@ -1052,6 +1069,31 @@ vy_nbr_in(struct vyos *vy, struct in_addr a)
 	return NULL;
 }
 
+/*
+ * Whether the file ends before the rest of the tunnel of peer i (which
+ * may be missing): it is the last peer, and no more VTI addresses (with
+ * vti) or neighbors follow than the peers before it have.  Without any
+ * peer, whether it holds nothing but AWS's first lines.
+ */
+static bool
+vy_ends_at(const struct reader *r, const struct vyos *vy, size_t i,
+    bool vti)
+{
+	if (vy->n_peers == 0)
+		return import_preamble_only(&r->scan);
+	return i + 1 >= vy->n_peers && (!vti || vy->n_vtis <= i) &&
+	    vy->n_nbrs <= i;
+}
+
+/* err is filled in: add that the file ends early if it does at peer i. */
+static int
+vy_failed(struct reader *r, const struct vyos *vy, size_t i, bool vti)
+{
+	if (vy_ends_at(r, vy, i, vti))
+		return import_ends_early(&r->scan, r->err);
+	return -1;
+}
+
 /* Tunnel t from peer p: its VTI, the neighbor in the VTI's /30. */
 static int
 vy_tunnel(struct reader *r, struct vyos *vy, const struct vy_peer *p,
@@ -1066,13 +1108,17 @@ vy_tunnel(struct reader *r, struct vyos *vy, const struct vy_peer *p,
 	for (i = 0; i < vy->n_vtis; i++)
 		if (strcmp(vy->vtis[i].name, p->bind) == 0)
 			vt = &vy->vtis[i];
-	if (vt == NULL || !vt->addr.set)
-		return import_errorf(r->err, p->bind_pos, "tunnel %d: peer %s "
-		    "is bound to %s, but there is no 'set interfaces vti %s "
+	if (vt == NULL || !vt->addr.set) {
+		import_errorf(r->err, p->bind_pos, "tunnel %d: peer %s is "
+		    "bound to %s, but there is no 'set interfaces vti %s "
 		    "address'", t->no, a, p->bind, p->bind);
-	if ((nb = vy_nbr_in(vy, vt->addr.addr)) == NULL)
-		return import_errorf(r->err, vt->addr.pos, "tunnel %d: no BGP "
+		return vy_failed(r, vy, (size_t)(p - vy->peers), true);
+	}
+	if ((nb = vy_nbr_in(vy, vt->addr.addr)) == NULL) {
+		import_errorf(r->err, vt->addr.pos, "tunnel %d: no BGP "
 		    "neighbor in the /30 of %s", t->no, vt->name);
+		return vy_failed(r, vy, (size_t)(p - vy->peers), false);
+	}
 	if (!nb->remote_as.set)
 		return import_errorf(r->err, nb->pos, "tunnel %d: BGP neighbor "
 		    "%s has no remote-as", t->no, inet_ntop(AF_INET, &nb->addr,
@@ -1106,19 +1152,23 @@ vy_tunnels(struct reader *r, struct vyos *vy)
 
 	for (i = 0; i < vy->n_peers; i++) {
 		inet_ntop(AF_INET, &vy->peers[i].addr, a, sizeof(a));
-		if (vy->peers[i].bind[0] == '\0')
-			return import_errorf(r->err, vy->peers[i].pos,
-			    "site-to-site peer %s has no 'vti bind'", a);
+		if (vy->peers[i].bind[0] == '\0') {
+			import_errorf(r->err, vy->peers[i].pos, "site-to-site "
+			    "peer %s has no 'vti bind'", a);
+			return vy_failed(r, vy, i, true);
+		}
 		if (n == 2)
 			return import_errorf(r->err, vy->peers[i].pos,
 			    "a third site-to-site peer (%s): an AWS VPN "
 			    "connection has two tunnels", a);
 		p[n++] = &vy->peers[i];
 	}
-	if (n < 2)
-		return import_errorf(r->err, nowhere, "no IPSec Tunnel #%zu: "
-		    "%s site-to-site peer with a 'vti bind'", n + 1,
+	if (n < 2) {
+		import_errorf(r->err, nowhere, "no IPSec Tunnel #%zu: %s "
+		    "site-to-site peer with a 'vti bind'", n + 1,
 		    n == 0 ? "no" : "only one");
+		return vy_failed(r, vy, n, true);
+	}
 	swap = p[0]->section == 2 && p[1]->section == 1;
 	for (i = 0; i < 2; i++) {
 		r->f.tun[i].no = (int)i + 1;
@@ -1176,6 +1226,28 @@ missing_pos(const struct tunnel *t, enum key k)
 	if (where[k] != SUB_NONE && t->sub_pos[where[k]].line > 0)
 		return t->sub_pos[where[k]];
 	return t->pos;
+}
+
+/*
+ * Whether a Generic file ends where value k of t should be: in t's
+ * section, before any value AWS writes after k.
+ */
+static bool
+ends_before(const struct reader *r, const struct tunnel *t, enum key k)
+{
+	static const int	rank[K_MAX] = {
+		[K_CGW_OUT] = 1, [K_VGW_OUT] = 2, [K_CGW_IN] = 3,
+		[K_VGW_IN] = 4, [K_LOCAL_AS] = 5, [K_REMOTE_AS] = 6,
+		[K_NEIGHBOR] = 7, [K_HOLD] = 8, [K_KEEPALIVE] = 9,
+	};
+	int			j;
+
+	if (r->fmt != IMPORT_AWS_GENERIC || r->f.end_tun != t->no)
+		return false;
+	for (j = 0; j < K_MAX; j++)
+		if (rank[j] > rank[k] && t->v[j].set)
+			return false;
+	return true;
 }
 
 static int
@@ -1248,11 +1320,15 @@ check_tunnel(struct reader *r, struct tunnel *t)
 	};
 	size_t			i;
 
-	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		if (!t->v[required[i]].set)
-			return import_errorf(r->err,
-			    missing_pos(t, required[i]), "tunnel %d: no %s",
-			    t->no, key_names[required[i]]);
+	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+		if (t->v[required[i]].set)
+			continue;
+		import_errorf(r->err, missing_pos(t, required[i]), "tunnel "
+		    "%d: no %s", t->no, key_names[required[i]]);
+		if (ends_before(r, t, required[i]))
+			return import_ends_early(&r->scan, r->err);
+		return -1;
+	}
 	if (check_inside(r, t) == -1)
 		return -1;
 	if (t->v[K_LOCAL_AS].num == t->v[K_REMOTE_AS].num)
@@ -1546,6 +1622,8 @@ read_text(struct reader *r, const char *text, size_t len)
 	if (import_check_vendor(r->fmt, &r->scan, err) == -1 ||
 	    import_check_static(&r->scan, err) == -1)
 		return -1;
+	r->reading = true;
+	r->no_end = text[len - 1] != '\n' && text[len - 1] != '\r';
 	if ((r->fmt == IMPORT_AWS_VYOS ? read_vyos(r) : read_generic(r)) == 0)
 		return 0;
 	if (err->line == 0 && (n = strlen(err->msg)) < sizeof(err->msg) - 1)
@@ -1597,6 +1675,10 @@ import_aws(enum import_format fmt, const char *text, size_t len,
 			rc = emit(&r, o, out);
 		}
 	}
+	/* a value cut short: the error is on the last line, left open */
+	if (rc == -1 && r.reading && r.no_end && err->line > 0 &&
+	    err->line == r.scan.last_line)
+		import_ends_early(&r.scan, err);
 	free(r.lines);
 	if (rc == -1)
 		warn->n = 0;

@@ -26,6 +26,7 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -85,7 +86,7 @@ static const struct mark {
 /* Lines that say how routes are exchanged: BGP, or static routes. */
 static const struct topic {
 	bool		 bgp;
-	bool		 anywhere;	/* else at the start of the line */
+	bool		 anywhere;	/* else at the start */
 	const char	*text;		/* lower case */
 } topics[] = {
 	{ true, false, "- customer gateway asn" },
@@ -179,6 +180,13 @@ topic_find(const char *buf)
 	return NULL;
 }
 
+/* A line with more than blanks and comment marks. */
+static bool
+has_text(const char *buf)
+{
+	return buf[strspn(buf, " !#")] != '\0';
+}
+
 /* Count a line of BGP, or keep the first that says static routing. */
 static void
 scan_topic(struct import_scan *sc, const char *buf, struct conf_pos pos)
@@ -202,9 +210,14 @@ import_scan(const struct line *lines, size_t n, struct import_scan *sc)
 	memset(sc, 0, sizeof(*sc));
 	for (i = 0; i < n; i++) {
 		col = squeeze(&lines[i], buf, sizeof(buf));
+		if (has_text(buf) && sc->last_line == 0)
+			sc->aws_first = strstr(buf, "amazon web services") !=
+			    NULL;
+		if (has_text(buf))
+			sc->last_line = lines[i].no;
 		scan_topic(sc, buf, (struct conf_pos){ lines[i].no, col });
 		if ((m = mark_find(buf)) == NULL || sc->n[m->kind]++ > 0)
-			continue;	/* none, or not the first of its kind */
+			continue;	/* none, or not the first */
 		sc->pos[m->kind].line = lines[i].no;
 		sc->pos[m->kind].col = col;
 		sc->mark[m->kind] = m->start;
@@ -245,6 +258,29 @@ import_check_static(const struct import_scan *sc, struct import_error *err)
 	    "static routing; vtibgpd needs a dynamic (BGP) connection: "
 	    "create the VPN connection with routing option \"Dynamic "
 	    "(requires BGP)\", then download its configuration");
+}
+
+bool
+import_preamble_only(const struct import_scan *sc)
+{
+	enum import_kind	k;
+
+	for (k = 0; k < KIND_MAX; k++)
+		if (sc->n[k] > 0)
+			return false;
+	return sc->aws_first && sc->n_bgp == 0;
+}
+
+int
+import_ends_early(const struct import_scan *sc, struct import_error *err)
+{
+	static const char	 said[] = ": the file seems to end early";
+	size_t			 n = strlen(err->msg);
+
+	if (strstr(err->msg, said) == NULL && n < sizeof(err->msg) - 1)
+		snprintf(err->msg + n, sizeof(err->msg) - n, "%s, at line %d "
+		    "(truncated download?)", said, sc->last_line);
+	return -1;
 }
 
 const char *

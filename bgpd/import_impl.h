@@ -27,13 +27,20 @@ enum import_kind {
 	KIND_MAX
 };
 
-/* What import_scan() found: per kind, how many lines and the first. */
+/*
+ * What import_scan() found: per kind, how many lines, the first and what
+ * it starts with; how many lines of BGP values or statements, the first
+ * that says static routing; the last line with more than blanks and
+ * comment marks, and whether the first such names AWS.
+ */
 struct import_scan {
 	int		 n[KIND_MAX];
 	struct conf_pos	 pos[KIND_MAX];
-	const char	*mark[KIND_MAX];	/* what that line starts with */
-	int		 n_bgp;		/* lines of BGP values or statements */
-	struct conf_pos	 static_pos;	/* the first saying static routing */
+	const char	*mark[KIND_MAX];
+	int		 n_bgp;
+	struct conf_pos	 static_pos;
+	int		 last_line;
+	bool		 aws_first;
 };
 
 /* Fill err with a message at pos (line 0: nowhere); always returns -1. */
@@ -62,7 +69,20 @@ int	import_check_vendor(enum import_format, const struct import_scan *,
  * A connection with static routing: the file says so and has no BGP.
  * Returns 0, or -1 with err saying that vtibgpd needs a BGP connection.
  */
-int	import_check_static(const struct import_scan *, struct import_error *);
+int	import_check_static(const struct import_scan *,
+	    struct import_error *);
+
+/*
+ * Whether the file has nothing but the first lines of an AWS download,
+ * none of the lines of any kind: the rest was lost.
+ */
+bool	import_preamble_only(const struct import_scan *);
+
+/*
+ * Add to err->msg that the file seems to end early, at the last line of
+ * sc, unless it says so already.  Always returns -1.
+ */
+int	import_ends_early(const struct import_scan *, struct import_error *);
 
 /* " (this looks like the other format: ...)" if it does, else "". */
 const char *import_format_hint(enum import_format,

@@ -242,7 +242,8 @@ drop_lines(char *text, const char *prefix)
 static char *
 xf_static_generic(char *text)
 {
-	static const char	*hop[] = { "169.254.249.57", "169.254.249.61" };
+	static const char	*hop[] = { "169.254.249.57",
+	    "169.254.249.61" };
 	char			*bgp, *end, *out;
 	int			 i;
 
@@ -275,6 +276,63 @@ xf_static_vyos(char *text)
 	    "your VPC's prefix through the tunnel, such as:\n! set protocols "
 	    "static interface-route 10.0.0.0/16 next-hop-interface vti0\n",
 	    false);
+}
+
+/* text cut right after marker, the first one after from (if given). */
+static char *
+cut_after(char *text, const char *from, const char *marker)
+{
+	char	*p = text;
+
+	if (from != NULL)
+		assert_non_null(p = strstr(text, from));
+	assert_non_null(p = strstr(p, marker));
+	p[strlen(marker)] = '\0';
+	return text;
+}
+
+/* Downloads cut short: before the tunnels, in tunnel 1, in a line. */
+static char *
+xf_cut_preamble(char *text)
+{
+	return cut_after(text, NULL, "configured on your Customer Gateway.\n");
+}
+
+static char *
+xf_cut_tunnel1(char *text)
+{
+	return cut_after(text, NULL, "169.254.249.57/30\n");
+}
+
+static char *
+xf_cut_in_asn(char *text)
+{
+	return cut_after(text, "IPSec Tunnel #2", "Gateway ASN          : 645");
+}
+
+static char *
+xf_cut_vyos_tunnel1(char *text)
+{
+	return cut_after(text, NULL, "network 0.0.0.0/0\n");
+}
+
+static char *
+xf_cut_vyos_peer2(char *text)
+{
+	return cut_after(text, NULL, "198.51.100.122 local-address "
+	    "'203.0.113.10'\n");
+}
+
+static char *
+xf_cut_vyos_bind2(char *text)
+{
+	return cut_after(text, NULL, "198.51.100.122 vti esp-group 'AWS'\n");
+}
+
+static char *
+xf_cut_vyos_in_address(char *text)
+{
+	return cut_after(text, NULL, "vti1 address '169.254.2");
 }
 
 /* VyOS 1.4 syntax: system-as, neighbors without the AS. */
@@ -543,6 +601,8 @@ test_bad_options(void **state)
 #define T1_CGW_OUT	"  - Customer Gateway                   : 203.0.113.10\n" \
 			"  - Virtual Private Gateway            : 198.51.100.120"
 #define V2_PEER		"set vpn ipsec site-to-site peer 198.51.100.122 "
+#define ENDS(n)		": the file seems to end early, at line " #n \
+			" (truncated download?)"
 #define STATIC		"this connection uses static routing; vtibgpd " \
 			"needs a dynamic (BGP) connection: create the VPN " \
 			"connection with routing option \"Dynamic (requires " \
@@ -618,7 +678,25 @@ static const struct row rows[] = {
 	    "", false } }, NULL,
 	    "89:1: tunnel 2: no Customer Gateway inside address", 0, NULL },
 	{ "generic truncated", G, { { NULL } }, xf_cut_bgp2,
-	    "89:1: tunnel 2: no Customer Gateway ASN", 0, NULL },
+	    "89:1: tunnel 2: no Customer Gateway ASN" ENDS(126), 0, NULL },
+	{ "generic truncated before the tunnels", G, { { NULL } },
+	    xf_cut_preamble, "no IPSec Tunnel #1 section" ENDS(15), 0, NULL },
+	{ "generic truncated in tunnel 1", G, { { NULL } }, xf_cut_tunnel1,
+	    "no IPSec Tunnel #2 section" ENDS(66), 0, NULL },
+	{ "generic truncated in a value", G, { { NULL } }, xf_cut_in_asn,
+	    "132:45: tunnel 2: Virtual Private Gateway ASN 645 differs from "
+	    "tunnel 1's 64512 (line 80)" ENDS(132), 0, NULL },
+	{ "vyos truncated in tunnel 1", V, { { NULL } }, xf_cut_vyos_tunnel1,
+	    "no IPSec Tunnel #2: only one site-to-site peer with a 'vti bind'"
+	    ENDS(45), 0, NULL },
+	{ "vyos truncated in peer 2", V, { { NULL } }, xf_cut_vyos_peer2,
+	    "54:33: site-to-site peer 198.51.100.122 has no 'vti bind'"
+	    ENDS(54), 0, NULL },
+	{ "vyos truncated after bind 2", V, { { NULL } }, xf_cut_vyos_bind2,
+	    "55:58: tunnel 2: peer 198.51.100.122 is bound to vti1, but there "
+	    "is no 'set interfaces vti vti1 address'" ENDS(56), 0, NULL },
+	{ "vyos truncated in a value", V, { { NULL } }, xf_cut_vyos_in_address,
+	    "57:34: vti1 address: '169.254.2' has no /30" ENDS(57), 0, NULL },
 	{ "vyos no bind 2", V, { { V2_PEER "vti bind 'vti1'\n", "", false } },
 	    NULL, "54:33: site-to-site peer 198.51.100.122 has no 'vti bind'",
 	    0, NULL },
@@ -742,9 +820,10 @@ test_rows(void **state)
 
 /* ---- values the file lacks: assumed, with a warning ------------------- */
 
-#define NO_OUTSIDE	"no Customer Gateway outside address in the file: " \
-			"router-id 169.254.249.58 (tunnel 1's inside address) " \
-			"assumed; set a stable address of this gateway instead"
+#define NO_OUTSIDE	"no Customer Gateway outside address in the " \
+			"file: router-id 169.254.249.58 (tunnel 1's " \
+			"inside address) assumed; set a stable address " \
+			"of this gateway instead"
 #define V2_HOLD		"set protocols bgp 65000 neighbor 169.254.249.61 " \
 			"timers holdtime '30'\n"
 
@@ -756,8 +835,8 @@ static const struct default_row {
 	const char		*warn;		/* one a line */
 } defaults[] = {
 	{ "generic no hold time 1", G, "  - Neighbor Hold Time       : 30\n"
-	    "\nConfigure", "\nConfigure", NULL, "71:1: tunnel 1: no hold time in the file: "
-	    "using 30 s, what AWS uses" },
+	    "\nConfigure", "\nConfigure", NULL, "71:1: tunnel 1: no hold time "
+	    "in the file: using 30 s, what AWS uses" },
 	{ "generic hold time not read", G, "Neighbor Hold Time       : 30",
 	    "Neighbor Hold Timer      : 90", NULL, "82:5: tunnel 1: no hold "
 	    "time read ('Neighbor Hold Timer' is not a key import knows): "
