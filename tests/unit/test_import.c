@@ -291,50 +291,6 @@ cut_after(char *text, const char *from, const char *marker)
 	return text;
 }
 
-/* Downloads cut short: before the tunnels, in tunnel 1, in a line. */
-static char *
-xf_cut_preamble(char *text)
-{
-	return cut_after(text, NULL, "configured on your Customer Gateway.\n");
-}
-
-static char *
-xf_cut_tunnel1(char *text)
-{
-	return cut_after(text, NULL, "169.254.249.57/30\n");
-}
-
-static char *
-xf_cut_in_asn(char *text)
-{
-	return cut_after(text, "IPSec Tunnel #2", "Gateway ASN          : 645");
-}
-
-static char *
-xf_cut_vyos_tunnel1(char *text)
-{
-	return cut_after(text, NULL, "network 0.0.0.0/0\n");
-}
-
-static char *
-xf_cut_vyos_peer2(char *text)
-{
-	return cut_after(text, NULL, "198.51.100.122 local-address "
-	    "'203.0.113.10'\n");
-}
-
-static char *
-xf_cut_vyos_bind2(char *text)
-{
-	return cut_after(text, NULL, "198.51.100.122 vti esp-group 'AWS'\n");
-}
-
-static char *
-xf_cut_vyos_in_address(char *text)
-{
-	return cut_after(text, NULL, "vti1 address '169.254.2");
-}
-
 /* VyOS 1.4 syntax: system-as, neighbors without the AS. */
 static char *
 xf_vyos14(char *text)
@@ -679,24 +635,6 @@ static const struct row rows[] = {
 	    "89:1: tunnel 2: no Customer Gateway inside address", 0, NULL },
 	{ "generic truncated", G, { { NULL } }, xf_cut_bgp2,
 	    "89:1: tunnel 2: no Customer Gateway ASN" ENDS(126), 0, NULL },
-	{ "generic truncated before the tunnels", G, { { NULL } },
-	    xf_cut_preamble, "no IPSec Tunnel #1 section" ENDS(15), 0, NULL },
-	{ "generic truncated in tunnel 1", G, { { NULL } }, xf_cut_tunnel1,
-	    "no IPSec Tunnel #2 section" ENDS(66), 0, NULL },
-	{ "generic truncated in a value", G, { { NULL } }, xf_cut_in_asn,
-	    "132:45: tunnel 2: Virtual Private Gateway ASN 645 differs from "
-	    "tunnel 1's 64512 (line 80)" ENDS(132), 0, NULL },
-	{ "vyos truncated in tunnel 1", V, { { NULL } }, xf_cut_vyos_tunnel1,
-	    "no IPSec Tunnel #2: only one site-to-site peer with a 'vti bind'"
-	    ENDS(45), 0, NULL },
-	{ "vyos truncated in peer 2", V, { { NULL } }, xf_cut_vyos_peer2,
-	    "54:33: site-to-site peer 198.51.100.122 has no 'vti bind'"
-	    ENDS(54), 0, NULL },
-	{ "vyos truncated after bind 2", V, { { NULL } }, xf_cut_vyos_bind2,
-	    "55:58: tunnel 2: peer 198.51.100.122 is bound to vti1, but there "
-	    "is no 'set interfaces vti vti1 address'" ENDS(56), 0, NULL },
-	{ "vyos truncated in a value", V, { { NULL } }, xf_cut_vyos_in_address,
-	    "57:34: vti1 address: '169.254.2' has no /30" ENDS(57), 0, NULL },
 	{ "vyos no bind 2", V, { { V2_PEER "vti bind 'vti1'\n", "", false } },
 	    NULL, "54:33: site-to-site peer 198.51.100.122 has no 'vti bind'",
 	    0, NULL },
@@ -824,8 +762,8 @@ test_rows(void **state)
 			"file: router-id 169.254.249.58 (tunnel 1's " \
 			"inside address) assumed; set a stable address " \
 			"of this gateway instead"
-#define V2_HOLD		"set protocols bgp 65000 neighbor 169.254.249.61 " \
-			"timers holdtime '30'\n"
+#define V2_HOLD		"set protocols bgp 65000 neighbor " \
+			"169.254.249.61 timers holdtime '30'\n"
 
 static const struct default_row {
 	const char		*name;
@@ -1011,6 +949,43 @@ test_vendors(void **state)
 	}
 }
 
+/* Downloads cut short right after marker (the first after from, if any). */
+static void
+test_cut_short(void **state)
+{
+	static const struct {
+		enum import_format	 fmt;
+		const char		*from, *marker, *want;
+	} cuts[] = {
+		{ G, NULL, "configured on your Customer Gateway.\n",
+		    "no IPSec Tunnel #1 section" ENDS(15) },
+		{ G, NULL, "169.254.249.57/30\n",
+		    "no IPSec Tunnel #2 section" ENDS(66) },
+		{ G, "IPSec Tunnel #2", "Gateway ASN          : 645",
+		    "132:45: tunnel 2: Virtual Private Gateway ASN 645 differs "
+		    "from tunnel 1's 64512 (line 80)" ENDS(132) },
+		{ V, NULL, "network 0.0.0.0/0\n", "no IPSec Tunnel #2: only "
+		    "one site-to-site peer with a 'vti bind'" ENDS(45) },
+		{ V, NULL, "198.51.100.122 local-address '203.0.113.10'\n",
+		    "54:33: site-to-site peer 198.51.100.122 has no 'vti bind'"
+		    ENDS(54) },
+		{ V, NULL, "198.51.100.122 vti esp-group 'AWS'\n", "55:58: "
+		    "tunnel 2: peer 198.51.100.122 is bound to vti1, but there "
+		    "is no 'set interfaces vti vti1 address'" ENDS(56) },
+		{ V, NULL, "vti1 address '169.254.2", "57:34: vti1 address: "
+		    "'169.254.2' has no /30" ENDS(57) },
+	};
+	char	*text;
+	size_t	 i, len;
+
+	for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		text = cut_after(load_sample(cuts[i].fmt, &len),
+		    cuts[i].from, cuts[i].marker);
+		expect_error(cuts[i].fmt, text, strlen(text), cuts[i].want);
+		free(text);
+	}
+}
+
 /* Every prefix of both samples: an error or a valid configuration. */
 static void
 test_truncated(void **state)
@@ -1100,6 +1075,7 @@ main(void)
 		cmocka_unit_test(test_not_aws),
 		cmocka_unit_test(test_utf16),
 		cmocka_unit_test(test_vendors),
+		cmocka_unit_test(test_cut_short),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_junk),
 	};
