@@ -288,6 +288,35 @@ family_metrics(FILE *f, struct router *r)
 	}
 }
 
+/* Import policy refusals per neighbor, by reason (rib_policy_check). */
+static void
+reject_metrics(FILE *f, struct router *r)
+{
+	static const char *const reasons[RIB_NREJECT] = {
+		[RIB_NOT_ALLOWED] = "not_allowed",
+		[RIB_DEFAULT_ROUTE] = "default_route",
+		[RIB_COVERS_NETWORK] = "covers_network",
+		[RIB_INSIDE_NETWORK] = "inside_network",
+		[RIB_OWN_AS] = "own_as",
+	};
+	const struct rib_peer_stats *rs;
+	struct sess_info	 si;
+	struct peer		*p;
+	size_t			 i;
+	unsigned		 v;
+
+	head(f, "prefixes_rejected_total", "counter", "Prefixes refused by "
+	    "the import policy, by reason.");
+	for (i = 0; (p = sess_peer_at(router_sessions(r), i)) != NULL; i++) {
+		sess_peer_info(p, &si);
+		rs = rib_peer_stats(router_rib(r), si.slot);
+		for (v = RIB_NOT_ALLOWED; v < RIB_NREJECT; v++)
+			fprintf(f, "vtibgp_prefixes_rejected_total{neighbor="
+			    "\"%s\",reason=\"%s\"} %llu\n", si.name, reasons[v],
+			    (unsigned long long)rs->rejected[v]);
+	}
+}
+
 static void
 kernel_metrics(FILE *f, struct router *r)
 {
@@ -331,6 +360,7 @@ ctl_metrics(struct ctl_request *req, const ProtobufCMessage *in, void *arg)
 	neighbor_metrics(f, r);
 	probe_metrics(f, r);
 	family_metrics(f, r);
+	reject_metrics(f, r);
 	kernel_metrics(f, r);
 	fclose(f);
 	vtibgp__metrics_reply__init(&rep);

@@ -152,9 +152,14 @@ rejected_why(struct ctl_pool *pool, const struct tunnels *t,
 	case RIB_COVERS_NETWORK:
 		return "covers one of our networks (no allow names it "
 		    "exactly)";
+	case RIB_INSIDE_NETWORK:
+		return "inside one of our networks (no allow names it "
+		    "exactly)";
 	case RIB_OWN_AS:
 		return pool_printf(pool, "AS_PATH loop (own AS %u)",
 		    t->local_as);
+	case RIB_NREJECT:
+		break;
 	}
 	return "";
 }

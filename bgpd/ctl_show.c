@@ -181,6 +181,7 @@ counters(struct ctl_pool *pool, const struct sess_info *si,
 	m->rejected_default_route = rs->rejected[RIB_DEFAULT_ROUTE];
 	m->rejected_covers_network = rs->rejected[RIB_COVERS_NETWORK];
 	m->rejected_own_as = rs->rejected[RIB_OWN_AS];
+	m->rejected_inside_network = rs->rejected[RIB_INSIDE_NETWORK];
 	return m;
 }
 

@@ -227,9 +227,10 @@ print_counters(FILE *f, const Vtibgp__NeighborCounters *c)
 	    c->nlri_received, c->withdrawals_received, c->treat_as_withdraw,
 	    c->bad_nexthop);
 	fprintf(f, "  Rejected: %" PRIu64 " not allowed, %" PRIu64 " default "
-	    "route, %" PRIu64 " covering a network, %" PRIu64 " own AS\n",
-	    c->rejected_not_allowed, c->rejected_default_route,
-	    c->rejected_covers_network, c->rejected_own_as);
+	    "route, %" PRIu64 " covering a network, %" PRIu64 " inside a "
+	    "network, %" PRIu64 " own AS\n", c->rejected_not_allowed,
+	    c->rejected_default_route, c->rejected_covers_network,
+	    c->rejected_inside_network, c->rejected_own_as);
 	fprintf(f, "  Flaps %u, connect attempts %u\n", c->flaps,
 	    c->connect_attempts);
 }

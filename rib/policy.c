@@ -1,9 +1,10 @@
 /*
  * policy.c: the import policy of vtibgpd.conf(5).  A route is accepted
  * only when an `allow` rule matches it; a default route, or a route that
- * covers one of our `network`s (and would pull our own traffic into the
- * tunnel), only when an `allow` names it exactly; never a route whose
- * AS_PATH holds our AS (RFC 4271 9.1.2: a loop).
+ * overlaps one of our `network`s (equal to it, covering it or inside it:
+ * each would pull our own traffic into the tunnel), only when an `allow`
+ * names it exactly; never a route whose AS_PATH holds our AS (RFC 4271
+ * 9.1.2: a loop).
  */
 #include "config.h"
 
@@ -41,16 +42,22 @@ allow_match(const struct conf_allow *a, const struct rib_prefix *pfx)
 	    a->pfx.len) && a->ge <= pfx->len && pfx->len <= a->le;
 }
 
-static bool
-covers_network(const struct rib_policy *p, const struct rib_prefix *pfx)
+/* Equal to or covering one of our networks, inside one, or neither. */
+static enum rib_reject
+network_overlap(const struct rib_policy *p, const struct rib_prefix *pfx)
 {
-	size_t	i;
+	enum rib_reject	v = RIB_ACCEPTED;
+	size_t		i;
 
-	for (i = 0; i < p->n_networks; i++)
+	for (i = 0; i < p->n_networks; i++) {
 		if (inside(p->networks[i].addr.s_addr, p->networks[i].len,
 		    pfx->addr.s_addr, pfx->len))
-			return true;
-	return false;
+			return RIB_COVERS_NETWORK;
+		if (inside(pfx->addr.s_addr, pfx->len,
+		    p->networks[i].addr.s_addr, p->networks[i].len))
+			v = RIB_INSIDE_NETWORK;
+	}
+	return v;
 }
 
 enum rib_reject
@@ -58,6 +65,7 @@ rib_policy_check(const struct rib *r, const struct rib_prefix *pfx,
     const struct rib_attrs *attrs)
 {
 	const struct rib_policy	*p = &r->policy;
+	enum rib_reject		 v;
 	bool			 match = false;
 	size_t			 i;
 
@@ -72,8 +80,8 @@ rib_policy_check(const struct rib *r, const struct rib_prefix *pfx,
 	}
 	if (pfx->len == 0)
 		return RIB_DEFAULT_ROUTE;
-	if (covers_network(p, pfx))
-		return RIB_COVERS_NETWORK;
+	if ((v = network_overlap(p, pfx)) != RIB_ACCEPTED)
+		return v;
 	return match ? RIB_ACCEPTED : RIB_NOT_ALLOWED;
 }
 

@@ -65,13 +65,15 @@ enum rib_reject {
 	RIB_DEFAULT_ROUTE,	/* 0.0.0.0/0 without an exact allow */
 	RIB_COVERS_NETWORK,	/* covers one of our networks, no exact allow */
 	RIB_OWN_AS,		/* our AS in the AS_PATH (loop) */
+	RIB_INSIDE_NETWORK,	/* inside one of our networks, no exact allow */
+	RIB_NREJECT		/* (the number of verdicts) */
 };
 
 struct rib_peer_stats {
 	uint32_t	received;	/* prefixes in the Adj-RIB-In */
 	uint32_t	accepted;	/* of those, accepted by policy */
 	uint32_t	best;		/* of those, in use for forwarding */
-	uint64_t	rejected[RIB_OWN_AS + 1];
+	uint64_t	rejected[RIB_NREJECT];
 };
 
 /*

@@ -1,16 +1,18 @@
 #!/bin/bash
 # test-policy.sh: the import policy in the kernel.  BIRD announces
 # 10.10.0.0/16, three /24s in 10.128/16, a default route and a route
-# covering our own network, and one whose AS_PATH holds our own AS; only
-# what an allow rule admits is installed (the default route and the
-# covering route only when named exactly), never a loop.
+# covering our own network, two inside it, and one whose AS_PATH holds our
+# own AS; only what an allow rule admits is installed (the default route
+# and the routes covering or inside our network only when named exactly),
+# never a loop.
 # Then max-prefix: over the limit, Cease/Maximum Number of Prefixes
 # Reached, down for the restart delay, up again once the limit fits.
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 t_need_lab jq
 
-export LAB_EXTRA_PREFIXES=3 LAB_EXTRA_STATIC="0.0.0.0/0 172.0.0.0/8 10.10.9.0/24"
+export LAB_EXTRA_PREFIXES=3
+export LAB_EXTRA_STATIC="0.0.0.0/0 172.0.0.0/8 10.10.9.0/24 172.100.1.0/24 172.100.2.0/24"
 export LAB_LOOP_PREFIX=10.10.9.0/24     # comes back with our AS in its path
 lab_up || { t_fail "lab_up"; t_done; }
 conf="$LAB_DIR/vtibgpd.conf"
@@ -27,6 +29,8 @@ import {
 	allow 10.128.0.0/24
 	allow 10.128.2.0/23 le 24
 	allow 0.0.0.0/0 le 8           # not exact: no default route, no 172/8
+	allow 172.100.0.0/16 le 24     # not exact: nothing inside our network
+	allow 172.100.2.0/24           # but this one, named exactly
 	max-prefix $1 restart 2s
 }
 neighbor 169.254.249.57 { interface vti0 remote-as 64512 }
@@ -44,8 +48,8 @@ write_conf 100
 lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>"$log"
 daemon=$LAB_SPAWN_PID
 t_check "both sessions reach Established" lab_wait 20 both_up
-t_check "only allowed prefixes are installed (not 10.128.1.0/24, not default, not 172/8, not the loop)" \
-    lab_wait 10 eval '[ "$(installed)" = "10.10.0.0/16 10.128.0.0/24 10.128.2.0/24" ]'
+t_check "only allowed prefixes are installed (not 10.128.1.0/24, not default, not 172/8, not 172.100.1.0/24, not the loop)" \
+    lab_wait 10 eval '[ "$(installed)" = "10.10.0.0/16 10.128.0.0/24 10.128.2.0/24 172.100.2.0/24" ]'
 # why_vti0 PREFIX: show routes' reason for refusing tunnel 1's path
 why_vti0() {
 	"$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" -j show routes "$1" | jq -r \
@@ -55,8 +59,12 @@ why_vti0() {
 # choose as best (either, as both are equal): one more loop on vti0, or not.
 loops=$((1 + $(why_vti0 172.100.0.0/16 | grep -c 'AS_PATH loop')))
 counters=$("$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" -j show neighbor vti0 | jq -c '.neighbors[0].counters')
-t_eq "rejections by reason: own AS, default route, covering, not allowed" "$loops 1 1 1" \
-    "$(jq -r '"\(.rejected_own_as) \(.rejected_default_route) \(.rejected_covers_network) \(.rejected_not_allowed)"' <<<"$counters")"
+t_eq "rejections by reason: own AS, default route, covering, inside, not allowed" "$loops 1 1 1 1" \
+    "$(jq -r '"\(.rejected_own_as) \(.rejected_default_route) \(.rejected_covers_network) \(.rejected_inside_network) \(.rejected_not_allowed)"' <<<"$counters")"
+t_eq "metrics: the refusals by reason" \
+    "not_allowed 1 default_route 1 covers_network 1 own_as $loops inside_network 1" \
+    "$("$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" metrics | sed -n \
+    's/^vtibgp_prefixes_rejected_total{neighbor="169.254.249.57",reason="\([a-z_]*\)"} /\1 /p' | xargs)"
 t_eq "show routes: the loop says so" "AS_PATH loop (own AS 65000)" \
     "$(why_vti0 10.10.9.0/24)"
 t_eq "show routes: the default route" \
@@ -64,13 +72,17 @@ t_eq "show routes: the default route" \
 t_eq "show routes: the route covering our network" \
     "covers one of our networks (no allow names it exactly)" \
     "$(why_vti0 172.0.0.0/8)"
+t_eq "show routes: the route inside our network" \
+    "inside one of our networks (no allow names it exactly)" \
+    "$(why_vti0 172.100.1.0/24)"
+t_eq "show routes: inside, but allowed exactly" "" "$(why_vti0 172.100.2.0/24)"
 t_eq "show routes: the one no rule allows" "not allowed by import" \
     "$(why_vti0 10.128.1.0/24)"
 t_eq "show routes: an accepted path has no reason" "" "$(why_vti0 10.10.0.0/16)"
 t_check "the text form flags the loop" eval '"$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" \
     show routes 10.10.9.0/24 | grep -q "^!  10.10.9.0/24 .*rejected: AS_PATH loop (own AS 65000)"'
 
-# seven prefixes per tunnel, limit 5: Cease/1, then back after 2 s
+# nine prefixes per tunnel, limit 5: Cease/1, then back after 2 s
 write_conf 5
 kill -HUP "$daemon"
 lab_birdc reload in all >/dev/null 2>&1 || true
@@ -85,7 +97,7 @@ kill -HUP "$daemon"
 t_check "after the restart delay, with room again, the sessions come back" \
     lab_wait 20 both_up
 t_check "and the routes return" lab_wait 10 eval \
-    '[ "$(installed)" = "10.10.0.0/16 10.128.0.0/24 10.128.2.0/24" ]'
+    '[ "$(installed)" = "10.10.0.0/16 10.128.0.0/24 10.128.2.0/24 172.100.2.0/24" ]'
 t_check "the daemon is still running" lab_pid_alive "$daemon"
 t_check "no sanitizer report" eval '! grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'
 if [ "$t_failed" -gt 0 ]; then
