@@ -139,8 +139,10 @@ struct conf_error {
 
 /*
  * Parse the file at path.  Returns a new configuration, or NULL with *err
- * filled in.  A file writable by group or others is refused.  The caller
- * owns the result (conf_free).
+ * filled in.  A file that someone other than root (or the daemon's own
+ * or configured user) could change or replace is refused, as sshd's
+ * StrictModes does (conf_trust.c).  The caller owns the result
+ * (conf_free).
  */
 struct conf	*conf_parse_file(const char *path, struct conf_error *err);
 

@@ -44,6 +44,15 @@ void	conf_warnf(struct conf *, struct conf_pos, const char *, ...)
 int	conf_check(struct conf *, const struct conf_where *,
 	    struct conf_error *);
 
+/*
+ * conf_trust.c: may the file at path (st: its fstat) be trusted, for a
+ * daemon configured to run as user (NULL: root)?  0, or -1 with err set
+ * to what is wrong and the command that fixes it.
+ */
+struct stat;
+int	conf_trust_check(const char *path, const struct stat *st,
+	    const char *user, struct conf_error *err);
+
 /* Fill conf with every default of vtibgpd.conf(5). */
 void	conf_set_defaults(struct conf *);
 

@@ -1002,12 +1002,6 @@ conf_parse_file(const char *path, struct conf_error *err)
 		close(fd);
 		return conf_errorf(err, none, "not a regular file"), NULL;
 	}
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		close(fd);
-		return conf_errorf(err, none, "writable by group or others "
-		    "(mode %03o): refused, fix with chmod go-w",
-		    (unsigned)(st.st_mode & 0777)), NULL;
-	}
 	if (st.st_size > CONF_MAX_FILE) {
 		close(fd);
 		return conf_errorf(err, none, "larger than %d bytes",
@@ -1030,5 +1024,12 @@ conf_parse_file(const char *path, struct conf_error *err)
 	close(fd);
 	c = conf_parse_buffer(path, buf, off, err);
 	free(buf);
+	/* Trust before syntax: an untrusted file is refused whatever it
+	 * says (the configured user it names may own it). */
+	if (conf_trust_check(path, &st, c != NULL ? c->user : NULL,
+	    err) == -1) {
+		conf_free(c);
+		return NULL;
+	}
 	return c;
 }

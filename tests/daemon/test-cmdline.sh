@@ -37,6 +37,24 @@ t_eq "an unknown long option exits 2" 2 "$rc"
 # --- -n on the sample --------------------------------------------------------
 cp "$top_srcdir/doc/vtibgpd.conf.sample" "$tmp/sample.conf"
 chmod 644 "$tmp/sample.conf"
+
+# --- trust, as sshd's StrictModes: owner and directories -------------------
+if [ "$(id -u)" = 0 ]; then
+	mkdir -m 755 "$tmp/etc"
+	cp "$tmp/sample.conf" "$tmp/etc/vtibgpd.conf"
+	chown 65534 "$tmp/etc/vtibgpd.conf"
+	"$VTIBGPD" -n -f "$tmp/etc/vtibgpd.conf" 2>"$tmp/err"; rc=$?
+	t_eq "a file owned by another user exits 1" 1 "$rc"
+	t_eq "and -n names the fix" "$tmp/etc/vtibgpd.conf: owned by uid 65534 (nobody), not by root or the configured user: refused, fix with chown root $tmp/etc/vtibgpd.conf" "$(cat "$tmp/err")"
+	chown 0 "$tmp/etc/vtibgpd.conf"
+	chmod 777 "$tmp/etc"
+	"$VTIBGPD" -n -f "$tmp/etc/vtibgpd.conf" 2>"$tmp/err"; rc=$?
+	t_eq "a file in a world-writable directory exits 1" 1 "$rc"
+	t_eq "and -n names the fix" "$tmp/etc/vtibgpd.conf: directory $tmp/etc is writable by group or others (mode 777): refused, fix with chmod go-w $tmp/etc" "$(cat "$tmp/err")"
+	chmod 755 "$tmp/etc"
+	"$VTIBGPD" -n -f "$tmp/etc/vtibgpd.conf" 2>"$tmp/err"; rc=$?
+	t_eq "owned by root, directory 755: valid" 0 "$rc"
+fi
 "$VTIBGPD" -n -f "$tmp/sample.conf" 2>"$tmp/err"; rc=$?
 t_eq "the sample config is valid" 0 "$rc"
 t_eq "the sample config has no warning" "" "$(cat "$tmp/err")"

@@ -24,6 +24,8 @@
 #include "bgpd/conf.h"
 
 /* The smallest valid file: what every row below starts from. */
+#define NOBODY_UID	65534
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define H	"router-id 1.2.3.4\nlocal-as 65000\n"
 /* A valid neighbor with room for more keys; they start at column 55. */
 #define NB	"neighbor 169.254.0.1 { interface vti0 remote-as 64512 "
@@ -1363,8 +1365,10 @@ test_sample(void **state)
 	    top != NULL ? top : ".") == -1)
 		fail_msg("asprintf");
 	assert_int_equal(stat(path, &st), 0);
-	/* a checkout with umask 002 is group-writable: parse a copy then */
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+	/* a checkout with umask 002 is group-writable, or owned by someone
+	 * else than the user running the tests: parse a copy then */
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
+	    (st.st_uid != 0 && st.st_uid != geteuid())) {
 		assert_non_null(mkdtemp(dir));
 		f = fopen(path, "r");
 		assert_non_null(f);
@@ -1474,6 +1478,126 @@ test_file_checks(void **state)
 	conf_free(NULL);
 }
 
+/* A scratch directory dir/sub (mode dmode, owner duid) holding f.conf
+ * (mode 0644, owner fuid) with text; the file's path. */
+static char *
+trust_file(const char *dir, mode_t dmode, uid_t duid, uid_t fuid,
+    const char *text)
+{
+	char	*sub, *path;
+
+	if (asprintf(&sub, "%s/sub", dir) == -1)
+		fail_msg("asprintf");
+	assert_int_equal(mkdir(sub, 0700), 0);
+	path = write_file(sub, "f.conf", text, 0644);
+	assert_int_equal(chown(path, fuid, (gid_t)-1), 0);
+	assert_int_equal(chown(sub, duid, (gid_t)-1), 0);
+	assert_int_equal(chmod(sub, dmode), 0);
+	free(sub);
+	return path;
+}
+
+static void
+trust_clean(const char *path)
+{
+	char	*sub = strdup(path);
+
+	assert_non_null(sub);
+	assert_int_equal(unlink(path), 0);
+	*strrchr(sub, '/') = '\0';
+	assert_int_equal(rmdir(sub), 0);
+	free(sub);
+}
+
+/* As sshd's StrictModes: owner and write bits of the file, its directory
+ * and the directories above it (issue 16). */
+static void
+test_file_trust(void **state)
+{
+	static const struct {
+		const char	*name;
+		mode_t		 top_mode;	/* the mkdtemp directory */
+		mode_t		 dmode;
+		bool		 dir_nobody, file_nobody, user_nobody;
+		const char	*msg;	/* NULL: accepted; %s: file, %d: dir */
+	} rows[] = {
+		{ "root's file in root's directory", 0700, 0755, false, false,
+		    false, NULL },
+		{ "a file owned by another user", 0700, 0755, false, true,
+		    false, "owned by uid 65534 (nobody), not by root or the "
+		    "configured user: refused, fix with chown root %s" },
+		{ "a file owned by the configured user", 0700, 0755, false,
+		    true, true, NULL },
+		{ "a directory owned by another user", 0700, 0755, true,
+		    false, false, "directory %d is owned by uid 65534 "
+		    "(nobody), not by root or the configured user: refused, "
+		    "fix with chown root %d" },
+		{ "a directory owned by the configured user", 0700, 0755,
+		    true, false, true, NULL },
+		{ "a world-writable directory (mv swaps the file)", 0700,
+		    0777, false, false, false, "directory %d is writable by "
+		    "group or others (mode 777): refused, fix with chmod go-w "
+		    "%d" },
+		{ "a sticky world-writable directory", 0700, 01777, false,
+		    false, false, "directory %d is writable by group or "
+		    "others (mode 777): refused, fix with chmod go-w %d" },
+		{ "a group-writable directory", 0700, 0775, false, false,
+		    false, "directory %d is writable by group or others "
+		    "(mode 775): refused, fix with chmod go-w %d" },
+		{ "a world-writable directory above", 0777, 0755, false,
+		    false, false, "directory %t is writable by group or "
+		    "others (mode 777): refused, fix with chmod go-w %t" },
+		{ "a sticky directory above (/tmp)", 01777, 0755, false,
+		    false, false, NULL },
+	};
+	struct conf_error	 err;
+	struct conf		*c;
+	char			 dir[] = "/tmp/test_conf.XXXXXX";
+	char			*path, *sub, want[1024], *w;
+	const char		*p;
+	size_t			 i;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();		/* chown */
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < nitems(rows); i++) {
+		assert_int_equal(chmod(dir, rows[i].top_mode), 0);
+		path = trust_file(dir, rows[i].dmode, rows[i].dir_nobody ?
+		    NOBODY_UID : 0, rows[i].file_nobody ? NOBODY_UID : 0,
+		    rows[i].user_nobody ? H "user nobody\n" NBR("") :
+		    H NBR(""));
+		sub = strdup(path);
+		assert_non_null(sub);
+		*strrchr(sub, '/') = '\0';
+		c = conf_parse_file(path, &err);
+		if (rows[i].msg == NULL) {
+			if (c == NULL)
+				fail_msg("%s: %s", rows[i].name, err.msg);
+			conf_free(c);
+		} else {
+			assert_null(c);
+			for (p = rows[i].msg, w = want; *p != '\0'; p++) {
+				if (*p == '%') {
+					p++;
+					w += sprintf(w, "%s", *p == 's' ? path :
+					    *p == 'd' ? sub : dir);
+				} else
+					*w++ = *p;
+			}
+			*w = '\0';
+			assert_string_equal(err.msg, want);
+			assert_string_equal(err.file, path);
+			assert_int_equal(err.pos.line, 0);
+		}
+		trust_clean(path);
+		free(sub);
+		free(path);
+	}
+	assert_int_equal(chmod(dir, 0700), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -1491,6 +1615,7 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_sample),
 		cmocka_unit_test(test_file_checks),
+		cmocka_unit_test(test_file_trust),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
