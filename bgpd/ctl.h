@@ -41,6 +41,11 @@
 #define CTL_MAX_QUEUE		(4U * 1024U * 1024U)
 #define CTL_MAX_REQUESTS	32
 
+/* Octets in any string of a request, which must also be printable UTF-8
+ * (no C0, DEL or C1 control character): RFC 9003's limit for a shutdown
+ * communication, and enough for every other argument. */
+#define CTL_MAX_STRING		255
+
 struct ctl_server;
 struct ctl_request;
 

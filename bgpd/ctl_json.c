@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bgpd/ctl_fmt.h"
+#include "bgpd/utf8.h"
 
 struct jw {
 	FILE	*f;
@@ -28,34 +29,6 @@ indent(struct jw *w, int depth)
 	fputc('\n', w->f);
 	for (i = 0; i < depth; i++)
 		fputs("  ", w->f);
-}
-
-/* Length of the valid UTF-8 sequence at s, or 0 if it is not one. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	size_t		n, i;
-	uint32_t	cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
 }
 
 void
@@ -77,7 +50,8 @@ ctl_json_string(FILE *f, const char *s)
 		}
 		if (*p < 0x20 || *p == 0x7f)
 			fprintf(f, "\\u%04x", *p);
-		else if ((n = utf8_len(p)) == 0) {
+		else if ((n = utf8_seq_len(p, strnlen((const char *)p,
+		    4))) == 0) {
 			fputs("\\ufffd", f);
 			n = 1;
 		} else

@@ -29,6 +29,7 @@
 
 #include "bgpd/ctl.h"
 #include "bgpd/log.h"
+#include "bgpd/utf8.h"
 
 #define CTL_BACKLOG		64
 #define CTL_READ_BURST		32	/* frames per read callback */
@@ -511,6 +512,68 @@ dispatch_call(struct ctl_client *c, const struct ctl_handler *h,
 		req_free(req);
 }
 
+/* ---- input hygiene -------------------------------------------------------- */
+
+/* One string field: at most CTL_MAX_STRING octets of printable UTF-8. */
+static int
+check_string(const ProtobufCMessageDescriptor *d,
+    const ProtobufCFieldDescriptor *f, const char *s, char *why, size_t len)
+{
+	size_t	n = strlen(s), bad;
+
+	if (n > CTL_MAX_STRING) {
+		snprintf(why, len, "%s.%s: %zu octets, more than %u",
+		    d->short_name, f->name, n, CTL_MAX_STRING);
+		return -1;
+	}
+	if (utf8_check_printable(s, n, &bad) == -1) {
+		snprintf(why, len, "%s.%s: not printable UTF-8 (octet 0x%02x "
+		    "at offset %zu): control characters and invalid UTF-8 are "
+		    "refused", d->short_name, f->name, (uint8_t)s[bad], bad);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Every string in a request, nested messages included: what a client
+ * writes may reach the log, the neighbor state every reader sees, or a
+ * peer's NOTIFICATION.  0, or -1 with why.
+ */
+static int
+check_strings(const ProtobufCMessage *m, char *why, size_t len)
+{
+	const ProtobufCMessageDescriptor	*d = m->descriptor;
+	const ProtobufCFieldDescriptor		*f;
+	const uint8_t				*base = (const uint8_t *)m;
+	const void				*v, *const *vs;
+	size_t					 n, j;
+	unsigned				 i;
+
+	for (i = 0; i < d->n_fields; i++) {
+		f = &d->fields[i];
+		if (f->type != PROTOBUF_C_TYPE_STRING &&
+		    f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			memcpy(&n, base + f->quantifier_offset, sizeof(n));
+			memcpy(&vs, base + f->offset, sizeof(vs));
+		} else {
+			n = 1;
+			vs = (const void *const *)(base + f->offset);
+		}
+		for (j = 0; j < n; j++) {
+			if ((v = vs[j]) == NULL)
+				continue;
+			if (f->type == PROTOBUF_C_TYPE_STRING ?
+			    check_string(d, f, v, why, len) == -1 :
+			    check_strings(v, why, len) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* One complete frame from c: check, decode, dispatch. */
 static void
 dispatch(struct ctl_client *c)
@@ -519,6 +582,7 @@ dispatch(struct ctl_client *c)
 	const struct ctl_handler	*h;
 	ProtobufCMessage		*in;
 	uint32_t			 idx = c->word & CTL_METHOD_MASK;
+	char				 why[256];
 
 	if ((md = ctl_method(idx)) == NULL) {
 		client_warnx(c, "unknown method %u", idx);
@@ -558,7 +622,12 @@ dispatch(struct ctl_client *c)
 		    md->input->name);
 		return;
 	}
-	dispatch_call(c, h, in);
+	if (check_strings(in, why, sizeof(why)) == -1) {
+		client_warnx(c, "%s: refused: %s", md->name, why);
+		client_send_error(c, c->word, c->id,
+		    VTIBGP__ERROR_CODE__ERROR_BAD_REQUEST, "%s", why);
+	} else
+		dispatch_call(c, h, in);
 	protobuf_c_message_free_unpacked(in, NULL);
 }
 

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "bgpd/log.h"
+#include "bgpd/utf8.h"
 
 static bool	log_foreground = true;
 static bool	log_verbose;
@@ -51,11 +52,16 @@ log_stderr(int pri, const char *msg)
 	fflush(stderr);
 }
 
+/*
+ * Every line is one line of printable UTF-8: whatever a peer or a client
+ * managed to get into a message is written as \xHH here (the last line of
+ * defence: their text is checked or escaped before it gets this far).
+ */
 static void
 log_vemit(int pri, const char *prefix, const char *fmt, va_list ap,
     int errnum)
 {
-	char	msg[1024];
+	char	msg[1024], out[1024];
 	size_t	len = 0;
 	int	n;
 
@@ -73,10 +79,11 @@ log_vemit(int pri, const char *prefix, const char *fmt, va_list ap,
 	if (errnum != 0)
 		snprintf(msg + len, sizeof(msg) - len, ": %s",
 		    strerror(errnum));
+	utf8_escape((const uint8_t *)msg, strlen(msg), out, sizeof(out));
 	if (log_foreground)
-		log_stderr(pri, msg);
+		log_stderr(pri, out);
 	else
-		syslog(pri, "%s", msg);
+		syslog(pri, "%s", out);
 }
 
 #define LOG_BODY(pri, prefix, errnum) do {				\

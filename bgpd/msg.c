@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bgpd/msg_impl.h"
+#include "bgpd/utf8.h"
 
 /* ---- names ---------------------------------------------------------- */
 
@@ -392,64 +393,6 @@ msg_route_refresh_encode(uint8_t *buf, size_t size, uint16_t afi,
 
 /* ---- NOTIFICATION ------------------------------------------------------ */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
-static size_t
-utf8_seq_len(const uint8_t *s, size_t n)
-{
-	size_t		len, i;
-	uint32_t	cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1fU;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0fU;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07U;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3fU);
-	}
-	/* Overlong forms, surrogates and beyond U+10FFFF are invalid. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
-/*
- * RFC 9003 2: the communication is UTF-8 and may hold anything.  Copy
- * what is printable; write control characters (C0, DEL, C1) and bytes
- * that are not valid UTF-8 as \xHH, so a log line stays one line.
- */
-static void
-shutdown_printable(const uint8_t *s, size_t n, char *out, size_t size)
-{
-	size_t	i = 0, o = 0, l, k;
-
-	while (i < n && o + 5 <= size) {
-		l = utf8_seq_len(&s[i], n - i);
-		if (l == 1 && s[i] >= 0x20 && s[i] != 0x7f) {
-			out[o++] = (char)s[i++];
-		} else if (l > 1 && !(s[i] == 0xc2 && s[i + 1] < 0xa0)) {
-			for (k = 0; k < l; k++)
-				out[o++] = (char)s[i++];
-		} else {
-			for (k = 0; k < (l == 0 ? 1 : l) && o + 5 <= size;
-			    k++)
-				o += (size_t)snprintf(out + o, size - o,
-				    "\\x%02x", s[i++]);
-		}
-	}
-	out[o] = '\0';
-}
-
 int
 msg_notification_decode(const uint8_t *body, size_t len,
     struct msg_notification *n, struct msg_error *err)
@@ -479,7 +422,9 @@ msg_notification_decode(const uint8_t *body, size_t len,
 	 */
 	slen = n->data[0];
 	if ((size_t)slen + 1 <= n->data_len)
-		shutdown_printable(&n->data[1], slen, n->shutdown_msg,
+		/* RFC 9003 2: UTF-8 that may hold anything: made one
+		 * printable line. */
+		utf8_escape(&n->data[1], slen, n->shutdown_msg,
 		    sizeof(n->shutdown_msg));
 	return 0;
 

@@ -109,6 +109,15 @@ cease_sent() {
 	ctl metrics | sed -n 's/^vtibgp_notifications_sent_total{neighbor="169.254.249.61",code="Cease"} //p'
 }
 ceases=$(cease_sent)
+# a shutdown message with a terminal escape and a newline is refused,
+# and none of it reaches the log or show neighbor
+ctl neighbor vti1 shutdown $'evil\e[2J\nforged log line' >/dev/null 2>"$LAB_DIR/err"; rc=$?
+t_eq "a shutdown message with control characters exits 1" 1 "$rc"
+t_check "and says why" grep -q "NeighborAction.message: not printable UTF-8 (octet 0x1b at offset 4)" "$LAB_DIR/err"
+t_check "the session stays up" t_bird_established tun2
+t_check "nothing of it in the log" eval '! grep -q "forged log line" "$log"'
+t_check "nor in show neighbor" eval \
+    '! ctl -j show neighbor vti1 | grep -q "forged"'
 ctl neighbor vti1 shutdown "planned maintenance" >/dev/null; rc=$?
 t_check "metrics count the Cease sent" lab_wait 15 eval \
     '[ "$(cease_sent)" = $((ceases + 1)) ]'

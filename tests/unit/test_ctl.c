@@ -929,6 +929,73 @@ test_open_requests_cap(void **state)
 	WAIT_FOR(fx.cancelled == CTL_MAX_REQUESTS);
 }
 
+/* Strings in a request: printable UTF-8 of at most 255 octets, or the
+ * request is refused before its handler runs (issue 16, item 4). */
+static void
+test_request_strings(void **state)
+{
+	static const struct {
+		const char	*text;
+		bool		 ok;
+	} rows[] = {
+		{ "planned maintenance", true },
+		{ "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x9a\xa7", true },
+		{ "evil\x1b[2J", false },		/* a terminal escape */
+		{ "two\nlines", false },
+		{ "tab\there", false },
+		{ "del\x7f", false },
+		{ "c1 \xc2\x85 next line", false },
+		{ "latin-1 \xe9", false },		/* not UTF-8 */
+		{ "overlong \xc0\xaf", false },
+		{ "surrogate \xed\xa0\x80", false },
+	};
+	Vtibgp__NeighborAction	 act;
+	Vtibgp__ActionReply	*r;
+	struct frame		 f;
+	char			 big[CTL_MAX_STRING + 2];
+	size_t			 i;
+	int			 fd = cli_connect();
+
+	vtibgp__neighbor_action__init(&act);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		act.neighbor = (char *)(uintptr_t)rows[i].text;
+		act.message = (char *)(uintptr_t)rows[i].text;
+		send_msg(fd, M("NeighborReset"), (uint32_t)i, &act.base);
+		if (!rows[i].ok) {
+			expect_error(fd, M("NeighborReset"), (uint32_t)i,
+			    VTIBGP__ERROR_CODE__ERROR_BAD_REQUEST);
+			continue;
+		}
+		assert_true(read_frame(fd, &f));
+		assert_int_equal(f.word, M("NeighborReset"));
+		r = vtibgp__action_reply__unpack(NULL, f.len, f.payload);
+		assert_non_null(r);
+		vtibgp__action_reply__free_unpacked(r, NULL);
+		free(f.payload);
+	}
+	/* 255 octets are allowed, 256 are not, in any string field */
+	memset(big, 'a', sizeof(big));
+	big[CTL_MAX_STRING] = '\0';
+	act.neighbor = (char *)(uintptr_t)"vti0";
+	act.message = big;
+	send_msg(fd, M("NeighborReset"), 100, &act.base);
+	assert_true(read_frame(fd, &f));
+	assert_int_equal(f.word, M("NeighborReset"));
+	free(f.payload);
+	big[CTL_MAX_STRING] = 'a';
+	big[CTL_MAX_STRING + 1] = '\0';
+	send_msg(fd, M("NeighborReset"), 101, &act.base);
+	expect_error(fd, M("NeighborReset"), 101,
+	    VTIBGP__ERROR_CODE__ERROR_BAD_REQUEST);
+	act.neighbor = big;
+	act.message = (char *)(uintptr_t)"";
+	send_msg(fd, M("NeighborReset"), 102, &act.base);
+	expect_error(fd, M("NeighborReset"), 102,
+	    VTIBGP__ERROR_CODE__ERROR_BAD_REQUEST);
+	check_summary(fd, 103);		/* the connection stays usable */
+	close(fd);
+}
+
 static void
 test_half_close(void **state)
 {
@@ -1540,6 +1607,7 @@ main(void)
 		T(test_stream_in_handler),
 		T(test_stream_cancel),
 		T(test_open_requests_cap),
+		T(test_request_strings),
 		T(test_half_close),
 		T(test_slow_reader_dropped),
 		T(test_permission_root),
