@@ -35,11 +35,21 @@
 #define CTL_F_ERROR		0x40000000U	/* payload is an Error; last */
 #define CTL_F_END		0x80000000U	/* end of stream; last */
 
-/* Server limits: connections, octets queued for one client (both can be
- * changed), requests one client may keep open (streams). */
-#define CTL_MAX_CLIENTS		256
-#define CTL_MAX_QUEUE		(4U * 1024U * 1024U)
-#define CTL_MAX_REQUESTS	32
+/*
+ * Server limits (vtibgpd(8), CONTROL SOCKET LIMITS).  The socket is open
+ * to every local user; these keep one of them from slowing the routing
+ * or locking out the operator (root and the control group).
+ */
+#define CTL_MAX_CLIENTS		256	/* connections in all */
+#define CTL_RESERVED_CLIENTS	16	/* of those, for the operator only */
+#define CTL_MAX_CLIENTS_PER_UID	16	/* per other uid */
+#define CTL_MAX_QUEUE		(4U * 1024U * 1024U)	/* per client */
+#define CTL_MAX_REQUESTS	32	/* open (streams) per client */
+#define CTL_IDLE_S		30.0	/* without a request open or sent */
+#define CTL_MEM_BUDGET		(32U * 1024U * 1024U)	/* all buffers */
+#define CTL_MEM_RESERVED	(8U * 1024U * 1024U)	/* operator only */
+#define CTL_PAYLOAD_START	4096	/* request buffer, then doubled */
+#define CTL_SLICE_US		1000	/* control work per loop iteration */
 
 /* Octets in any string of a request, which must also be printable UTF-8
  * (no C0, DEL or C1 control character): RFC 9003's limit for a shutdown
@@ -93,12 +103,58 @@ void		 ctl_server_close(struct ctl_server *);
  * root only).  Looked up at each request that needs it. */
 void		 ctl_server_set_group(struct ctl_server *, const char *group);
 
-/* Limits other than CTL_MAX_CLIENTS and CTL_MAX_QUEUE (tests). */
+struct ctl_limits {
+	unsigned	max_clients;
+	unsigned	reserved;	/* of max_clients, for the operator */
+	unsigned	per_uid;	/* connections of one other uid */
+	size_t		max_queue;
+	double		idle_s;
+	size_t		mem_budget;
+	size_t		mem_reserved;	/* of mem_budget, for the operator */
+	unsigned	slice_us;
+};
+
+/* The CTL_* values above. */
+void		 ctl_limits_default(struct ctl_limits *);
+/* Other limits (tests); for connections made from then on. */
 void		 ctl_server_set_limits(struct ctl_server *,
-		    unsigned max_clients, size_t max_queue);
+		    const struct ctl_limits *);
+
+/* What the server refused or cut short, for `vtibgpctl metrics`. */
+struct ctl_stats {
+	uint64_t	refused_clients;	/* all max_clients in use */
+	uint64_t	refused_reserved;	/* only the reserve was left */
+	uint64_t	refused_per_uid;
+	uint64_t	refused_busy;		/* over CTL_MAX_REQUESTS */
+	uint64_t	refused_bad;		/* bad frame, method, request */
+	uint64_t	refused_denied;		/* permission denied */
+	uint64_t	closed_idle;
+	uint64_t	dropped_slow;		/* queue over max_queue */
+	uint64_t	memory_waits;		/* a client waited for memory */
+	uint64_t	slices_spent;		/* iterations that used it all */
+	size_t		clients;
+	size_t		operator_clients;
+	size_t		memory;			/* octets of client buffers */
+};
+void		 ctl_server_stats(const struct ctl_server *,
+		    struct ctl_stats *);
 
 /* Connected clients now. */
 size_t		 ctl_server_clients(const struct ctl_server *);
+
+/*
+ * Deferred control work (the fan-out of watch events): fn runs at control
+ * priority after the routing work of a loop iteration, once per
+ * ctl_server_kick(); it returns true when it has more to do (it then runs
+ * again in the next iteration).  fn should stop when
+ * ctl_server_slice_left() says the iteration's control slice is spent.
+ * The server also kicks when a client's output queue has drained.
+ */
+typedef bool	(*ctl_work_fn)(struct ctl_server *, void *arg);
+void		 ctl_server_set_work(struct ctl_server *, ctl_work_fn,
+		    void *arg);
+void		 ctl_server_kick(struct ctl_server *);
+bool		 ctl_server_slice_left(struct ctl_server *);
 
 /*
  * Answers.  Each of ctl_reply, ctl_end and ctl_error finishes the request:
@@ -118,7 +174,23 @@ int		 ctl_error(struct ctl_request *, Vtibgp__ErrorCode code,
 void		 ctl_set_cancel(struct ctl_request *, ctl_cancel_fn fn,
 		    void *arg);
 
+/*
+ * One streamed reply whose payload is already packed (an Event packed
+ * once for every watcher).  As ctl_stream.
+ */
+int		 ctl_stream_packed(struct ctl_request *, const uint8_t *payload,
+		    size_t len);
+/*
+ * Whether req's client can take a streamed frame now: fewer than
+ * queue_limit octets wait for it and the memory budget has room.
+ */
+bool		 ctl_request_room(const struct ctl_request *,
+		    size_t queue_limit);
+
 const struct ctl_peer *ctl_request_peer(const struct ctl_request *);
+/* Root or the control group (as looked up when the client connected). */
+bool		 ctl_request_operator(const struct ctl_request *);
+struct ctl_server *ctl_request_server(const struct ctl_request *);
 /* The rpc name of the request's method ("Watch"). */
 const char	*ctl_request_method(const struct ctl_request *);
 

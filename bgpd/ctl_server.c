@@ -8,15 +8,15 @@
  *
  * Nothing a client sends is fatal to the daemon or to other clients: a
  * bad frame closes that client only, a client that stops reading is
- * dropped when its queue passes max_queue, and clients over max_clients
- * are refused with one Error frame.
+ * dropped when its queue passes max_queue, and clients over the limits of
+ * ctl_limits.c are refused with one Error frame.  Control work runs below
+ * the routing work and at most CTL_SLICE_US per loop iteration: a client
+ * left unread stays readable, and libev calls again next iteration.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +27,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "bgpd/ctl.h"
+#include "bgpd/ctl_server_impl.h"
 #include "bgpd/log.h"
 #include "bgpd/utf8.h"
 
@@ -37,68 +37,9 @@
 #define CTL_ACCEPT_PAUSE_S	1.0	/* after EMFILE and the like */
 #define CTL_KEEP_BUF		65536	/* idle output buffer kept */
 
-enum req_state {
-	REQ_OPEN,
-	REQ_DONE,
-	REQ_CANCELLED,
-};
-
-struct ctl_request {
-	TAILQ_ENTRY(ctl_request) entry;
-	struct ctl_client	*client;
-	uint32_t		 method;
-	uint32_t		 id;
-	struct ctl_peer		 peer;
-	enum req_state		 state;
-	bool			 in_handler;
-	ctl_cancel_fn		 cancel;
-	void			*cancel_arg;
-};
-
-struct ctl_client {
-	TAILQ_ENTRY(ctl_client)	 entry;
-	TAILQ_HEAD(, ctl_request) reqs;
-	unsigned		 n_reqs;	/* open requests */
-	struct ctl_server	*srv;
-	int			 fd;
-	ev_io			 rio;
-	ev_io			 wio;
-	ev_timer		 kill;
-	struct ctl_peer		 peer;
-	uint8_t			 hdr[CTL_HDR_LEN];
-	size_t			 hdr_have;
-	uint8_t			*payload;
-	size_t			 payload_have;
-	uint32_t		 word;
-	uint32_t		 id;
-	uint32_t		 len;
-	uint8_t			*out;
-	size_t			 out_off;
-	size_t			 out_len;
-	size_t			 out_cap;
-	bool			 closing;	/* flush, then close */
-	bool			 dropped;	/* close now, send nothing */
-};
-
-struct ctl_server {
-	struct ev_loop		*loop;
-	char			*path;
-	dev_t			 dev;
-	ino_t			 ino;
-	int			 fd;
-	ev_io			 lio;
-	ev_timer		 pause;
-	const struct ctl_handler **by_index;
-	void			*arg;
-	char			*group;
-	unsigned		 max_clients;
-	size_t			 max_queue;
-	size_t			 n_clients;
-	TAILQ_HEAD(, ctl_client) clients;
-	struct log_ratelimit	 rl;
-};
-
 static void	client_close(struct ctl_client *);
+static int	client_queue(struct ctl_client *, uint32_t word, uint32_t id,
+		    const ProtobufCMessage *, const uint8_t *raw, size_t n);
 static int	client_send(struct ctl_client *, uint32_t word, uint32_t id,
 		    const ProtobufCMessage *);
 static void	client_send_error(struct ctl_client *, uint32_t word,
@@ -144,53 +85,6 @@ client_warnx(struct ctl_client *c, const char *fmt, ...)
 	va_end(ap);
 	srv_warnx(c->srv, "control client pid %ld uid %lu: %s",
 	    (long)c->peer.pid, (unsigned long)c->peer.uid, msg);
-}
-
-/* ---- permissions ------------------------------------------------------ */
-
-/* Is gid among the groups of user uid (primary and supplementary)? */
-static bool
-user_in_group(uid_t uid, gid_t gid)
-{
-	struct passwd	*pw;
-	gid_t		*groups;
-	int		 n = 16, i, prev;
-	bool		 found = false;
-
-	if ((pw = getpwuid(uid)) == NULL)
-		return false;
-	if (pw->pw_gid == gid)
-		return true;
-	for (;;) {
-		if ((groups = calloc((size_t)n, sizeof(*groups))) == NULL)
-			return false;
-		prev = n;
-		if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) != -1)
-			break;
-		free(groups);
-		if (n <= prev)
-			n = prev * 2;
-		if (n > 65536)
-			return false;
-	}
-	for (i = 0; i < n && !found; i++)
-		found = groups[i] == gid;
-	free(groups);
-	return found;
-}
-
-static bool
-peer_may_change_state(const struct ctl_server *s, const struct ctl_peer *p)
-{
-	struct group	*gr;
-	gid_t		 gid;
-
-	if (p->uid == 0)
-		return true;
-	if (s->group == NULL || (gr = getgrnam(s->group)) == NULL)
-		return false;
-	gid = gr->gr_gid;
-	return p->gid == gid || user_in_group(p->uid, gid);
 }
 
 /* ---- requests ----------------------------------------------------------- */
@@ -261,6 +155,25 @@ ctl_stream(struct ctl_request *req, const ProtobufCMessage *m)
 }
 
 int
+ctl_stream_packed(struct ctl_request *req, const uint8_t *payload,
+    size_t len)
+{
+	if (!req_usable(req))
+		return -1;
+	return client_queue(req->client, req->method | CTL_F_MORE, req->id,
+	    NULL, payload, len) == 0 ? 0 : -1;
+}
+
+bool
+ctl_request_room(const struct ctl_request *req, size_t queue_limit)
+{
+	const struct ctl_client	*c = req->client;
+
+	return req_usable(req) && c->out_len - c->out_off < queue_limit &&
+	    limits_mem_room(c);
+}
+
+int
 ctl_end(struct ctl_request *req)
 {
 	int	rc = -1;
@@ -311,6 +224,18 @@ ctl_request_peer(const struct ctl_request *req)
 	return &req->peer;
 }
 
+bool
+ctl_request_operator(const struct ctl_request *req)
+{
+	return req->operator;
+}
+
+struct ctl_server *
+ctl_request_server(const struct ctl_request *req)
+{
+	return req->client != NULL ? req->client->srv : NULL;
+}
+
 const char *
 ctl_request_method(const struct ctl_request *req)
 {
@@ -336,9 +261,13 @@ client_cancel_requests(struct ctl_client *c)
 
 /* ---- output ------------------------------------------------------------- */
 
-/* Room for n more octets at the end of the output queue; -1 if none. */
+/*
+ * Room for n more octets at the end of the output queue; -1 if none.  The
+ * growth is charged to the memory budget: a reply may pass it (it was
+ * let in when there was room), a streamed frame (force false) may not.
+ */
 static int
-out_reserve(struct ctl_client *c, size_t n)
+out_reserve(struct ctl_client *c, size_t n, bool force)
 {
 	uint8_t	*p;
 	size_t	 cap;
@@ -353,8 +282,12 @@ out_reserve(struct ctl_client *c, size_t n)
 	cap = c->out_cap ? c->out_cap : 4096;
 	while (cap < c->out_len + n)
 		cap *= 2;
-	if ((p = realloc(c->out, cap)) == NULL)
+	if (limits_charge(c, cap - c->out_cap, force) == -1)
 		return -1;
+	if ((p = realloc(c->out, cap)) == NULL) {
+		limits_release(c, cap - c->out_cap);
+		return -1;
+	}
 	c->out = p;
 	c->out_cap = cap;
 	return 0;
@@ -375,35 +308,49 @@ client_drop(struct ctl_client *c, const char *why)
 }
 
 /*
- * Queue one frame.  0, -1 if the client is dropped (now or before), -2 if
- * m packs to more than CTL_MAX_PAYLOAD (nothing queued).
+ * Queue one frame of n octets of payload (packed from m, or copied from
+ * raw).  0, -1 if the client is dropped (now or before) or, for a
+ * streamed frame, the memory budget has no room, -2 if the payload is
+ * over CTL_MAX_PAYLOAD (nothing queued).
  */
 static int
-client_send(struct ctl_client *c, uint32_t word, uint32_t id,
-    const ProtobufCMessage *m)
+client_queue(struct ctl_client *c, uint32_t word, uint32_t id,
+    const ProtobufCMessage *m, const uint8_t *raw, size_t n)
 {
-	size_t	n = 0;
+	bool	force = (word & CTL_F_MORE) == 0;
 
 	if (c->dropped)
 		return -1;
-	if (m != NULL)
-		n = protobuf_c_message_get_packed_size(m);
 	if (n > CTL_MAX_PAYLOAD)
 		return -2;
-	if (c->out_len - c->out_off + CTL_HDR_LEN + n > c->srv->max_queue) {
+	if (c->out_len - c->out_off + CTL_HDR_LEN + n > c->srv->lim.max_queue) {
+		c->srv->st.dropped_slow++;
 		client_drop(c, "it does not read its answers");
 		return -1;
 	}
-	if (out_reserve(c, CTL_HDR_LEN + n) == -1) {
+	if (out_reserve(c, CTL_HDR_LEN + n, force) == -1) {
+		if (!force)
+			return -1;
 		client_drop(c, "out of memory");
 		return -1;
 	}
 	ctl_hdr_encode(c->out + c->out_len, word, id, (uint32_t)n);
 	c->out_len += CTL_HDR_LEN;
 	if (m != NULL)
-		c->out_len += protobuf_c_message_pack(m, c->out + c->out_len);
+		protobuf_c_message_pack(m, c->out + c->out_len);
+	else if (n > 0)
+		memcpy(c->out + c->out_len, raw, n);
+	c->out_len += n;
 	ev_io_start(c->srv->loop, &c->wio);
 	return 0;
+}
+
+static int
+client_send(struct ctl_client *c, uint32_t word, uint32_t id,
+    const ProtobufCMessage *m)
+{
+	return client_queue(c, word, id, m, NULL,
+	    m != NULL ? protobuf_c_message_get_packed_size(m) : 0);
 }
 
 static void
@@ -459,6 +406,7 @@ on_client_write(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	c->out_off += (size_t)n;
+	c->last_active = ev_now(loop);
 	if (c->out_off < c->out_len)
 		return;
 	ev_io_stop(loop, &c->wio);
@@ -466,10 +414,15 @@ on_client_write(struct ev_loop *loop, ev_io *w, int revents)
 	if (c->out_cap > CTL_KEEP_BUF) {
 		free(c->out);
 		c->out = NULL;
+		limits_release(c, c->out_cap);
 		c->out_cap = 0;
 	}
-	if (c->closing)
+	if (c->closing) {
 		client_close(c);
+		return;
+	}
+	if (c->srv->work_fn != NULL && c->n_reqs > 0)
+		ctl_server_kick(c->srv);	/* a watcher may take more */
 }
 
 static void
@@ -497,6 +450,7 @@ dispatch_call(struct ctl_client *c, const struct ctl_handler *h,
 	req->method = c->word;
 	req->id = c->id;
 	req->peer = c->peer;
+	req->operator = c->who->operator;
 	TAILQ_INSERT_TAIL(&c->reqs, req, entry);
 	c->n_reqs++;
 	req->in_handler = true;
@@ -584,7 +538,9 @@ dispatch(struct ctl_client *c)
 	uint32_t			 idx = c->word & CTL_METHOD_MASK;
 	char				 why[256];
 
+	c->last_active = ev_now(c->srv->loop);
 	if ((md = ctl_method(idx)) == NULL) {
+		c->srv->st.refused_bad++;
 		client_warnx(c, "unknown method %u", idx);
 		client_send_error(c, c->word, c->id,
 		    VTIBGP__ERROR_CODE__ERROR_UNKNOWN_METHOD,
@@ -597,7 +553,8 @@ dispatch(struct ctl_client *c)
 		    "%s is not available in this version", md->name);
 		return;
 	}
-	if (h->changes_state && !peer_may_change_state(c->srv, &c->peer)) {
+	if (h->changes_state && !limits_may_change_state(c->srv, &c->peer)) {
+		c->srv->st.refused_denied++;
 		client_warnx(c, "%s: permission denied", md->name);
 		client_send_error(c, c->word, c->id,
 		    VTIBGP__ERROR_CODE__ERROR_PERMISSION_DENIED,
@@ -606,6 +563,7 @@ dispatch(struct ctl_client *c)
 		return;
 	}
 	if (c->n_reqs >= CTL_MAX_REQUESTS) {
+		c->srv->st.refused_busy++;
 		client_warnx(c, "%s: over %u open requests", md->name,
 		    CTL_MAX_REQUESTS);
 		client_send_error(c, c->word, c->id,
@@ -613,8 +571,10 @@ dispatch(struct ctl_client *c)
 		    "more than %u open requests", CTL_MAX_REQUESTS);
 		return;
 	}
-	in = protobuf_c_message_unpack(md->input, NULL, c->len, c->payload);
+	in = protobuf_c_message_unpack(md->input, NULL, c->len,
+	    c->payload != NULL ? c->payload : (const uint8_t *)"");
 	if (in == NULL) {
+		c->srv->st.refused_bad++;
 		client_warnx(c, "%s: undecodable request", md->name);
 		client_send_error(c, c->word, c->id,
 		    VTIBGP__ERROR_CODE__ERROR_BAD_REQUEST,
@@ -623,6 +583,7 @@ dispatch(struct ctl_client *c)
 		return;
 	}
 	if (check_strings(in, why, sizeof(why)) == -1) {
+		c->srv->st.refused_bad++;
 		client_warnx(c, "%s: refused: %s", md->name, why);
 		client_send_error(c, c->word, c->id,
 		    VTIBGP__ERROR_CODE__ERROR_BAD_REQUEST, "%s", why);
@@ -655,12 +616,13 @@ read_some(struct ctl_client *c, uint8_t *buf, size_t *have, size_t want)
 	return 1;
 }
 
-/* The header is in: check it and make room for the payload. */
+/* The header is in: check it. */
 static int
 frame_start(struct ctl_client *c)
 {
 	ctl_hdr_decode(c->hdr, &c->word, &c->id, &c->len);
 	if (c->len > CTL_MAX_PAYLOAD || (c->word & CTL_FLAG_MASK) != 0) {
+		c->srv->st.refused_bad++;
 		client_warnx(c, "bad frame (length %u, method word %#x)",
 		    c->len, c->word);
 		client_send_error(c, c->word, c->id,
@@ -670,35 +632,84 @@ frame_start(struct ctl_client *c)
 		return -1;
 	}
 	c->payload_have = 0;
-	if ((c->payload = malloc(c->len ? c->len : 1)) == NULL) {
-		client_send_error(c, c->word, c->id,
-		    VTIBGP__ERROR_CODE__ERROR_INTERNAL, "out of memory");
-		return -1;
-	}
 	return 0;
 }
 
-/* Read and handle one frame: 1 done, 0 more later, -1 gone, -2 refused. */
+/*
+ * Room for more of the payload: the buffer grows with what has arrived
+ * (CTL_PAYLOAD_START, then doubled), never to the claimed length at
+ * once.  0, or -1 when the memory budget has no room now.
+ */
+static int
+payload_room(struct ctl_client *c)
+{
+	uint8_t	*p;
+	size_t	 cap;
+
+	if (c->payload_have < c->payload_cap)
+		return 0;
+	cap = c->payload_cap == 0 ? CTL_PAYLOAD_START : c->payload_cap * 2;
+	if (cap > c->len)
+		cap = c->len;
+	if (limits_charge(c, cap - c->payload_cap, false) == -1)
+		return -1;
+	if ((p = realloc(c->payload, cap)) == NULL) {
+		limits_release(c, cap - c->payload_cap);
+		return -1;
+	}
+	c->payload = p;
+	c->payload_cap = cap;
+	return 0;
+}
+
+static void
+payload_free(struct ctl_client *c)
+{
+	free(c->payload);
+	c->payload = NULL;
+	if (c->payload_cap > 0)
+		limits_release(c, c->payload_cap);
+	c->payload_cap = c->payload_have = 0;
+}
+
+/* Read and handle one frame: 1 done, 0 more later, -1 gone, -2 refused,
+ * -3 waits for the memory budget. */
 static int
 client_read_frame(struct ctl_client *c)
 {
 	int	rc;
 
-	if (c->payload == NULL) {
+	if (c->hdr_have < CTL_HDR_LEN) {
+		if (c->hdr_have == 0 && !limits_mem_room(c))
+			return -3;
 		rc = read_some(c, c->hdr, &c->hdr_have, CTL_HDR_LEN);
 		if (rc != 1)
 			return rc;
 		if (frame_start(c) == -1)
 			return -2;
 	}
-	rc = read_some(c, c->payload, &c->payload_have, c->len);
-	if (rc != 1)
-		return rc;
+	while (c->payload_have < c->len) {
+		if (payload_room(c) == -1)
+			return -3;
+		rc = read_some(c, c->payload, &c->payload_have,
+		    c->payload_cap);
+		if (rc != 1)
+			return rc;
+	}
 	dispatch(c);
-	free(c->payload);
-	c->payload = NULL;
+	payload_free(c);
 	c->hdr_have = 0;
 	return 1;
+}
+
+/* Not read from until the memory budget has room (limits_resume). */
+static void
+client_pause(struct ctl_client *c)
+{
+	c->paused = true;
+	c->srv->n_paused++;
+	c->srv->st.memory_waits++;
+	ev_io_stop(c->srv->loop, &c->rio);
 }
 
 static void
@@ -710,6 +721,8 @@ on_client_read(struct ev_loop *loop, ev_io *w, int revents)
 	for (i = 0; i < CTL_READ_BURST && rc == 1; i++) {
 		if (c->closing || c->dropped)
 			return;
+		if (!ctl_server_slice_left(c->srv))
+			return;		/* still readable: next iteration */
 		rc = client_read_frame(c);
 	}
 	if (rc == -1) {
@@ -719,6 +732,26 @@ on_client_read(struct ev_loop *loop, ev_io *w, int revents)
 		client_linger(c);
 	} else if (rc == -2)
 		client_linger(c);
+	else if (rc == -3)
+		client_pause(c);
+}
+
+/* No request open and none sent, no answer read, for idle_s: closed. */
+static void
+on_client_idle(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct ctl_client	*c = w->data;
+	ev_tstamp		 left;
+
+	left = c->last_active + c->srv->lim.idle_s - ev_now(loop);
+	if (c->n_reqs > 0 || left > 0.) {
+		ev_timer_set(w, c->n_reqs > 0 ? c->srv->lim.idle_s : left, 0.);
+		ev_timer_start(loop, w);
+		return;
+	}
+	c->srv->st.closed_idle++;
+	client_warnx(c, "closed: idle for %.0f s", c->srv->lim.idle_s);
+	client_close(c);
 }
 
 /* ---- clients ------------------------------------------------------------ */
@@ -733,27 +766,32 @@ client_close(struct ctl_client *c)
 	ev_io_stop(s->loop, &c->rio);
 	ev_io_stop(s->loop, &c->wio);
 	ev_timer_stop(s->loop, &c->kill);
+	ev_timer_stop(s->loop, &c->idle);
 	close(c->fd);
 	TAILQ_REMOVE(&s->clients, c, entry);
 	s->n_clients--;
+	if (c->paused)
+		s->n_paused--;
 	log_debug("control client pid %ld: closed", (long)c->peer.pid);
 	free(c->payload);
 	free(c->out);
+	if (c->mem > 0)
+		limits_release(c, c->mem);
+	limits_leave(s, c->who);
 	free(c);
 }
 
-/* Over the limit: one Error frame, best effort, and close. */
+/* Over a limit: one Error frame saying which, best effort, and close. */
 static void
-refuse(struct ctl_server *s, int fd)
+refuse(int fd, const char *why)
 {
 	Vtibgp__Error	err;
 	uint8_t		buf[256];
 	size_t		n;
-	char		msg[96];
+	char		msg[160];
 
 	vtibgp__error__init(&err);
-	snprintf(msg, sizeof(msg), "too many control clients (limit %u)",
-	    s->max_clients);
+	snprintf(msg, sizeof(msg), "%s", why);
 	err.code = VTIBGP__ERROR_CODE__ERROR_TOO_MANY_CLIENTS;
 	err.message = msg;
 	n = protobuf_c_message_pack(&err.base, buf + CTL_HDR_LEN);
@@ -762,38 +800,77 @@ refuse(struct ctl_server *s, int fd)
 	close(fd);
 }
 
+/* The client's watchers, at its class's priority (ev_set_priority needs
+ * them stopped). */
+static void
+client_watchers(struct ctl_client *c)
+{
+	int	pri = c->who->operator ? CTL_PRI_OPERATOR : CTL_PRI_USER;
+
+	ev_io_init(&c->rio, on_client_read, c->fd, EV_READ);
+	ev_io_init(&c->wio, on_client_write, c->fd, EV_WRITE);
+	ev_timer_init(&c->kill, on_client_kill, 0., 0.);
+	ev_timer_init(&c->idle, on_client_idle, c->srv->lim.idle_s, 0.);
+	ev_set_priority(&c->rio, pri);
+	ev_set_priority(&c->wio, pri);
+	ev_set_priority(&c->kill, pri);
+	ev_set_priority(&c->idle, pri);
+	c->rio.data = c->wio.data = c->kill.data = c->idle.data = c;
+}
+
 static void
 client_new(struct ctl_server *s, int fd)
 {
 	struct ctl_client	*c;
 	struct ucred		 uc;
+	struct ctl_peer		 peer;
+	struct ctl_uid		*who;
 	socklen_t		 len = sizeof(uc);
+	char			 why[160];
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1) {
 		log_warn("control socket: SO_PEERCRED");
 		close(fd);
 		return;
 	}
+	peer = (struct ctl_peer){ uc.pid, uc.uid, uc.gid };
+	if (limits_admit(s, &peer, &who, why, sizeof(why)) == -1) {
+		srv_warnx(s, "control client pid %ld uid %lu refused: %s",
+		    (long)uc.pid, (unsigned long)uc.uid, why);
+		refuse(fd, why);
+		return;
+	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		log_warn("control socket: calloc");
+		limits_leave(s, who);
 		close(fd);
 		return;
 	}
 	TAILQ_INIT(&c->reqs);
 	c->srv = s;
+	c->who = who;
 	c->fd = fd;
-	c->peer.pid = uc.pid;
-	c->peer.uid = uc.uid;
-	c->peer.gid = uc.gid;
-	ev_io_init(&c->rio, on_client_read, fd, EV_READ);
-	ev_io_init(&c->wio, on_client_write, fd, EV_WRITE);
-	ev_timer_init(&c->kill, on_client_kill, 0., 0.);
-	c->rio.data = c->wio.data = c->kill.data = c;
+	c->peer = peer;
+	c->last_active = ev_now(s->loop);
+	client_watchers(c);
 	ev_io_start(s->loop, &c->rio);
+	ev_timer_start(s->loop, &c->idle);
 	TAILQ_INSERT_TAIL(&s->clients, c, entry);
 	s->n_clients++;
 	log_debug("control client pid %ld uid %lu: connected", (long)uc.pid,
 	    (unsigned long)uc.uid);
+}
+
+/* Deferred control work: clients that waited for memory, then the
+ * daemon's (the watch fan-out). */
+static void
+on_work(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct ctl_server	*s = w->data;
+
+	limits_resume(s);
+	if (s->work_fn != NULL && s->work_fn(s, s->work_arg))
+		ctl_server_kick(s);
 }
 
 static void
@@ -811,6 +888,8 @@ on_accept(struct ev_loop *loop, ev_io *w, int revents)
 	int			 fd, i;
 
 	for (i = 0; i < CTL_BACKLOG; i++) {
+		if (!ctl_server_slice_left(s))
+			return;		/* still readable: next iteration */
 		fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd == -1) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK ||
@@ -822,12 +901,7 @@ on_accept(struct ev_loop *loop, ev_io *w, int revents)
 			ev_timer_start(loop, &s->pause);
 			return;
 		}
-		if (s->n_clients >= s->max_clients) {
-			srv_warnx(s, "control socket: %u clients, refusing "
-			    "one", s->max_clients);
-			refuse(s, fd);
-		} else
-			client_new(s, fd);
+		client_new(s, fd);
 	}
 }
 
@@ -945,10 +1019,10 @@ ctl_server_open(struct ev_loop *loop, const char *path,
 	s->loop = loop;
 	s->fd = -1;
 	s->arg = arg;
-	s->max_clients = CTL_MAX_CLIENTS;
-	s->max_queue = CTL_MAX_QUEUE;
+	ctl_limits_default(&s->lim);
 	s->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10000, 10);
 	TAILQ_INIT(&s->clients);
+	LIST_INIT(&s->uids);
 	index_handlers(s, handlers);
 	if (listen_on(s) == -1) {
 		if (s->fd != -1)
@@ -960,7 +1034,11 @@ ctl_server_open(struct ev_loop *loop, const char *path,
 	}
 	ev_io_init(&s->lio, on_accept, s->fd, EV_READ);
 	ev_timer_init(&s->pause, on_pause_end, 0., 0.);
-	s->lio.data = s->pause.data = s;
+	ev_timer_init(&s->work, on_work, 0., 0.);
+	ev_set_priority(&s->lio, CTL_PRI_OPERATOR);
+	ev_set_priority(&s->pause, CTL_PRI_OPERATOR);
+	ev_set_priority(&s->work, CTL_PRI_USER);
+	s->lio.data = s->pause.data = s->work.data = s;
 	ev_io_start(loop, &s->lio);
 	log_debug("control socket %s", path);
 	return s;
@@ -978,6 +1056,7 @@ ctl_server_close(struct ctl_server *s)
 		client_close(c);
 	ev_io_stop(s->loop, &s->lio);
 	ev_timer_stop(s->loop, &s->pause);
+	ev_timer_stop(s->loop, &s->work);
 	close(s->fd);
 	if (lstat(s->path, &st) == 0 && st.st_dev == s->dev &&
 	    st.st_ino == s->ino)
@@ -995,14 +1074,29 @@ ctl_server_set_group(struct ctl_server *s, const char *group)
 	s->group = NULL;
 	if (group != NULL && (s->group = strdup(group)) == NULL)
 		fatal("strdup");
+	limits_regroup(s);
 }
 
 void
-ctl_server_set_limits(struct ctl_server *s, unsigned max_clients,
-    size_t max_queue)
+ctl_server_set_limits(struct ctl_server *s, const struct ctl_limits *l)
 {
-	s->max_clients = max_clients;
-	s->max_queue = max_queue;
+	s->lim = *l;
+}
+
+void
+ctl_server_set_work(struct ctl_server *s, ctl_work_fn fn, void *arg)
+{
+	s->work_fn = fn;
+	s->work_arg = arg;
+}
+
+void
+ctl_server_kick(struct ctl_server *s)
+{
+	if (ev_is_active(&s->work))
+		return;
+	ev_timer_set(&s->work, 0., 0.);
+	ev_timer_start(s->loop, &s->work);
 }
 
 size_t
