@@ -17,7 +17,19 @@ int	ctl_show_neighbor(struct ctl_request *, const ProtobufCMessage *,
 int	ctl_show_routes(struct ctl_request *, const ProtobufCMessage *,
 	    void *);
 /* ctl_watch.c: the Watch method and the events it streams */
+#define WATCH_PER_UID	8	/* streams of a user not root nor the group */
+struct ctl_watch_stats {
+	uint64_t	events;		/* made while someone watched */
+	uint64_t	lost;		/* not delivered: a watcher behind */
+	uint64_t	refused;	/* streams over WATCH_PER_UID */
+	size_t		watchers;
+};
 int	ctl_watch(struct ctl_request *, const ProtobufCMessage *, void *);
+/* The fan-out, a ctl_work_fn the first Watch installs on its server. */
+bool	ctl_watch_fanout(struct ctl_server *, void *);
+void	ctl_watch_stats(struct ctl_watch_stats *);
+/* Free the event ring (at exit). */
+void	ctl_watch_free(void);
 bool	ctl_watching(void);
 void	ctl_watch_emit(Vtibgp__EventKind, const char *neighbor,
 	    const char *ifname, const char *fmt, ...) VTB_PRINTF(4, 5);

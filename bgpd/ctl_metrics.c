@@ -346,6 +346,72 @@ kernel_metrics(FILE *f, struct router *r)
 	fprintf(f, "vtibgp_rib_prefixes %zu\n", rib_count(router_rib(r)));
 }
 
+/* Every refusal of the control socket's limits, by reason. */
+static void
+control_refused(FILE *f, const struct ctl_stats *st,
+    const struct ctl_watch_stats *ws)
+{
+	size_t	i;
+	const struct {
+		const char	*reason;
+		uint64_t	 n;
+	} refused[] = {
+		{ "clients", st->refused_clients },
+		{ "reserved", st->refused_reserved },
+		{ "per_uid", st->refused_per_uid },
+		{ "watch_per_uid", ws->refused },
+		{ "busy", st->refused_busy },
+		{ "bad_request", st->refused_bad },
+		{ "permission", st->refused_denied },
+		{ "idle", st->closed_idle },
+		{ "slow_reader", st->dropped_slow },
+	};
+
+	head(f, "control_refused_total", "counter", "Control connections "
+	    "and requests refused, closed or dropped by a limit, by reason.");
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		fprintf(f, "vtibgp_control_refused_total{reason=\"%s\"} "
+		    "%llu\n", refused[i].reason,
+		    (unsigned long long)refused[i].n);
+}
+
+/* The control socket's limits at work (vtibgpd(8), CONTROL SOCKET
+ * LIMITS). */
+static void
+control_metrics(FILE *f, struct ctl_server *srv)
+{
+	struct ctl_watch_stats	ws;
+	struct ctl_stats	st;
+
+	if (srv == NULL)
+		return;
+	ctl_server_stats(srv, &st);
+	ctl_watch_stats(&ws);
+	head(f, "control_clients", "gauge", "Control socket connections, "
+	    "by class (operator: root or the control-group).");
+	fprintf(f, "vtibgp_control_clients{class=\"operator\"} %zu\n"
+	    "vtibgp_control_clients{class=\"user\"} %zu\n",
+	    st.operator_clients, st.clients - st.operator_clients);
+	control_refused(f, &st, &ws);
+	head(f, "control_buffer_bytes", "gauge", "Octets of control client "
+	    "buffers (budget 32 MiB).");
+	fprintf(f, "vtibgp_control_buffer_bytes %zu\n", st.memory);
+	head(f, "control_memory_waits_total", "counter", "Times a control "
+	    "client waited for the buffer budget.");
+	fprintf(f, "vtibgp_control_memory_waits_total %llu\n",
+	    (unsigned long long)st.memory_waits);
+	head(f, "control_slices_spent_total", "counter", "Loop iterations "
+	    "whose control work used its whole slice.");
+	fprintf(f, "vtibgp_control_slices_spent_total %llu\n",
+	    (unsigned long long)st.slices_spent);
+	head(f, "watch_streams", "gauge", "Open watch streams.");
+	fprintf(f, "vtibgp_watch_streams %zu\n", ws.watchers);
+	head(f, "watch_events_lost_total", "counter", "Events a watcher "
+	    "missed because it fell behind.");
+	fprintf(f, "vtibgp_watch_events_lost_total %llu\n",
+	    (unsigned long long)ws.lost);
+}
+
 int
 ctl_metrics(struct ctl_request *req, const ProtobufCMessage *in, void *arg)
 {
@@ -362,6 +428,7 @@ ctl_metrics(struct ctl_request *req, const ProtobufCMessage *in, void *arg)
 	family_metrics(f, r);
 	reject_metrics(f, r);
 	kernel_metrics(f, r);
+	control_metrics(f, daemon_ctl(arg));
 	fclose(f);
 	vtibgp__metrics_reply__init(&rep);
 	rep.text = text;

@@ -416,6 +416,7 @@ event_kind(Vtibgp__EventKind k)
 	static const char *const names[] = {
 		"event", "state", "notification", "routes", "failover",
 		"link", "probe", "reload", "drill", "kernel", "admin",
+		"lost",
 	};
 
 	return (unsigned)k < nitems(names) ? names[k] : "event";

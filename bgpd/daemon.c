@@ -129,6 +129,7 @@ daemon_free(struct daemon *d)
 	ev_signal_stop(d->loop, &d->sigint);
 	ev_timer_stop(d->loop, &d->tick);
 	ctl_server_close(d->ctl);
+	ctl_watch_free();
 	drills_free(d->drills);
 	router_free(d->router);
 	ev_loop_destroy(d->loop);
@@ -260,6 +261,12 @@ struct drills *
 daemon_drills(struct daemon *d)
 {
 	return d->drills;
+}
+
+struct ctl_server *
+daemon_ctl(struct daemon *d)
+{
+	return d->ctl;
 }
 
 struct router *

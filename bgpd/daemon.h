@@ -10,6 +10,7 @@
 #include "bgpd/conf.h"
 
 struct daemon;
+struct ctl_server;
 
 /*
  * Create a daemon that runs conf (ownership passes to it), read from
@@ -35,6 +36,8 @@ const struct conf *daemon_conf(const struct daemon *);
  * ms). */
 struct router	*daemon_router(struct daemon *);
 struct drills	*daemon_drills(struct daemon *);
+/* Its control socket (NULL once shutting down). */
+struct ctl_server *daemon_ctl(struct daemon *);
 uint64_t	 daemon_started_ms(const struct daemon *);
 
 /* Log each warning of conf, prefixed by the file name. */

@@ -32,6 +32,7 @@
 #include "bgpd/ctl.h"
 #include "bgpd/ctl_client.h"
 #include "bgpd/ctl_fmt.h"
+#include "bgpd/ctl_impl.h"
 
 #define WAIT_MS		10000	/* the longest any step may take */
 #define NOBODY		65534
@@ -283,7 +284,31 @@ h_metrics(struct ctl_request *req, const ProtobufCMessage *in, void *arg)
 	return ctl_reply(req, &r.base);
 }
 
+/* A request that takes 3 ms of CPU (a big page of routes); the loop
+ * iteration of each call is recorded. */
+static unsigned	slow_iters[64];
+static size_t	n_slow;
+
+static int
+h_slow(struct ctl_request *req, const ProtobufCMessage *in, void *arg)
+{
+	Vtibgp__ActionReply	r;
+	int64_t			end;
+	struct timespec		ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	end = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 + 3000;
+	do
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+	while ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 < end);
+	if (n_slow < sizeof(slow_iters) / sizeof(slow_iters[0]))
+		slow_iters[n_slow++] = ev_iteration(fx.loop);
+	vtibgp__action_reply__init(&r);
+	return ctl_reply(req, &r.base);
+}
+
 static const struct ctl_handler handlers[] = {
+	{ "NeighborRefresh", h_slow, true },
 	{ "ShowSummary", h_summary, false },
 	{ "ShowNeighbor", h_neighbor, false },
 	{ "ShowRoutes", h_routes, false },
@@ -996,6 +1021,385 @@ test_request_strings(void **state)
 	close(fd);
 }
 
+/* ---- limits (issue 16) ---------------------------------------------------- */
+
+/* Connect with the effective ids of uid (SO_PEERCRED reports them). */
+static int
+cli_connect_as(uid_t uid)
+{
+	int	fd;
+
+	assert_int_equal(setegid(NOBODY), 0);
+	assert_int_equal(seteuid(uid), 0);
+	fd = cli_connect();
+	assert_int_equal(seteuid(0), 0);
+	assert_int_equal(setegid(0), 0);
+	return fd;
+}
+
+static void
+set_limits(unsigned max, unsigned reserved, unsigned per_uid, double idle,
+    size_t mem, size_t mem_reserved)
+{
+	struct ctl_limits	l;
+
+	ctl_limits_default(&l);
+	l.max_clients = max;
+	l.reserved = reserved;
+	l.per_uid = per_uid;
+	l.idle_s = idle;
+	l.mem_budget = mem;
+	l.mem_reserved = mem_reserved;
+	ctl_server_set_limits(fx.srv, &l);
+}
+
+/* The refusal a client over a limit gets; its message has want in it. */
+static void
+expect_refused(int fd, const char *want)
+{
+	struct frame	 f;
+	Vtibgp__Error	*e;
+
+	assert_true(read_frame(fd, &f));
+	assert_int_equal(f.word, CTL_F_ERROR);
+	e = vtibgp__error__unpack(NULL, f.len, f.payload);
+	assert_non_null(e);
+	assert_int_equal(e->code, VTIBGP__ERROR_CODE__ERROR_TOO_MANY_CLIENTS);
+	if (strstr(e->message, want) == NULL)
+		fail_msg("refusal '%s' lacks '%s'", e->message, want);
+	vtibgp__error__free_unpacked(e, NULL);
+	free(f.payload);
+	expect_eof(fd);
+}
+
+/* One user holding every slot it can get leaves the reserve to root. */
+static void
+test_reserved_for_operator(void **state)
+{
+	struct ctl_stats	st;
+	int			user[8], root[3], i;
+
+	if (geteuid() != 0)
+		skip();
+	set_limits(8, 2, 100, CTL_IDLE_S, CTL_MEM_BUDGET, CTL_MEM_RESERVED);
+	for (i = 0; i < 8; i++)
+		user[i] = cli_connect_as(NOBODY);
+	for (i = 0; i < 6; i++)
+		check_summary(user[i], (uint32_t)i);
+	expect_refused(user[6], "kept for root and the control group");
+	expect_refused(user[7], "kept for root and the control group");
+	root[0] = cli_connect();
+	root[1] = cli_connect();
+	check_summary(root[0], 10);
+	check_summary(root[1], 11);
+	root[2] = cli_connect();
+	expect_refused(root[2], "too many control clients (limit 8)");
+	ctl_server_stats(fx.srv, &st);
+	assert_int_equal(st.refused_reserved, 2);
+	assert_int_equal(st.refused_clients, 1);
+	assert_int_equal(st.clients, 8);
+	assert_int_equal(st.operator_clients, 2);
+	for (i = 0; i < 8; i++)
+		close(user[i]);
+	for (i = 0; i < 3; i++)
+		close(root[i]);
+	WAIT_FOR(ctl_server_clients(fx.srv) == 0);
+}
+
+static void
+test_per_uid(void **state)
+{
+	struct ctl_stats	st;
+	int			a[4], b, r[6], i;
+
+	if (geteuid() != 0)
+		skip();
+	set_limits(256, 16, 3, CTL_IDLE_S, CTL_MEM_BUDGET, CTL_MEM_RESERVED);
+	for (i = 0; i < 4; i++)
+		a[i] = cli_connect_as(NOBODY);
+	for (i = 0; i < 3; i++)
+		check_summary(a[i], (uint32_t)i);
+	expect_refused(a[3], "too many control clients of uid 65534 (limit 3 "
+	    "per user)");
+	b = cli_connect_as(NOBODY - 1);		/* another user */
+	check_summary(b, 5);
+	for (i = 0; i < 6; i++) {		/* root is not capped */
+		r[i] = cli_connect();
+		check_summary(r[i], 10 + (uint32_t)i);
+	}
+	ctl_server_stats(fx.srv, &st);
+	assert_int_equal(st.refused_per_uid, 1);
+	close(a[0]);
+	WAIT_FOR(ctl_server_clients(fx.srv) == 9);
+	a[0] = cli_connect_as(NOBODY);		/* room for that user again */
+	check_summary(a[0], 20);
+	for (i = 0; i < 4; i++)
+		close(a[i]);
+	close(b);
+	for (i = 0; i < 6; i++)
+		close(r[i]);
+	WAIT_FOR(ctl_server_clients(fx.srv) == 0);
+}
+
+/* A connection without a request open or sent is closed after idle_s;
+ * one that keeps asking, or has a stream open, is not. */
+static void
+test_idle_timeout(void **state)
+{
+	Vtibgp__WatchRequest	w;
+	struct ctl_stats	st;
+	uint8_t			hdr[CTL_HDR_LEN];
+	int64_t			t0;
+	int			silent, partial, busy, watch, i;
+
+	set_limits(256, 16, 16, 0.3, CTL_MEM_BUDGET, CTL_MEM_RESERVED);
+	silent = cli_connect();
+	partial = cli_connect();
+	busy = cli_connect();
+	watch = cli_connect();
+	ctl_hdr_encode(hdr, M("ShowSummary"), 1, 100);	/* a slow loris */
+	cli_write(partial, hdr, sizeof(hdr));
+	cli_write(partial, "abcde", 5);
+	vtibgp__watch_request__init(&w);
+	w.neighbor = (char *)(uintptr_t)"forever";
+	send_msg(watch, M("Watch"), 1, &w.base);
+	for (i = 0; i < 10; i++) {	/* 1 s: a request every 100 ms */
+		check_summary(busy, (uint32_t)i);
+		t0 = now_ms();
+		while (now_ms() < t0 + 100)
+			pump();
+	}
+	expect_eof(silent);
+	expect_eof(partial);
+	check_summary(busy, 100);
+	ctl_server_stats(fx.srv, &st);
+	assert_int_equal(st.closed_idle, 2);
+	WAIT_FOR(ctl_server_clients(fx.srv) == 2);
+	close(silent);
+	close(partial);
+	close(busy);
+	close(watch);
+	WAIT_FOR(ctl_server_clients(fx.srv) == 0);
+}
+
+static struct ctl_stats *
+srv_stats(struct ctl_stats *st)
+{
+	ctl_server_stats(fx.srv, st);
+	return st;
+}
+
+/* Request buffers grow with what arrives; over its share of the memory
+ * budget a user's client waits, and root is still served. */
+static void
+test_memory_budget(void **state)
+{
+	struct ctl_stats	st;
+	uint8_t			hdr[CTL_HDR_LEN], *junk;
+	size_t			sent;
+	ssize_t			n;
+	int			claim[8], big, other, root, i;
+
+	if (geteuid() != 0)
+		skip();
+	set_limits(256, 16, 16, 1.0, 512 * 1024, 128 * 1024);
+	/* eight headers claiming 1 MiB each, and 10 octets of it */
+	ctl_hdr_encode(hdr, M("ShowSummary"), 1, CTL_MAX_PAYLOAD);
+	for (i = 0; i < 8; i++) {
+		claim[i] = cli_connect_as(NOBODY - 1 - (uid_t)i);
+		cli_write(claim[i], hdr, sizeof(hdr));
+		cli_write(claim[i], "0123456789", 10);
+	}
+	WAIT_FOR(srv_stats(&st)->memory == 8 * CTL_PAYLOAD_START);
+	/* one that sends 600 KiB of it waits at the user's 384 KiB */
+	junk = calloc(1, 600 * 1024);
+	assert_non_null(junk);
+	big = cli_connect_as(NOBODY);
+	cli_write(big, hdr, sizeof(hdr));
+	for (sent = 0; sent < 600 * 1024 && srv_stats(&st)->memory_waits == 0;
+	    pump()) {
+		n = send(big, junk + sent, 600 * 1024 - sent, MSG_DONTWAIT);
+		sent += n > 0 ? (size_t)n : 0;
+	}
+	WAIT_FOR(srv_stats(&st)->memory_waits > 0);
+	assert_true(st.memory <= 384 * 1024);
+	root = cli_connect();
+	check_summary(root, 1);
+	other = cli_connect_as(NOBODY - 20);	/* small requests still pass */
+	check_summary(other, 2);
+	free(junk);
+	close(big);		/* not read from: goes at its idle timeout */
+	for (i = 0; i < 8; i++)
+		close(claim[i]);
+	close(other);
+	close(root);
+	WAIT_FOR(ctl_server_clients(fx.srv) == 0);
+	ctl_server_stats(fx.srv, &st);
+	assert_int_equal(st.memory, 0);
+}
+
+/* Control work runs at most a slice per loop iteration, after the
+ * routing work (priority 0) of that iteration. */
+static int	route_iter_calls;
+static unsigned	last_route_iter;
+
+static void
+on_route(struct ev_loop *loop, ev_io *w, int revents)
+{
+	route_iter_calls++;
+	last_route_iter = ev_iteration(loop);
+}
+
+static void
+test_routing_first(void **state)
+{
+	Vtibgp__NeighborAction	e;
+	ev_io		route;
+	int		p[2], fd = cli_connect();
+	size_t		i;
+	uint32_t	id;
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], "x", 1), 1);	/* always readable */
+	ev_io_init(&route, on_route, p[0], EV_READ);
+	ev_io_start(fx.loop, &route);
+	n_slow = 0;
+	vtibgp__neighbor_action__init(&e);
+	for (id = 0; id < 20; id++)
+		send_msg(fd, M("NeighborRefresh"), id, &e.base);
+	WAIT_FOR(n_slow == 20);
+	for (i = 0; i < n_slow; i++) {
+		/* one 3 ms request spends the 1 ms slice */
+		if (i > 0)
+			assert_true(slow_iters[i] != slow_iters[i - 1]);
+	}
+	assert_true(route_iter_calls >= 20);
+	ev_io_stop(fx.loop, &route);
+	close(p[0]);
+	close(p[1]);
+	for (id = 0; id < 20; id++) {
+		struct frame	f;
+
+		assert_true(read_frame(fd, &f));
+		free(f.payload);
+	}
+	close(fd);
+}
+
+/* ---- the daemon's Watch (ctl_watch.c) on a server of its own ------------ */
+
+static const struct ctl_handler watch_handlers[] = {
+	{ "Watch", ctl_watch, false },
+	{ NULL, NULL, false },
+};
+
+static struct ctl_server *
+watch_server(char *path, size_t len)
+{
+	struct ctl_server	*s;
+
+	snprintf(path, len, "%s/watch.sock", fx.dir);
+	s = ctl_server_open(fx.loop, path, watch_handlers, NULL);
+	assert_non_null(s);
+	return s;
+}
+
+static void
+send_watch(int fd, uint32_t id)
+{
+	Vtibgp__WatchRequest	w;
+
+	vtibgp__watch_request__init(&w);
+	send_msg(fd, M("Watch"), id, &w.base);
+}
+
+/* A watcher that does not read costs a bounded queue, then loses the
+ * oldest events and is told how many (EVENT_LOST); it reads on after. */
+static void
+test_watch_lost(void **state)
+{
+	struct ctl_server	*s;
+	Vtibgp__Event		*ev;
+	struct frame		 f;
+	char			 path[128];
+	uint64_t		 got = 0, lost = 0;
+	int			 fd, i, j;
+	bool			 last = false;
+
+	s = watch_server(path, sizeof(path));
+	fd = cli_connect_to(path);
+	send_watch(fd, 7);
+	WAIT_FOR(ctl_watching());
+	for (i = 0; i < 5000; i++) {
+		ctl_watch_emit(VTIBGP__EVENT_KIND__EVENT_ROUTES, NULL, "vti0",
+		    "event %d: 10.10.%d.0/24 moved to vti1, and some more text "
+		    "to make it the size of a real one", i, i % 256);
+		if (i % 500 == 499)	/* the fan-out keeps up */
+			for (j = 0; j < 100; j++)
+				pump();
+	}
+	for (i = 0; i < 200; i++)
+		pump();
+	ctl_watch_emit(VTIBGP__EVENT_KIND__EVENT_STATE, NULL, "vti0", "last");
+	while (!last) {
+		assert_true(read_frame(fd, &f));
+		assert_int_equal(f.word, M("Watch") | CTL_F_MORE);
+		ev = vtibgp__event__unpack(NULL, f.len, f.payload);
+		assert_non_null(ev);
+		if (ev->kind == VTIBGP__EVENT_KIND__EVENT_LOST) {
+			assert_non_null(strstr(ev->text, " events lost"));
+			lost += strtoull(ev->text, NULL, 10);
+		} else if (strcmp(ev->text, "last") == 0)
+			last = true;
+		else
+			got++;
+		vtibgp__event__free_unpacked(ev, NULL);
+		free(f.payload);
+	}
+	assert_true(lost > 0);
+	assert_int_equal(got + lost, 5000);
+	close(fd);
+	WAIT_FOR(!ctl_watching());
+	ctl_server_close(s);
+	ctl_watch_free();
+}
+
+/* A user may hold WATCH_PER_UID streams; root is not capped. */
+static void
+test_watch_per_uid(void **state)
+{
+	struct ctl_server	*s;
+	struct ctl_watch_stats	 ws;
+	char			 path[128];
+	int			 fd, root;
+	uint32_t		 i;
+
+	if (geteuid() != 0)
+		skip();
+	s = watch_server(path, sizeof(path));
+	assert_int_equal(chmod(path, 0666), 0);
+	assert_int_equal(setegid(NOBODY), 0);
+	assert_int_equal(seteuid(NOBODY), 0);
+	fd = cli_connect_to(path);
+	assert_int_equal(seteuid(0), 0);
+	assert_int_equal(setegid(0), 0);
+	for (i = 0; i <= WATCH_PER_UID; i++)
+		send_watch(fd, i);
+	expect_error(fd, M("Watch"), WATCH_PER_UID,
+	    VTIBGP__ERROR_CODE__ERROR_BUSY);
+	root = cli_connect_to(path);
+	for (i = 0; i < 2 * WATCH_PER_UID; i++)
+		send_watch(root, i);
+	ctl_watch_stats(&ws);
+	WAIT_FOR((ctl_watch_stats(&ws), ws.watchers == 3 * WATCH_PER_UID));
+	assert_int_equal(ws.refused, 1);
+	close(fd);
+	close(root);
+	WAIT_FOR(!ctl_watching());
+	ctl_server_close(s);
+	ctl_watch_free();
+}
+
 static void
 test_half_close(void **state)
 {
@@ -1608,6 +2012,13 @@ main(void)
 		T(test_stream_cancel),
 		T(test_open_requests_cap),
 		T(test_request_strings),
+		T(test_reserved_for_operator),
+		T(test_per_uid),
+		T(test_idle_timeout),
+		T(test_memory_budget),
+		T(test_routing_first),
+		T(test_watch_lost),
+		T(test_watch_per_uid),
 		T(test_half_close),
 		T(test_slow_reader_dropped),
 		T(test_permission_root),
