@@ -7,7 +7,7 @@
 # doc/benchmarks.md for the figures and what each one means.
 #
 #   bench.sh [-n "100 10000 100000 1000000"] [-d "kernel vtibgpd bird frr"]
-#            [-r 3] [-t "converge carrier silent"] [-o DIR] [-a] [-s]
+#            [-r 3] [-t "converge carrier silent hostile"] [-o DIR] [-a] [-s]
 #   -n  sizes N            -d  DUTs: kernel (the floor), vtibgpd,
 #   -r  repetitions            vtibgpd-probe (probes 200ms x 3), bird, frr
 #   -t  tests              -o  where benchmarks.csv/.md go (default doc/)
@@ -22,6 +22,13 @@
 # loss event (carrier) or from the nft command (silent), to the first and
 # to the last of the N+1 prefixes whose lowest-metric route uses tunnel 2,
 # and recovery until all use tunnel 1 again.
+#
+# -t hostile (vtibgpd DUTs): then the same failovers again, with 16
+# unprivileged users (setpriv, uids 60000-60015) holding 16 control
+# connections each (tests/bench/ctl_hostile -m mix: idle with a partial
+# 1 MiB request, flooding requests, watching without reading): rows
+# hostile_carrier_*, hostile_silent_*, rss_idle / rss_hostile (VmRSS), and
+# root's vtibgpctl round trips ctl_summary / ctl_reset, idle and hostile.
 set -u
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,6 +38,8 @@ VTIBGPD="$top_builddir/vtibgpd"
 NLWATCH="$top_builddir/tests/bench/nlwatch"
 NLFLOOR="$top_builddir/tests/bench/nlfloor"
 UPDBENCH="$top_builddir/tests/bench/upd_bench"
+HOSTILE="$top_builddir/tests/bench/ctl_hostile"
+VTIBGPCTL="$top_builddir/vtibgpctl"
 FRR_LIB=/usr/lib/frr
 
 SIZES="100 10000"
@@ -357,7 +366,7 @@ failover() {
 	if [ "$kind" = carrier ]; then
 		lab_link_down 1
 		t0=$(nlw_wait 5 "$mark" 'ev == "link" && $3 == "vti0" && c["carrier"] == 0') || t0=""
-		[ -n "$t0" ] && row carrier_trigger "$rep" "$(ms "$mark" "$t0")" ms
+		[ -n "$t0" ] && row "${FPFX:-}carrier_trigger" "$rep" "$(ms "$mark" "$t0")" ms
 	else
 		lab_drop 1
 		t0=$mark
@@ -369,12 +378,12 @@ failover() {
 		first=$(nlw_find "$mark" 'ev == "cnt" && c["vti1"] > 0')
 		[ "$all" -ge "$t0" ] || all=$t0
 		[ "$first" -ge "$t0" ] || first=$t0
-		row "${kind}_first" "$rep" "$(ms "$t0" "$first")" ms
-		row "${kind}_all" "$rep" "$(ms "$t0" "$all")" ms
-		log "$DUT N=$N $kind #$rep: first $(ms "$t0" "$first") ms, all $(ms "$t0" "$all") ms"
+		row "${FPFX:-}${kind}_first" "$rep" "$(ms "$t0" "$first")" ms
+		row "${FPFX:-}${kind}_all" "$rep" "$(ms "$t0" "$all")" ms
+		log "$DUT N=$N ${FPFX:-}$kind #$rep: first $(ms "$t0" "$first") ms, all $(ms "$t0" "$all") ms"
 	else
-		log "$DUT N=$N $kind #$rep: not all moved within $tmo s: $(nlw_last)"
-		row "${kind}_all" "$rep" timeout s
+		log "$DUT N=$N ${FPFX:-}$kind #$rep: not all moved within $tmo s: $(nlw_last)"
+		row "${FPFX:-}${kind}_all" "$rep" timeout s
 	fi
 	sleep 1
 	mark=$(now_us)
@@ -386,20 +395,87 @@ failover() {
 		up=$mark
 	fi
 	if back=$(nlw_wait $((60 + N / 5000)) "$up" 'ev == "cnt" && c["vti0"] == T'); then
-		row "${kind}_recovery" "$rep" "$(ms "$up" "$back")" ms
+		row "${FPFX:-}${kind}_recovery" "$rep" "$(ms "$up" "$back")" ms
 		# where the time goes: the session on tunnel 1 coming back up
 		sess=$(vgw_session_up_us "$up") &&
-		    row "${kind}_recovery_session" "$rep" "$(ms "$up" "$sess")" ms
+		    row "${FPFX:-}${kind}_recovery_session" "$rep" "$(ms "$up" "$sess")" ms
 		# and the VGW's last UPDATE on tunnel 1 before all were back
 		lu=$(last_update "$up" "$back") &&
-		    row "${kind}_recovery_lastupdate" "$rep" "$(ms "$up" "$lu")" ms
-		log "$DUT N=$N $kind #$rep: recovery $(ms "$up" "$back") ms (session up after ${sess:+$(ms "$up" "$sess")} ms, last UPDATE after ${lu:+$(ms "$up" "$lu")} ms)"
+		    row "${FPFX:-}${kind}_recovery_lastupdate" "$rep" "$(ms "$up" "$lu")" ms
+		log "$DUT N=$N ${FPFX:-}$kind #$rep: recovery $(ms "$up" "$back") ms (session up after ${sess:+$(ms "$up" "$sess")} ms, last UPDATE after ${lu:+$(ms "$up" "$lu")} ms)"
 	else
-		log "$DUT N=$N $kind #$rep: no recovery within $((60 + N / 5000)) s"
-		row "${kind}_recovery" "$rep" timeout s
+		log "$DUT N=$N ${FPFX:-}$kind #$rep: no recovery within $((60 + N / 5000)) s"
+		row "${FPFX:-}${kind}_recovery" "$rep" timeout s
 		return 1
 	fi
 	steady $((60 + N / 5000)) || { log "$DUT N=$N: not steady after recovery"; return 1; }
+}
+
+# ---------------------------------------------------------------- hostile users
+
+HOSTILE_PIDS=""
+hostile_start() {
+	local u
+	chmod 711 "$LAB_DIR"	# the socket is 0666; its directory was 0700
+	for u in $(seq 60000 60015); do
+		setpriv --reuid="$u" --regid="$u" --clear-groups "$HOSTILE" \
+		    -s "$LAB_DIR/vtibgpd.sock" -n 16 -m mix \
+		    >"$LAB_DIR/hostile.$u.out" 2>&1 &
+		lab_record_pid $!
+		HOSTILE_PIDS="$HOSTILE_PIDS $!"
+	done
+}
+
+hostile_stop() {
+	[ -n "$HOSTILE_PIDS" ] || return 0
+	# shellcheck disable=SC2086
+	kill -TERM $HOSTILE_PIDS 2>/dev/null
+	# shellcheck disable=SC2086
+	wait $HOSTILE_PIDS 2>/dev/null
+	HOSTILE_PIDS=""
+}
+
+# ctl_rtt NAME CMD...: root's vtibgpctl round trip, a row in ms.
+ctl_rtt() {
+	local name=$1 t0 t1
+	shift
+	t0=$(now_us)
+	"$VTIBGPCTL" -s "$LAB_DIR/vtibgpd.sock" "$@" >/dev/null 2>&1 ||
+	    log "vtibgpctl $* failed"
+	t1=$(now_us)
+	row "$name" 1 "$(ms "$t0" "$t1")" ms
+}
+
+# The failovers again with 256 hostile clients; the rows before them in
+# this run are the figures without.
+run_hostile() {
+	local r tmo=$((60 + N / 5000)) users
+	row rss_idle 1 "$(dut_rss VmRSS)" KiB
+	ctl_rtt ctl_summary_idle show summary
+	ctl_rtt ctl_reset_idle neighbor vti1 reset
+	steady "$tmo" || return 1
+	hostile_start
+	sleep 10	# every connection made, the idle ones past their request
+	users=$("$VTIBGPCTL" -s "$LAB_DIR/vtibgpd.sock" metrics |
+	    sed -n 's/^vtibgp_control_clients{class="user"} //p')
+	row hostile_clients 1 "${users:-0}" count
+	log "$DUT N=$N: $users hostile clients connected"
+	ctl_rtt ctl_summary_hostile show summary
+	ctl_rtt ctl_reset_hostile neighbor vti1 reset
+	steady "$tmo" || { hostile_stop; return 1; }
+	FPFX=hostile_
+	for r in $(seq 1 "$REPS"); do
+		failover carrier "$r" || break
+	done
+	for r in $(seq 1 "$REPS"); do
+		[ "$DUT" = vtibgpd-probe ] || break
+		failover silent "$r" || break
+	done
+	FPFX=
+	row rss_hostile 1 "$(dut_rss VmRSS)" KiB
+	"$VTIBGPCTL" -s "$LAB_DIR/vtibgpd.sock" metrics |
+	    grep -E '^vtibgp_(control|watch)_' | sed 's/^/# /' >&2
+	hostile_stop
 }
 
 # last_update FROM_US TO_US: arrival (us) of the last UPDATE packet from
@@ -491,6 +567,9 @@ run_one() {
 			[ $ok = 1 ] && has_test silent || break
 			failover silent "$r" || { ok=0; break; }
 		done
+		if [ $ok = 1 ] && has_test hostile && [[ $DUT == vtibgpd* ]]; then
+			run_hostile || ok=0
+		fi
 	else
 		log "$DUT N=$N: not steady: $(nlw_last)"
 		ok=0
@@ -534,11 +613,11 @@ main() {
 		echo "bench: needs root (network namespaces)" >&2
 		exit 77
 	fi
-	for d in "$NLWATCH" "$NLFLOOR" "$VTIBGPD"; do
+	for d in "$NLWATCH" "$NLFLOOR" "$VTIBGPD" $(has_test hostile && echo "$HOSTILE"); do
 		[ -x "$d" ] || { echo "bench: $d not built (make bench builds it)" >&2; exit 1; }
 	done
 	RAW=$(mktemp /tmp/vtbbench.XXXXXX.csv)
-	trap 'lab_stop_dut 2>/dev/null; lab_down; rm -f "$RAW"' EXIT
+	trap 'hostile_stop; lab_stop_dut 2>/dev/null; lab_down; rm -f "$RAW"' EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 	log "sizes: $SIZES; DUTs: $DUTS; $REPS repetitions; tests: $TESTS; load $(cut -d' ' -f1-3 /proc/loadavg)"
