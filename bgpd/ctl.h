@@ -131,7 +131,7 @@ struct ctl_stats {
 	uint64_t	closed_idle;
 	uint64_t	dropped_slow;		/* queue over max_queue */
 	uint64_t	memory_waits;		/* a client waited for memory */
-	uint64_t	slices_spent;		/* iterations that used it all */
+	uint64_t	slices_spent;		/* iterations that used all */
 	size_t		clients;
 	size_t		operator_clients;
 	size_t		memory;			/* octets of client buffers */

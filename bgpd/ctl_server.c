@@ -466,7 +466,7 @@ dispatch_call(struct ctl_client *c, const struct ctl_handler *h,
 		req_free(req);
 }
 
-/* ---- input hygiene -------------------------------------------------------- */
+/* ---- input hygiene ------------------------------------------------------ */
 
 /* One string field: at most CTL_MAX_STRING octets of printable UTF-8. */
 static int

@@ -53,7 +53,7 @@ struct ctl_client {
 	ev_io			 wio;
 	ev_timer		 kill;
 	ev_timer		 idle;
-	ev_tstamp		 last_active;	/* a request or an answer read */
+	ev_tstamp		 last_active;	/* a request, an answer read */
 	struct ctl_peer		 peer;
 	uint8_t			 hdr[CTL_HDR_LEN];
 	size_t			 hdr_have;
@@ -67,10 +67,10 @@ struct ctl_client {
 	size_t			 out_off;
 	size_t			 out_len;
 	size_t			 out_cap;
-	size_t			 mem;		/* octets charged to the budget */
+	size_t			 mem;		/* octets charged to budget */
 	bool			 closing;	/* flush, then close */
 	bool			 dropped;	/* close now, send nothing */
-	bool			 paused;	/* waits for the memory budget */
+	bool			 paused;	/* waits for memory */
 };
 
 struct ctl_server {
@@ -90,7 +90,7 @@ struct ctl_server {
 	size_t			 n_clients;
 	size_t			 n_paused;
 	size_t			 mem_used;
-	unsigned		 slice_iter;	/* loop iteration of the slice */
+	unsigned		 slice_iter;	/* loop iteration of slice */
 	uint64_t		 slice_start_us;
 	bool			 slice_spent;
 	ctl_work_fn		 work_fn;

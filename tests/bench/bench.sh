@@ -380,6 +380,7 @@ failover() {
 		[ "$first" -ge "$t0" ] || first=$t0
 		row "${FPFX:-}${kind}_first" "$rep" "$(ms "$t0" "$first")" ms
 		row "${FPFX:-}${kind}_all" "$rep" "$(ms "$t0" "$all")" ms
+		react "$kind" "$rep" "$t0" "$all"
 		log "$DUT N=$N ${FPFX:-}$kind #$rep: first $(ms "$t0" "$first") ms, all $(ms "$t0" "$all") ms"
 	else
 		log "$DUT N=$N ${FPFX:-}$kind #$rep: not all moved within $tmo s: $(nlw_last)"
@@ -476,6 +477,34 @@ run_hostile() {
 	"$VTIBGPCTL" -s "$LAB_DIR/vtibgpd.sock" metrics |
 	    grep -E '^vtibgp_(control|watch)_' | sed 's/^/# /' >&2
 	hostile_stop
+}
+
+# dut_log_us SINCE_US REGEX: the time (us) of vtibgpd's first log line
+# matching REGEX at or after SINCE_US (its stamps are in ms: 1 ms slack).
+dut_log_us() {
+	local line ts
+	[ -f "$LAB_DIR/vtibgpd.log" ] || return 1
+	while read -r line; do
+		ts=$(date -d "${line:0:23}" +%s%N 2>/dev/null) || continue
+		ts=$((ts / 1000))
+		[ "$ts" -ge $(($1 - 1000)) ] && { echo "$ts"; return 0; }
+	done < <(grep -E "$2" "$LAB_DIR/vtibgpd.log")
+	return 1
+}
+
+# How long vtibgpd took to act on the failure, from its log: carrier,
+# from the kernel's link event to its "link down" line; silent, from its
+# probe verdict to the last route moved.  What waits behind control work.
+react() {
+	local kind=$1 rep=$2 t0=$3 all=$4 t
+	[[ $DUT == vtibgpd* ]] || return 0
+	if [ "$kind" = carrier ]; then
+		t=$(dut_log_us "$t0" 'tunnel vti0: link down') &&
+		    row "${FPFX:-}carrier_react" "$rep" "$(ms "$t0" "$t")" ms
+	else
+		t=$(dut_log_us "$t0" 'probe: [0-9]+ echoes in a row unanswered') &&
+		    row "${FPFX:-}silent_react" "$rep" "$(ms "$t" "$all")" ms
+	fi
 }
 
 # last_update FROM_US TO_US: arrival (us) of the last UPDATE packet from

@@ -219,7 +219,8 @@ run(struct conn *cs, int nc, int64_t until)
 			if (cs[i].fd == -1 && now_ms() >= cs[i].retry_at)
 				conn_open(&cs[i]);
 			pfd[i].fd = cs[i].fd;
-			pfd[i].events = cs[i].fd == -1 ? 0 : conn_events(&cs[i]);
+			pfd[i].events = cs[i].fd == -1 ? 0 :
+			    conn_events(&cs[i]);
 		}
 		if (poll(pfd, (nfds_t)nc, 100) == -1 && errno != EINTR)
 			break;

@@ -1509,6 +1509,25 @@ trust_clean(const char *path)
 	free(sub);
 }
 
+/* The message of a row: %s the file, %d its directory, %t the one above. */
+static void
+trust_want(const char *fmt, const char *path, const char *sub,
+    const char *top, char *want)
+{
+	const char	*p;
+
+	for (p = fmt; *p != '\0'; p++) {
+		if (*p != '%') {
+			*want++ = *p;
+			continue;
+		}
+		p++;
+		want += sprintf(want, "%s", *p == 's' ? path : *p == 'd' ? sub :
+		    top);
+	}
+	*want = '\0';
+}
+
 /* As sshd's StrictModes: owner and write bits of the file, its directory
  * and the directories above it (issue 16). */
 static void
@@ -1553,8 +1572,7 @@ test_file_trust(void **state)
 	struct conf_error	 err;
 	struct conf		*c;
 	char			 dir[] = "/tmp/test_conf.XXXXXX";
-	char			*path, *sub, want[1024], *w;
-	const char		*p;
+	char			*path, *sub, want[1024];
 	size_t			 i;
 
 	(void)state;
@@ -1577,15 +1595,7 @@ test_file_trust(void **state)
 			conf_free(c);
 		} else {
 			assert_null(c);
-			for (p = rows[i].msg, w = want; *p != '\0'; p++) {
-				if (*p == '%') {
-					p++;
-					w += sprintf(w, "%s", *p == 's' ? path :
-					    *p == 'd' ? sub : dir);
-				} else
-					*w++ = *p;
-			}
-			*w = '\0';
+			trust_want(rows[i].msg, path, sub, dir, want);
 			assert_string_equal(err.msg, want);
 			assert_string_equal(err.file, path);
 			assert_int_equal(err.pos.line, 0);

@@ -1021,7 +1021,7 @@ test_request_strings(void **state)
 	close(fd);
 }
 
-/* ---- limits (issue 16) ---------------------------------------------------- */
+/* ---- limits (issue 16) -------------------------------------------------- */
 
 /* Connect with the effective ids of uid (SO_PEERCRED reports them). */
 static int
