@@ -25,6 +25,15 @@ head(FILE *f, const char *name, const char *type, const char *help)
 	    name, type);
 }
 
+/* A metric without labels. */
+static void
+value(FILE *f, const char *name, const char *type, const char *help,
+    unsigned long long v)
+{
+	head(f, name, type, help);
+	fprintf(f, "vtibgp_%s %llu\n", name, v);
+}
+
 /* One neighbor metric: value per neighbor, by an accessor. */
 struct nmetric {
 	const char	*name;
@@ -323,21 +332,14 @@ kernel_metrics(FILE *f, struct router *r)
 	struct fib_stats	fs;
 
 	fib_stats(router_fib(r), &fs);
-	head(f, "kernel_routes", "gauge", "Primary routes in the kernel.");
-	fprintf(f, "vtibgp_kernel_routes %llu\n",
-	    (unsigned long long)fs.routes);
-	head(f, "kernel_standby_routes", "gauge", "Standby routes (metric + "
-	    "1) in the kernel.");
-	fprintf(f, "vtibgp_kernel_standby_routes %llu\n",
-	    (unsigned long long)fs.standbys);
-	head(f, "kernel_errors_total", "counter", "Kernel requests that "
-	    "failed.");
-	fprintf(f, "vtibgp_kernel_errors_total %llu\n",
-	    (unsigned long long)fs.errors);
-	head(f, "failovers_total", "counter", "Silent failures handled by a "
-	    "nexthop group rewrite.");
-	fprintf(f, "vtibgp_failovers_total %llu\n",
-	    (unsigned long long)fs.failovers);
+	value(f, "kernel_routes", "gauge", "Primary routes in the kernel.",
+	    fs.routes);
+	value(f, "kernel_standby_routes", "gauge", "Standby routes (metric + "
+	    "1) in the kernel.", fs.standbys);
+	value(f, "kernel_errors_total", "counter", "Kernel requests that "
+	    "failed.", fs.errors);
+	value(f, "failovers_total", "counter", "Silent failures handled by a "
+	    "nexthop group rewrite.", fs.failovers);
 	head(f, "last_failover_seconds", "gauge", "Time the last group "
 	    "rewrite took.");
 	fprintf(f, "vtibgp_last_failover_seconds %.6f\n",
@@ -393,23 +395,16 @@ control_metrics(FILE *f, struct ctl_server *srv)
 	    "vtibgp_control_clients{class=\"user\"} %zu\n",
 	    st.operator_clients, st.clients - st.operator_clients);
 	control_refused(f, &st, &ws);
-	head(f, "control_buffer_bytes", "gauge", "Octets of control client "
-	    "buffers (budget 32 MiB).");
-	fprintf(f, "vtibgp_control_buffer_bytes %zu\n", st.memory);
-	head(f, "control_memory_waits_total", "counter", "Times a control "
-	    "client waited for the buffer budget.");
-	fprintf(f, "vtibgp_control_memory_waits_total %llu\n",
-	    (unsigned long long)st.memory_waits);
-	head(f, "control_slices_spent_total", "counter", "Loop iterations "
-	    "whose control work used its whole slice.");
-	fprintf(f, "vtibgp_control_slices_spent_total %llu\n",
-	    (unsigned long long)st.slices_spent);
-	head(f, "watch_streams", "gauge", "Open watch streams.");
-	fprintf(f, "vtibgp_watch_streams %zu\n", ws.watchers);
-	head(f, "watch_events_lost_total", "counter", "Events a watcher "
-	    "missed because it fell behind.");
-	fprintf(f, "vtibgp_watch_events_lost_total %llu\n",
-	    (unsigned long long)ws.lost);
+	value(f, "control_buffer_bytes", "gauge", "Octets of control client "
+	    "buffers (budget 32 MiB).", st.memory);
+	value(f, "control_memory_waits_total", "counter", "Times a control "
+	    "client waited for the buffer budget.", st.memory_waits);
+	value(f, "control_slices_spent_total", "counter", "Loop iterations "
+	    "whose control work used its whole slice.", st.slices_spent);
+	value(f, "watch_streams", "gauge", "Open watch streams.",
+	    ws.watchers);
+	value(f, "watch_events_lost_total", "counter", "Events a watcher "
+	    "missed because it fell behind.", ws.lost);
 }
 
 int

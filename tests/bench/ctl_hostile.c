@@ -26,9 +26,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "bgpd/clock.h"
 #include "bgpd/ctl.h"
 
 #define MAX_CONNS	1024
@@ -42,7 +42,7 @@ struct conn {
 	bool		reads;		/* a flooder that reads its answers */
 	bool		setup;		/* its opening requests are sent */
 	bool		first;		/* nothing read yet */
-	int64_t		retry_at;
+	uint64_t	retry_at;
 	uint32_t	seq;
 };
 
@@ -51,15 +51,6 @@ static const char		*sock_path;
 static struct {
 	unsigned long	connected, refused, closed, requests, octets;
 } n;
-
-static int64_t
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 on_signal(int sig)
@@ -114,7 +105,7 @@ conn_open(struct conn *c)
 		if (c->fd != -1)
 			close(c->fd);
 		c->fd = -1;
-		c->retry_at = now_ms() + RETRY_MS;
+		c->retry_at = clock_mono_ms() + RETRY_MS;
 		return;
 	}
 	n.connected++;
@@ -125,7 +116,7 @@ conn_lost(struct conn *c, bool refused)
 {
 	close(c->fd);
 	c->fd = -1;
-	c->retry_at = now_ms() + RETRY_MS;
+	c->retry_at = clock_mono_ms() + RETRY_MS;
 	if (refused)
 		n.refused++;
 	else
@@ -209,14 +200,14 @@ conn_events(const struct conn *c)
 }
 
 static void
-run(struct conn *cs, int nc, int64_t until)
+run(struct conn *cs, int nc, uint64_t until)
 {
 	struct pollfd	pfd[MAX_CONNS];
 	int		i;
 
-	while (!stop && (until == 0 || now_ms() < until)) {
+	while (!stop && (until == 0 || clock_mono_ms() < until)) {
 		for (i = 0; i < nc; i++) {
-			if (cs[i].fd == -1 && now_ms() >= cs[i].retry_at)
+			if (cs[i].fd == -1 && clock_mono_ms() >= cs[i].retry_at)
 				conn_open(&cs[i]);
 			pfd[i].fd = cs[i].fd;
 			pfd[i].events = cs[i].fd == -1 ? 0 :
@@ -270,7 +261,7 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
-	run(cs, nc, secs > 0 ? now_ms() + secs * 1000 : 0);
+	run(cs, nc, secs > 0 ? clock_mono_ms() + (uint64_t)secs * 1000 : 0);
 	printf("connected %lu refused %lu closed %lu requests %lu octets %lu\n",
 	    n.connected, n.refused, n.closed, n.requests, n.octets);
 	return 0;

@@ -1023,18 +1023,25 @@ test_request_strings(void **state)
 
 /* ---- limits (issue 16) -------------------------------------------------- */
 
-/* Connect with the effective ids of uid (SO_PEERCRED reports them). */
+/* Connect to path with the effective ids of uid (SO_PEERCRED reports
+ * them). */
 static int
-cli_connect_as(uid_t uid)
+cli_connect_as_to(const char *path, uid_t uid)
 {
 	int	fd;
 
 	assert_int_equal(setegid(NOBODY), 0);
 	assert_int_equal(seteuid(uid), 0);
-	fd = cli_connect();
+	fd = cli_connect_to(path);
 	assert_int_equal(seteuid(0), 0);
 	assert_int_equal(setegid(0), 0);
 	return fd;
+}
+
+static int
+cli_connect_as(uid_t uid)
+{
+	return cli_connect_as_to(fx.path, uid);
 }
 
 static void
@@ -1377,12 +1384,7 @@ test_watch_per_uid(void **state)
 	if (geteuid() != 0)
 		skip();
 	s = watch_server(path, sizeof(path));
-	assert_int_equal(chmod(path, 0666), 0);
-	assert_int_equal(setegid(NOBODY), 0);
-	assert_int_equal(seteuid(NOBODY), 0);
-	fd = cli_connect_to(path);
-	assert_int_equal(seteuid(0), 0);
-	assert_int_equal(setegid(0), 0);
+	fd = cli_connect_as_to(path, NOBODY);
 	for (i = 0; i <= WATCH_PER_UID; i++)
 		send_watch(fd, i);
 	expect_error(fd, M("Watch"), WATCH_PER_UID,
