@@ -209,7 +209,8 @@ limits_resume(struct ctl_server *s)
 			continue;
 		c->paused = false;
 		s->n_paused--;
-		ev_io_start(s->loop, &c->rio);
+		if (!c->closing && !c->dropped)
+			ev_io_start(s->loop, &c->rio);
 	}
 }
 
