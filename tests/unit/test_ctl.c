@@ -1159,7 +1159,7 @@ test_idle_timeout(void **state)
 	int64_t			t0;
 	int			silent, partial, busy, watch, i;
 
-	set_limits(256, 16, 16, 0.3, CTL_MEM_BUDGET, CTL_MEM_RESERVED);
+	set_limits(256, 16, 16, 0.5, CTL_MEM_BUDGET, CTL_MEM_RESERVED);
 	silent = cli_connect();
 	partial = cli_connect();
 	busy = cli_connect();
@@ -1170,7 +1170,7 @@ test_idle_timeout(void **state)
 	vtibgp__watch_request__init(&w);
 	w.neighbor = (char *)(uintptr_t)"forever";
 	send_msg(watch, M("Watch"), 1, &w.base);
-	for (i = 0; i < 10; i++) {	/* 1 s: a request every 100 ms */
+	for (i = 0; i < 15; i++) {	/* 1.5 s: a request every 100 ms */
 		check_summary(busy, (uint32_t)i);
 		t0 = now_ms();
 		while (now_ms() < t0 + 100)
