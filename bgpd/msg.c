@@ -210,8 +210,9 @@ static const struct msg_type_def {
 	    MSG_MAX_LEN, dec_notification },
 	[MSG_KEEPALIVE] = { "KEEPALIVE", MSG_HEADER_LEN, MSG_HEADER_LEN,
 	    dec_keepalive },
+	/* its length depends on the subtype: msg_route_refresh_decode */
 	[MSG_ROUTE_REFRESH] = { "ROUTE-REFRESH", MSG_ROUTE_REFRESH_LEN,
-	    MSG_ROUTE_REFRESH_LEN, dec_refresh },
+	    MSG_MAX_LEN, dec_refresh },
 };
 
 static const struct msg_type_def *
@@ -335,8 +336,8 @@ static int
 dec_refresh(const uint8_t *body, size_t len, bool as4, bool ebgp,
     struct msg *m, struct msg_error *err)
 {
-	return msg_route_refresh_decode(body, len, &m->u.refresh.afi,
-	    &m->u.refresh.safi, err);
+	return msg_route_refresh_decode(body, len, false, &m->u.refresh,
+	    err);
 }
 
 /* ---- KEEPALIVE ------------------------------------------------------- */
@@ -353,24 +354,42 @@ msg_keepalive_encode(uint8_t *buf, size_t size)
 /* ---- ROUTE-REFRESH --------------------------------------------------- */
 
 int
-msg_route_refresh_decode(const uint8_t *body, size_t len, uint16_t *afi,
-    uint8_t *safi, struct msg_error *err)
+msg_route_refresh_decode(const uint8_t *body, size_t len, bool enhanced,
+    struct msg_refresh *rr, struct msg_error *err)
 {
 	struct rbuf	rb;
-	uint8_t		reserved;
+	uint8_t		whole[MSG_MAX_LEN];
+	struct wbuf	wb;
 
 	msg_err_clear(err);
 	rb_init(&rb, body, len);
-	/* RFC 2918 3: AFI (2), Reserved (1), SAFI (1); nothing more. */
-	if (rb_get_u16(&rb, afi) == -1)
+	/* RFC 2918 3, RFC 7313 3: AFI (2), Message Subtype (1), SAFI (1). */
+	if (rb_get_u16(&rb, &rr->afi) == -1)
 		goto bad_len;
-	if (rb_get_u8(&rb, &reserved) == -1)
+	if (rb_get_u8(&rb, &rr->subtype) == -1)
 		goto bad_len;
-	if (rb_get_u8(&rb, safi) == -1)
+	if (rb_get_u8(&rb, &rr->safi) == -1)
 		goto bad_len;
-	if (rb_left(&rb) != 0)
+	if (rb_left(&rb) == 0)
+		return 0;
+	if (rr->subtype == RR_REQUEST)
 		goto bad_len;
-	return 0;
+	if ((rr->subtype != RR_BORR && rr->subtype != RR_EORR) || !enhanced)
+		return 0;	/* RFC 7313 5: to be ignored */
+	/*
+	 * RFC 7313 5: "If the length, excluding the fixed-size message
+	 * header, of the received ROUTE-REFRESH message with Message
+	 * Subtype 1 and 2 is not 4, then the BGP speaker MUST send a
+	 * NOTIFICATION message with the Error Code of "ROUTE-REFRESH
+	 * Message Error" and the subcode of "Invalid Message Length".  The
+	 * Data field of the NOTIFICATION message MUST contain the complete
+	 * ROUTE-REFRESH message."
+	 */
+	msg_begin(&wb, whole, sizeof(whole), MSG_ROUTE_REFRESH);
+	wb_put_bytes(&wb, body, len);
+	msg_err_set(err, ERR_ROUTE_REFRESH, ERR_RR_LEN, whole,
+	    msg_end(&wb));
+	return -1;
 
 bad_len:
 	msg_err_u16(err, ERR_HEADER, ERR_HDR_LEN,

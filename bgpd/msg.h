@@ -1,7 +1,8 @@
 /*
  * msg.h: the BGP-4 message codec (RFC 4271 section 4), with capabilities
  * (RFC 5492, 4760, 2918, 6793, 4724), RFC 7606 error handling, RFC 8203 /
- * RFC 9003 shutdown communication and RFC 7313-less ROUTE-REFRESH (2918).
+ * RFC 9003 shutdown communication and ROUTE-REFRESH (RFC 2918, with the
+ * subtypes of RFC 7313).
  *
  * Pure functions: no I/O, no logging, no global state.  Decoders are
  * bounds-checked readers that fill a struct msg_error (code, subcode,
@@ -290,9 +291,40 @@ size_t	msg_shutdown_encode(uint8_t *buf, size_t size, uint8_t subcode,
 
 size_t	msg_keepalive_encode(uint8_t *buf, size_t size);
 
-/* ROUTE-REFRESH (RFC 2918): AFI, reserved, SAFI. */
+/* ROUTE-REFRESH message subtypes: RFC 7313 3 (the Reserved octet of
+ * RFC 2918).  Only RR_REQUEST asks for anything. */
+enum msg_refresh_subtype {
+	RR_REQUEST = 0,		/* normal route refresh request */
+	RR_BORR = 1,		/* Beginning of Route Refresh */
+	RR_EORR = 2,		/* End of Route Refresh */
+};
+
+/* Subcodes of ERR_ROUTE_REFRESH (RFC 7313 5). */
+enum { ERR_RR_LEN = 1 };
+
+struct msg_refresh {
+	uint16_t	afi;
+	uint8_t		subtype;	/* enum msg_refresh_subtype, or any
+					   other value (to be ignored) */
+	uint8_t		safi;
+};
+
+/*
+ * A ROUTE-REFRESH body: AFI (2), subtype (1), SAFI (1).  enhanced says
+ * whether both sides advertised Enhanced Route Refresh (RFC 7313 3).
+ * Returns 0 with rr filled, or -1 with err:
+ *  - shorter than 4 octets: Bad Message Length (1/2);
+ *  - a request (subtype 0) longer than 4: Bad Message Length (1/2), as
+ *    RFC 2918 fixes its size (no ORF, RFC 5291, is negotiated here);
+ *  - with enhanced, a BoRR or EoRR longer than 4: ROUTE-REFRESH Message
+ *    Error / Invalid Message Length (7/1), the whole message as data
+ *    (RFC 7313 5).
+ * Other subtypes, and BoRR and EoRR without enhanced, decode whatever
+ * their length: RFC 7313 5 says to ignore unknown subtypes.
+ */
 int	msg_route_refresh_decode(const uint8_t *body, size_t len,
-	    uint16_t *afi, uint8_t *safi, struct msg_error *err);
+	    bool enhanced, struct msg_refresh *rr, struct msg_error *err);
+/* A ROUTE-REFRESH request (subtype 0) for afi/safi. */
 size_t	msg_route_refresh_encode(uint8_t *buf, size_t size, uint16_t afi,
 	    uint8_t safi);
 
@@ -305,17 +337,16 @@ struct msg {
 		struct msg_open		open;
 		struct msg_update	update;
 		struct msg_notification	notification;
-		struct {
-			uint16_t	afi;
-			uint8_t		safi;
-		} refresh;
+		struct msg_refresh	refresh;
 	} u;
 };
 
 /*
  * Decode the message of exactly len bytes at buf (header included),
  * dispatching on the type through a table.  Returns 0 (for an UPDATE,
- * check m->u.update.action), or -1 with err set.  msg_free() releases
+ * check m->u.update.action), or -1 with err set.  A ROUTE-REFRESH is
+ * decoded as without Enhanced Route Refresh, which vtibgpd does not
+ * advertise.  msg_free() releases
  * what an UPDATE holds; call it whenever msg_decode returned 0.
  */
 int	msg_decode(const uint8_t *buf, size_t len, bool as4, bool ebgp,

@@ -728,25 +728,41 @@ handle_keepalive(struct peer *p, struct conn *c, const uint8_t *msg,
 	return conn_alive(p, c) ? 0 : -1;
 }
 
+/*
+ * ROUTE-REFRESH (RFC 2918, RFC 7313).  We advertise route refresh but not
+ * Enhanced Route Refresh, so only a request (subtype 0) means anything:
+ * BoRR and EoRR demarcate a procedure this session did not agree on, and
+ * RFC 7313 5: "When the BGP speaker receives a ROUTE-REFRESH message with
+ * a "Message Subtype" field other than 0, 1, or 2, it MUST ignore the
+ * received ROUTE-REFRESH message.  It SHOULD log an error".  RFC 2918 4:
+ * a request for an <AFI, SAFI> we did not advertise is ignored too.
+ */
 static int
 handle_refresh(struct peer *p, struct conn *c, const uint8_t *msg,
     size_t len)
 {
 	struct msg_error	err;
-	uint16_t		afi;
-	uint8_t			safi;
+	struct msg_refresh	rr;
 
-	memset(&err, 0, sizeof(err));
 	if (msg_route_refresh_decode(msg + MSG_HEADER_LEN,
-	    len - MSG_HEADER_LEN, &afi, &safi, &err) == -1) {
+	    len - MSG_HEADER_LEN, false, &rr, &err) == -1) {
 		p->err = err;
 		p->err_valid = true;
 		peer_event(p, FSM_EV_UPDATE_ERR);
 		return -1;
 	}
-	if (afi != 1 || safi != 1) {
+	if (rr.subtype != RR_REQUEST) {
+		if (log_ratelimit(&p->rl, clock_mono_ms(), NULL))
+			log_peer_warnx(p->name, "ROUTE-REFRESH subtype %u (%s) "
+			    "ignored", rr.subtype, rr.subtype == RR_BORR ?
+			    "BoRR, Enhanced Route Refresh not negotiated" :
+			    rr.subtype == RR_EORR ? "EoRR, Enhanced Route "
+			    "Refresh not negotiated" : "unknown");
+		return 0;
+	}
+	if (rr.afi != 1 || rr.safi != 1) {	/* IPv4 unicast */
 		log_peer_warnx(p->name, "ROUTE-REFRESH for AFI %u SAFI %u "
-		    "ignored", afi, safi);
+		    "ignored", rr.afi, rr.safi);
 		return 0;
 	}
 	peer_event(p, FSM_EV_ROUTE_REFRESH);

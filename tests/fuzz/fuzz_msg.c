@@ -224,12 +224,20 @@ static void
 do_refresh(const uint8_t *msg, size_t len)
 {
 	struct msg_error	err;
-	uint16_t		afi;
-	uint8_t			safi;
+	struct msg_refresh	rr;
+	bool			enhanced;
 
-	if (msg_route_refresh_decode(msg + MSG_HEADER_LEN,
-	    len - MSG_HEADER_LEN, &afi, &safi, &err) == -1)
-		names(&err);
+	/* as negotiated with Enhanced Route Refresh and without */
+	for (enhanced = false; ; enhanced = true) {
+		if (msg_route_refresh_decode(msg + MSG_HEADER_LEN,
+		    len - MSG_HEADER_LEN, enhanced, &rr, &err) == -1) {
+			names(&err);
+			if (err.data_len > sizeof(err.data))
+				fuzz_fail("ROUTE-REFRESH: error data too long");
+		}
+		if (enhanced)
+			break;
+	}
 }
 
 /* One whole message, header included, as sess_message() gets it. */

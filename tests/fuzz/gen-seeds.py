@@ -142,6 +142,8 @@ bad_as = notification(2, 2, struct.pack('!H', 64512))
 maxpfx = notification(6, 1, struct.pack('!HBI', 1, 1, 1000))
 refresh = msg(5, struct.pack('!HBB', 1, 0, 1))
 refresh6 = msg(5, struct.pack('!HBB', 2, 0, 1))
+borr_long = msg(5, struct.pack('!HBBB', 1, 1, 1, 0))     # RFC 7313 5
+refresh_unknown = msg(5, struct.pack('!HBBI', 1, 7, 1, 0))
 
 seeds = {
     'open-aws': aws_open, 'open-bird': bird_open, 'open-frr-as4': frr_open,
@@ -155,6 +157,7 @@ seeds = {
     'notification-hold': hold, 'notification-bad-as': bad_as,
     'notification-max-prefix': maxpfx,
     'refresh': refresh, 'refresh-ipv6': refresh6,
+    'refresh-borr-long': borr_long, 'refresh-unknown-subtype': refresh_unknown,
     'stream-aws-session': aws_open + KEEPALIVE + aws_update + EOR +
     KEEPALIVE + withdraw + KEEPALIVE + cease,
     'stream-bird-session': bird_open + KEEPALIVE + set_update + mp_update +

@@ -1034,8 +1034,7 @@ test_route_refresh_roundtrip(void **state)
 	uint8_t			buf[64];
 	struct msg		m;
 	struct msg_error	err;
-	uint16_t		afi;
-	uint8_t			safi;
+	struct msg_refresh	rr;
 	size_t			len;
 
 	len = msg_route_refresh_encode(buf, sizeof(buf), 1, 1);
@@ -1043,12 +1042,68 @@ test_route_refresh_roundtrip(void **state)
 	assert_int_equal(msg_decode(buf, len, true, true, &m, &err), 0);
 	assert_int_equal(m.type, MSG_ROUTE_REFRESH);
 	assert_int_equal(m.u.refresh.afi, 1);
+	assert_int_equal(m.u.refresh.subtype, RR_REQUEST);
 	assert_int_equal(m.u.refresh.safi, 1);
 	msg_free(&m);
 	assert_int_equal(msg_route_refresh_decode(buf + MSG_HEADER_LEN, 3,
-	    &afi, &safi, &err), -1);
+	    false, &rr, &err), -1);
 	check_err(&err, ERR_HEADER, ERR_HDR_LEN, "0016");
 	assert_int_equal(msg_route_refresh_encode(buf, 22, 1, 1), 0);
+}
+
+/* ---- ROUTE-REFRESH (RFC 2918, RFC 7313) ---------------------------------- */
+
+struct rr_vec {
+	const char	*name;
+	const char	*body;		/* hex, after the header */
+	bool		 enhanced;	/* Enhanced Route Refresh negotiated */
+	uint8_t		 code, sub;
+	const char	*data;
+	uint8_t		 subtype;	/* when it decodes */
+};
+
+static const struct rr_vec rr_vecs[] = {
+	{ "rr: request", "0001 00 01", false, 0, 0, "", RR_REQUEST },
+	{ "rr: request, enhanced", "0001 00 01", true, 0, 0, "", RR_REQUEST },
+	{ "rr: BoRR", "0001 01 01", false, 0, 0, "", RR_BORR },
+	{ "rr: EoRR, enhanced", "0001 02 01", true, 0, 0, "", RR_EORR },
+	{ "rr: unknown subtype 3", "0001 03 01", false, 0, 0, "", 3 },
+	{ "rr: reserved subtype 255", "0001 ff 01", true, 0, 0, "", 255 },
+	{ "rr: 3 octets (1/2)", "0001 00", false, 1, 2, "0016", 0 },
+	{ "rr: request of 5 octets (1/2)", "0001 00 01 00", false, 1, 2,
+	    "0018", 0 },
+	{ "rr: request of 5 octets, enhanced (1/2)", "0001 00 01 00", true,
+	    1, 2, "0018", 0 },
+	{ "rr: BoRR of 5 octets, enhanced (7/1, the whole message)",
+	    "0001 01 01 00", true, 7, 1, MARKER "0018 05 0001010100", 0 },
+	{ "rr: EoRR of 6 octets, enhanced (7/1, the whole message)",
+	    "0001 02 01 0000", true, 7, 1, MARKER "0019 05 000102010000", 0 },
+	{ "rr: BoRR of 5 octets, not negotiated: decodes (ignored)",
+	    "0001 01 01 00", false, 0, 0, "", RR_BORR },
+	{ "rr: unknown subtype of 8 octets, enhanced: decodes (ignored)",
+	    "0001 07 01 00000000", true, 0, 0, "", 7 },
+};
+
+static void
+test_refresh(void **state)
+{
+	const struct rr_vec	*v = *state;
+	uint8_t			 body[MSG_MAX_LEN], buf[MSG_MAX_LEN];
+	struct msg_refresh	 rr;
+	struct msg_error	 err;
+	size_t			 n;
+	int			 rc;
+
+	n = unhex(v->body, body, sizeof(body));
+	corpus_add(buf, mkmsg(MSG_ROUTE_REFRESH, body, n, buf));
+	rc = msg_route_refresh_decode(body, n, v->enhanced, &rr, &err);
+	assert_int_equal(rc, v->code == 0 ? 0 : -1);
+	check_err(&err, v->code, v->sub, v->data);
+	if (rc == 0) {
+		assert_int_equal(rr.afi, 1);
+		assert_int_equal(rr.subtype, v->subtype);
+		assert_int_equal(rr.safi, 1);
+	}
 }
 
 static void
@@ -1473,6 +1528,10 @@ corpus_from_tables(void)
 		n = unhex(shut_vecs[i].body, body, sizeof(body));
 		corpus_add(buf, mkmsg(MSG_NOTIFICATION, body, n, buf));
 	}
+	for (i = 0; i < nitems(rr_vecs); i++) {
+		n = unhex(rr_vecs[i].body, body, sizeof(body));
+		corpus_add(buf, mkmsg(MSG_ROUTE_REFRESH, body, n, buf));
+	}
 }
 
 /* Any input: no crash, no leak, no read out of bounds (ASan/UBSan). */
@@ -1547,6 +1606,7 @@ main(void)
 		ROWS(open_vecs, test_open),
 		ROWS(upd_vecs, test_update),
 		ROWS(shut_vecs, test_shutdown_decode),
+		ROWS(rr_vecs, test_refresh),
 	};
 	struct CMUnitTest	*tests;
 	size_t			 n = 0, i, j;

@@ -1,0 +1,54 @@
+#!/bin/bash
+# test-refresh.sh: ROUTE-REFRESH as RFC 2918 and RFC 7313 have it, from a
+# scripted peer (fakepeer.pl) on tunnel 2.  vtibgpd advertises route
+# refresh but not Enhanced Route Refresh (RFC 7313 capability 70), so:
+# subtype 0 is a request, answered with our routes again; BoRR (1) and
+# EoRR (2) mean nothing on this session and are ignored; unknown
+# subtypes are ignored whatever their length (RFC 7313 5); a request of
+# the wrong length is a Bad Message Length (RFC 4271 6.1).  None of this
+# disturbs the session with BIRD on tunnel 1.
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+t_need_lab
+
+lab_up || { t_fail "lab_up"; t_done; }
+lab_birdc disable tun2 >/dev/null
+t_start_vtibgpd
+t_check "session 1 with BIRD is established" lab_wait 20 t_bird_established tun1
+
+FAKE="$top_srcdir/tests/lab/fakepeer.pl"
+# refresh SUBTYPE [EXTRA-HEX]: a session that waits out our first UPDATEs,
+# sends one ROUTE-REFRESH for IPv4 unicast, and reports what came back
+# within 2 s ("UPDATES n" then ALIVE or NOTIFICATION ...), on one line.
+refresh() {
+	lab_wait 15 lab_exec vgw perl "$FAKE" --bind 169.254.249.61 \
+	    --peer 169.254.249.62 --id 200.0.0.1 --sleep 1.5 \
+	    --msg "5:0001${1}01${2:-}" --wait 2 2>&1 |
+	    grep -E '^(UPDATES|ALIVE|CLOSED|NOTIFICATION)' | tr '\n' ' ' |
+	    sed 's/ $//'
+}
+
+t_eq "subtype 0 (a request): our routes again" "UPDATES 1 ALIVE" "$(refresh 00)"
+t_eq "subtype 1 (BoRR) without Enhanced Route Refresh: ignored" \
+    "UPDATES 0 ALIVE" "$(refresh 01)"
+t_eq "subtype 2 (EoRR) without Enhanced Route Refresh: ignored" \
+    "UPDATES 0 ALIVE" "$(refresh 02)"
+t_eq "subtype 3 (unknown): ignored" "UPDATES 0 ALIVE" "$(refresh 03)"
+t_eq "subtype 255 (reserved): ignored" "UPDATES 0 ALIVE" "$(refresh ff)"
+t_eq "subtype 7 of 24 octets: ignored, whatever its length" \
+    "UPDATES 0 ALIVE" "$(refresh 07 00)"
+t_eq "subtype 1 of 24 octets, not negotiated: ignored" \
+    "UPDATES 0 ALIVE" "$(refresh 01 00)"
+t_eq "a request (subtype 0) of 24 octets: Bad Message Length" \
+    "NOTIFICATION 1 2 0018" "$(refresh 00 00)"
+t_check "the ignored subtypes are logged" grep -q \
+    'ROUTE-REFRESH subtype 3 .*ignored' "$log"
+
+t_check "the daemon is still running" lab_pid_alive "$daemon"
+t_check "session 1 is still established" t_bird_established tun1
+t_eq "session 1 never flapped" 0 "$(grep -c '169.254.249.57: Established -> ' "$log")"
+t_check "no sanitizer report" eval '! grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'
+if [ "$t_failed" -gt 0 ]; then
+	echo "# --- vtibgpd log"; sed 's/^/# /' "$log" | tail -60
+fi
+t_done
