@@ -32,7 +32,12 @@ timer_stop(struct peer *p, ev_timer *t)
 	ev_timer_stop(p->eng->loop, t);
 }
 
-/* RFC 4271 10: jitter timers by a factor in [0.75, 1]. */
+/*
+ * RFC 4271 10: "jitter SHOULD be applied to the timers associated with
+ * MinASOriginationIntervalTimer, KeepaliveTimer,
+ * MinRouteAdvertisementIntervalTimer, and ConnectRetryTimer", a factor
+ * in [0.75, 1].  (Not to the HoldTimer.)  Also to our idle hold times.
+ */
 static double
 jitter(double seconds)
 {
@@ -191,7 +196,7 @@ do_timers(struct peer *p, uint32_t a)
 	if (a & FSM_A_HOLD_NEGOTIATED) {
 		if (p->hold_neg != 0) {
 			timer_start(p, &p->t_hold, p->hold_neg);
-			timer_start(p, &p->t_keepalive, p->keepalive);
+			timer_start(p, &p->t_keepalive, jitter(p->keepalive));
 		} else {
 			timer_stop(p, &p->t_hold);
 			timer_stop(p, &p->t_keepalive);
@@ -200,7 +205,7 @@ do_timers(struct peer *p, uint32_t a)
 	if ((a & FSM_A_HOLD_RESTART) && p->hold_neg != 0)
 		timer_start(p, &p->t_hold, p->hold_neg);
 	if ((a & FSM_A_KEEPALIVE_RESTART) && p->hold_neg != 0)
-		timer_start(p, &p->t_keepalive, p->keepalive);
+		timer_start(p, &p->t_keepalive, jitter(p->keepalive));
 	if (a & FSM_A_TIMERS_STOP) {
 		timer_stop(p, &p->t_hold);
 		timer_stop(p, &p->t_keepalive);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bgpd/conf.h"
@@ -109,6 +110,8 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	log_init("vtibgpd", foreground, false);
+	/* the jitter of our timers differs between daemons (RFC 4271 10) */
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	d = daemon_new(c, conf_path, sock_path);
 	status = daemon_run(d);
 	daemon_free(d);

@@ -1,0 +1,37 @@
+#!/bin/bash
+# test-jitter.sh: RFC 4271 10, jitter on the KeepaliveTimer.  A scripted
+# peer (fakepeer.pl) on tunnel 2 offers hold time 3, so our keepalive is
+# 1 s; it answers each KEEPALIVE and notes when each arrived.  The gaps
+# must spread over [0.75, 1] s instead of all being 1.000 s.
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+t_need_lab
+
+lab_up || { t_fail "lab_up"; t_done; }
+lab_birdc disable tun2 >/dev/null
+t_start_vtibgpd
+t_check "session 1 with BIRD is established" lab_wait 20 t_bird_established tun1
+
+FAKE="$top_srcdir/tests/lab/fakepeer.pl"
+out=$(lab_wait 15 lab_exec vgw perl "$FAKE" --bind 169.254.249.61 \
+    --peer 169.254.249.62 --id 200.0.0.1 --hold 3 --echo-keepalive \
+    --keepalive-times --wait 12 2>&1)
+t_eq "the session with hold time 3 stays up" ALIVE "$(tail -n 1 <<<"$out")"
+# the gaps between KEEPALIVEs, in ms (uptime has 10 ms steps)
+gaps=$(awk '$1 == "KEEPALIVE" { if (n++) printf "%d\n", ($2 - t) * 1000 + 0.5; t = $2 }' <<<"$out")
+n=$(wc -l <<<"$gaps")
+min=$(sort -n <<<"$gaps" | head -n 1)
+max=$(sort -n <<<"$gaps" | tail -n 1)
+echo "# $n gaps between KEEPALIVEs (ms): $(echo $gaps)"
+t_check "at least 10 gaps measured ($n)" test "$n" -ge 10
+t_check "none shorter than 0.75 s less a step ($min ms)" test "$min" -ge 740
+t_check "none longer than 1 s and a step ($max ms)" test "$max" -le 1020
+t_check "they spread over more than 100 ms ($min to $max ms)" \
+    test $((max - min)) -gt 100
+
+t_check "the daemon is still running" lab_pid_alive "$daemon"
+t_check "no sanitizer report" eval '! grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'
+if [ "$t_failed" -gt 0 ]; then
+	echo "# --- vtibgpd log"; sed 's/^/# /' "$log" | tail -40
+fi
+t_done
