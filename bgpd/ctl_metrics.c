@@ -81,6 +81,12 @@ m_best(const struct sess_info *si, const struct rib_peer_stats *rs)
 }
 
 static uint64_t
+m_stale(const struct sess_info *si, const struct rib_peer_stats *rs)
+{
+	return rs->stale;
+}
+
+static uint64_t
 m_flaps(const struct sess_info *si, const struct rib_peer_stats *rs)
 {
 	return si->stats->flaps;
@@ -105,6 +111,8 @@ static const struct nmetric nmetrics[] = {
 	    "policy.", m_accepted },
 	{ "prefixes_installed", "gauge", "Prefixes forwarding into this "
 	    "tunnel (primary routes).", m_best },
+	{ "prefixes_stale", "gauge", "Prefixes kept stale across the "
+	    "peer's graceful restart.", m_stale },
 	{ "session_flaps_total", "counter", "Times the session left "
 	    "Established.", m_flaps },
 	{ "return_steering", "gauge", "1 while the halves of our networks "
@@ -307,6 +315,7 @@ reject_metrics(FILE *f, struct router *r)
 		[RIB_COVERS_NETWORK] = "covers_network",
 		[RIB_INSIDE_NETWORK] = "inside_network",
 		[RIB_OWN_AS] = "own_as",
+		[RIB_BAD_NEXTHOP] = "bad_nexthop",
 	};
 	const struct rib_peer_stats *rs;
 	struct sess_info	 si;
@@ -346,6 +355,10 @@ kernel_metrics(FILE *f, struct router *r)
 	    fs.last_failover_us / 1e6);
 	head(f, "rib_prefixes", "gauge", "Prefixes with an accepted path.");
 	fprintf(f, "vtibgp_rib_prefixes %zu\n", rib_count(router_rib(r)));
+	head(f, "rib_received_prefixes", "gauge", "Prefixes received, "
+	    "accepted or not.");
+	fprintf(f, "vtibgp_rib_received_prefixes %zu\n",
+	    rib_count_all(router_rib(r)));
 }
 
 /* Every refusal of the control socket's limits, by reason. */

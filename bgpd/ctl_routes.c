@@ -27,12 +27,15 @@ struct entry {
 	const struct rib_attrs	*paths[RIB_MAX_PEERS];
 	uint8_t			 best;
 	uint8_t			 standby;
+	uint8_t			 stale;		/* kept across a graceful
+						   restart */
 	uint8_t			 kernel[RIB_USER_BYTES];	/* groups of the
 						   primary and standby routes */
 };
 
 /* Prefixes in address order: the matches of a filter, or every prefix
- * (kept between requests while the RIB's generation does not change). */
+ * the RIB holds, with a path accepted or not (kept between requests while
+ * the RIB's generation does not change). */
 struct collect {
 	struct rib_prefix	*p;
 	size_t			 n;
@@ -158,6 +161,8 @@ rejected_why(struct ctl_pool *pool, const struct tunnels *t,
 	case RIB_OWN_AS:
 		return pool_printf(pool, "AS_PATH loop (own AS %u)",
 		    t->local_as);
+	case RIB_BAD_NEXTHOP:
+		return "bad next hop (not on the tunnel)";
 	case RIB_NREJECT:
 		break;
 	}
@@ -186,6 +191,7 @@ path(struct ctl_pool *pool, const struct tunnels *t, unsigned i,
 	m->local_pref = t->preference[i];
 	m->best = (e->best >> i) & 1;
 	m->standby = (e->standby >> i) & 1;
+	m->stale = (e->stale >> i) & 1;
 	m->rejected = pool_str(pool, rejected_why(pool, t, e, a));
 	m->accepted = m->rejected[0] == '\0';
 	m->communities = pool_alloc(pool, (a->n_communities + 1) *
@@ -351,9 +357,9 @@ ctl_show_routes(struct ctl_request *req, const ProtobufCMessage *in,
 			one.n = 1;
 		}
 	} else {
-		if (all_gen != router_rib_generation(r))
+		if (all_gen != rib_generation(router_rib(r)))
 			collect(r, &all);
-		all_gen = router_rib_generation(r);
+		all_gen = rib_generation(router_rib(r));
 		c = &all;
 	}
 	tunnels_of(d, &t);
@@ -366,7 +372,7 @@ ctl_show_routes(struct ctl_request *req, const ProtobufCMessage *in,
 	    rep.n_routes < limit; i++) {
 		e.pfx = c->p[i];
 		if (!rib_paths(router_rib(r), &e.pfx, e.paths, &e.best,
-		    &e.standby))
+		    &e.standby, &e.stale))
 			continue;
 		memcpy(e.kernel, rib_user(router_rib(r), &e.pfx),
 		    sizeof(e.kernel));

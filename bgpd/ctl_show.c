@@ -47,6 +47,7 @@ neighbor_summary(struct ctl_pool *pool, struct router *r, struct peer *p)
 	ns->accepted = rs->accepted;
 	ns->best = rs->best;
 	ns->installed = rs->best;
+	ns->stale = rs->stale;
 	ns->admin_down = si.admin_down;
 	ns->link_up = fib_link_up(router_fib(r), si.slot);
 	ns->probe_down = si.probe_down;
@@ -75,10 +76,14 @@ ctl_show_summary(struct ctl_request *req, const ProtobufCMessage *in,
 	rep.version = pool_str(&pool, PACKAGE_VERSION);
 	rep.daemon_uptime_ms = clock_mono_ms() - daemon_started_ms(d);
 	rep.rib_prefixes = rib_count(router_rib(r));
+	rep.rib_received = rib_count_all(router_rib(r));
+	rep.rib_rejected = rep.rib_received - rep.rib_prefixes;
 	rep.neighbors = pool_alloc(&pool, SESS_MAX_PEERS *
 	    sizeof(*rep.neighbors));
-	for (i = 0; (p = sess_peer_at(router_sessions(r), i)) != NULL; i++)
+	for (i = 0; (p = sess_peer_at(router_sessions(r), i)) != NULL; i++) {
 		rep.neighbors[rep.n_neighbors++] = neighbor_summary(&pool, r, p);
+		rep.rib_stale += rep.neighbors[i]->stale;
+	}
 	fib_stats(router_fib(r), &fs);
 	ks.routes = fs.routes;
 	ks.standbys = fs.standbys;
@@ -182,6 +187,8 @@ counters(struct ctl_pool *pool, const struct sess_info *si,
 	m->rejected_covers_network = rs->rejected[RIB_COVERS_NETWORK];
 	m->rejected_own_as = rs->rejected[RIB_OWN_AS];
 	m->rejected_inside_network = rs->rejected[RIB_INSIDE_NETWORK];
+	m->rejected_bad_nexthop = rs->rejected[RIB_BAD_NEXTHOP];
+	m->prefixes_stale = rs->stale;
 	return m;
 }
 

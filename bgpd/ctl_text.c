@@ -128,7 +128,9 @@ print_summary(FILE *f, const ProtobufCMessage *m, unsigned seq)
 	fprintf(f, "vtibgpd %s, router ID %s, local AS %u, up %s\n",
 	    r->version, r->router_id, r->local_as,
 	    ctl_fmt_duration(r->daemon_uptime_ms, up, sizeof(up)));
-	fprintf(f, "RIB: %" PRIu64 " prefixes\n", r->rib_prefixes);
+	fprintf(f, "RIB: %" PRIu64 " prefixes received, %" PRIu64 " accepted, "
+	    "%" PRIu64 " rejected; %" PRIu64 " stale paths\n",
+	    r->rib_received, r->rib_prefixes, r->rib_rejected, r->rib_stale);
 	print_kernel_summary(f, r->kernel);
 	/* wider where a value needs it: the state may carry a note,
 	 * "Established (Steering)" */
@@ -220,17 +222,19 @@ print_counters(FILE *f, const Vtibgp__NeighborCounters *c)
 		return;
 	print_msg_counters(f, c->messages_out, c->messages_in);
 	fprintf(f, "  Prefixes: %u received, %u accepted, %u best, "
-	    "%u installed\n", c->prefixes_received, c->prefixes_accepted,
-	    c->prefixes_best, c->prefixes_installed);
+	    "%u installed, %u stale\n", c->prefixes_received,
+	    c->prefixes_accepted, c->prefixes_best, c->prefixes_installed,
+	    c->prefixes_stale);
 	fprintf(f, "  Updates: %" PRIu64 " announced, %" PRIu64 " withdrawn, "
 	    "%" PRIu64 " treated as withdraw, %" PRIu64 " bad next hop\n",
 	    c->nlri_received, c->withdrawals_received, c->treat_as_withdraw,
 	    c->bad_nexthop);
 	fprintf(f, "  Rejected: %" PRIu64 " not allowed, %" PRIu64 " default "
 	    "route, %" PRIu64 " covering a network, %" PRIu64 " inside a "
-	    "network, %" PRIu64 " own AS\n", c->rejected_not_allowed,
-	    c->rejected_default_route, c->rejected_covers_network,
-	    c->rejected_inside_network, c->rejected_own_as);
+	    "network, %" PRIu64 " own AS, %" PRIu64 " bad next hop\n",
+	    c->rejected_not_allowed, c->rejected_default_route,
+	    c->rejected_covers_network, c->rejected_inside_network,
+	    c->rejected_own_as, c->rejected_bad_nexthop);
 	fprintf(f, "  Flaps %u, connect attempts %u\n", c->flaps,
 	    c->connect_attempts);
 }

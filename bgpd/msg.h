@@ -218,6 +218,10 @@ struct msg_update {
 	enum msg_update_action	 action;
 	uint32_t		 discarded;	/* ATTR_BIT of discarded ones */
 	bool			 end_of_rib;	/* RFC 4724 2: empty UPDATE */
+	bool			 bad_nexthop;	/* not the decoder's: set by the
+						   session when the NEXT_HOP is
+						   not on the tunnel (RFC 4271
+						   6.3), the routes are refused */
 };
 
 /*

@@ -66,7 +66,6 @@ struct router {
 	bool			 stopping;	/* keep the kernel as it is */
 	uint32_t		 max_prefix;
 	uint32_t		 max_prefix_restart_ms;
-	uint64_t		 rib_gen;
 	router_event_fn		 ev_fn;
 	bool			(*ev_routes)(void);
 	void			*ev_arg;
@@ -137,7 +136,6 @@ on_rib_change(const struct rib_change *c, void *arg)
 	char		 old[64], now[64], addr[INET_ADDRSTRLEN];
 
 	fib_change(r->fib, c);
-	r->rib_gen++;
 	if (c->best == c->old_best || r->ev_routes == NULL ||
 	    !r->ev_routes())
 		return;
@@ -703,10 +701,4 @@ struct fib *
 router_fib(struct router *r)
 {
 	return r->fib;
-}
-
-uint64_t
-router_rib_generation(const struct router *r)
-{
-	return r->rib_gen;
 }

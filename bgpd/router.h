@@ -59,7 +59,4 @@ uint8_t		 router_steering(const struct router *);
  * halves go: its negotiated hold time, at least the minimum above. */
 unsigned	 router_steer_stable_s(const struct router *, unsigned slot);
 
-/* Changes with every change of the RIB's choices (for cached views). */
-uint64_t	 router_rib_generation(const struct router *);
-
 #endif

@@ -622,7 +622,15 @@ handle_open(struct peer *p, struct conn *c, const uint8_t *msg, size_t len)
 	return conn_alive(p, c) ? 0 : -1;
 }
 
-/* RFC 4271 6.3 checks that need this session's context. */
+/*
+ * RFC 4271 6.3 checks that need this session's context.  "If the
+ * NEXT_HOP attribute is semantically incorrect, the error SHOULD be
+ * logged, and the route SHOULD be ignored": the routes are kept, refused,
+ * so that `show routes` says why (they replace what the peer had sent
+ * for those prefixes, as any announcement does).  An AS_PATH that does
+ * not start with the peer's AS is malformed: treat-as-withdraw (RFC 7606
+ * 7.2).
+ */
 static void
 check_routes(struct peer *p, struct msg_update *u, const struct msg_error *e)
 {
@@ -634,7 +642,11 @@ check_routes(struct peer *p, struct msg_update *u, const struct msg_error *e)
 	else if (u->n_nlri > 0 && !msg_nexthop_ok(a->next_hop, p->local_addr,
 	    p->local_plen)) {
 		p->stats.bad_nexthop++;
-		why = "NEXT_HOP not on the tunnel";
+		u->bad_nexthop = true;
+		if (log_ratelimit(&p->rl, clock_mono_ms(), NULL))
+			log_peer_warnx(p->name, "UPDATE with %zu prefixes "
+			    "refused: NEXT_HOP not on the tunnel", u->n_nlri);
+		return;
 	} else if (u->n_nlri > 0 &&
 	    msg_aspath_first_as(a->as_path, a->as_path_len) !=
 	    p->conf.remote_as)

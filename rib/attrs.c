@@ -1,6 +1,7 @@
 /*
  * attrs.c: interned path attributes.  Every path with the same ORIGIN,
- * AS_PATH, NEXT_HOP, MED and COMMUNITIES shares one reference-counted
+ * AS_PATH, NEXT_HOP, MED and COMMUNITIES (and verdict on the NEXT_HOP)
+ * shares one reference-counted
  * struct rib_attrs: the two tunnels of an AWS VPN send a VPC's prefixes
  * with a handful of distinct attribute sets, so 1,000,000 paths cost a
  * few nodes.  Nodes are found by content through a chained hash table and
@@ -40,12 +41,13 @@ hash_bytes(uint32_t h, const void *data, size_t len)
 }
 
 static uint32_t
-hash_msg(const struct msg_attrs *m)
+hash_msg(const struct msg_attrs *m, bool bad_nexthop)
 {
 	bool		has_med = (m->present & ATTR_BIT(ATTR_MED)) != 0;
 	uint32_t	med = has_med ? m->med : 0;
 	uint32_t	h = 2166136261U;
 
+	h = hash_bytes(h, &bad_nexthop, sizeof(bad_nexthop));
 	h = hash_bytes(h, &m->origin, sizeof(m->origin));
 	h = hash_bytes(h, &has_med, sizeof(has_med));
 	h = hash_bytes(h, &med, sizeof(med));
@@ -57,11 +59,13 @@ hash_msg(const struct msg_attrs *m)
 }
 
 static bool
-node_equal(const struct rib_attrs *a, const struct msg_attrs *m)
+node_equal(const struct rib_attrs *a, const struct msg_attrs *m,
+    bool bad_nexthop)
 {
 	bool	has_med = (m->present & ATTR_BIT(ATTR_MED)) != 0;
 
-	if (a->origin != m->origin || a->has_med != has_med ||
+	if (a->bad_nexthop != bad_nexthop || a->origin != m->origin ||
+	    a->has_med != has_med ||
 	    (has_med && a->med != m->med) ||
 	    a->next_hop.s_addr != m->next_hop.s_addr ||
 	    a->as_path_len != m->as_path_len ||
@@ -76,7 +80,7 @@ node_equal(const struct rib_attrs *a, const struct msg_attrs *m)
 }
 
 static struct rib_attr_node *
-node_new(const struct msg_attrs *m, uint32_t hash)
+node_new(const struct msg_attrs *m, bool bad_nexthop, uint32_t hash)
 {
 	struct rib_attr_node	*n;
 	size_t			 nc = m->n_communities;
@@ -85,6 +89,7 @@ node_new(const struct msg_attrs *m, uint32_t hash)
 	if (n == NULL)
 		fatal("rib: calloc");
 	n->a.hash = hash;
+	n->a.bad_nexthop = bad_nexthop;
 	n->a.origin = m->origin;
 	n->a.has_med = (m->present & ATTR_BIT(ATTR_MED)) != 0;
 	n->a.med = n->a.has_med ? m->med : 0;
@@ -183,19 +188,20 @@ rib_attrs_clear(struct rib_attr_store *s)
 }
 
 uint32_t
-rib_attrs_intern(struct rib_attr_store *s, const struct msg_attrs *m)
+rib_attrs_intern(struct rib_attr_store *s, const struct msg_attrs *m,
+    bool bad_nexthop)
 {
 	struct rib_attr_node	*n;
-	uint32_t		 h = hash_msg(m);
+	uint32_t		 h = hash_msg(m, bad_nexthop);
 
 	for (n = s->bucket[h & (s->n_bucket - 1)]; n != NULL; n = n->next)
-		if (n->a.hash == h && node_equal(&n->a, m)) {
+		if (n->a.hash == h && node_equal(&n->a, m, bad_nexthop)) {
 			n->a.refcnt++;
 			return n->id;
 		}
 	if (s->count >= s->n_bucket)
 		buckets_resize(s, s->n_bucket * 2);
-	n = node_new(m, h);
+	n = node_new(m, bad_nexthop, h);
 	n->a.refcnt = 1;
 	n->id = id_get(s, n);
 	n->next = s->bucket[h & (s->n_bucket - 1)];

@@ -4,7 +4,8 @@
  * overlaps one of our `network`s (equal to it, covering it or inside it:
  * each would pull our own traffic into the tunnel), only when an `allow`
  * names it exactly; never a route whose AS_PATH holds our AS (RFC 4271
- * 9.1.2: a loop).
+ * 9.1.2: a loop), nor one whose NEXT_HOP the session found off the
+ * tunnel.
  */
 #include "config.h"
 
@@ -69,6 +70,11 @@ rib_policy_check(const struct rib *r, const struct rib_prefix *pfx,
 	bool			 match = false;
 	size_t			 i;
 
+	/* RFC 4271 6.3: "If the NEXT_HOP attribute is semantically
+	 * incorrect, the error SHOULD be logged, and the route SHOULD be
+	 * ignored." */
+	if (attrs != NULL && attrs->bad_nexthop)
+		return RIB_BAD_NEXTHOP;
 	if (attrs != NULL && p->local_as != 0 &&
 	    msg_aspath_contains(attrs->as_path, attrs->as_path_len,
 	    p->local_as))

@@ -80,6 +80,8 @@ drop_path(struct rib *r, struct rib_entry *e, unsigned i)
 	st->received--;
 	if (!(e->rejected & bit))
 		st->accepted--;
+	if (e->stale & bit)
+		st->stale--;
 	rib_attrs_unref(&r->attrs, rib_entry_path(e, i));
 	rib_entry_set_path(e, i, RIB_ATTR_NONE);
 	e->rejected &= (uint8_t)~bit;
@@ -108,7 +110,9 @@ announce(struct rib *r, unsigned i, const struct rib_prefix *pfx,
 		rib_attrs_unref(&r->attrs, old);
 	}
 	rib_entry_set_path(e, i, id);
-	e->stale &= (uint8_t)~bit;	/* announced again: fresh */
+	if (e->stale & bit)
+		st->stale--;		/* announced again: fresh */
+	e->stale &= (uint8_t)~bit;
 	if (v == RIB_ACCEPTED) {
 		e->rejected &= (uint8_t)~bit;
 		st->accepted++;
@@ -155,11 +159,12 @@ rib_update(struct rib *r, unsigned i, const struct msg_update *u,
 
 	check_peer(i);
 	clock_set(r, now_ms);
+	r->gen++;
 	withdraw_list(r, i, u->withdrawn, u->n_withdrawn);
 	if (u->action != UPD_OK)
 		withdraw_list(r, i, u->nlri, u->n_nlri);
 	else if (u->n_nlri > 0) {
-		id = rib_attrs_intern(&r->attrs, &u->attrs);
+		id = rib_attrs_intern(&r->attrs, &u->attrs, u->bad_nexthop);
 		for (k = 0; k < u->n_nlri; k++)
 			if (prefix_of(&u->nlri[k], &pfx)) {
 				rib_attrs_ref(&r->attrs, id);
@@ -190,6 +195,8 @@ sweep(struct rib *r, unsigned i, uint64_t now_ms, enum sweep how)
 
 	check_peer(i);
 	clock_set(r, now_ms);
+	if (r->peer[i].stats.received > 0)
+		r->gen++;
 	while (k < t->cap && r->peer[i].stats.received > 0) {
 		e = &t->e[k];
 		if (e->len == RIB_LEN_EMPTY || !(e->present & bit) ||
@@ -200,6 +207,8 @@ sweep(struct rib *r, unsigned i, uint64_t now_ms, enum sweep how)
 		if (how == SWEEP_RESTART && !(e->rejected & bit) &&
 		    (e->present & (uint8_t)~e->rejected &
 		    (uint8_t)~e->stale & (uint8_t)~bit) == 0) {
+			if (!(e->stale & bit))
+				r->peer[i].stats.stale++;
 			e->stale |= bit;
 			k++;
 			continue;
@@ -254,6 +263,7 @@ rib_set_policy(struct rib *r, const struct conf *conf)
 	size_t	k;
 
 	rib_policy_load(&r->policy, conf);
+	r->gen++;
 	for (k = 0; k < r->table.cap; k++)
 		if (r->table.e[k].len != RIB_LEN_EMPTY) {
 			recheck(r, &r->table.e[k]);
@@ -274,6 +284,7 @@ rib_peer_set(struct rib *r, unsigned i, struct in_addr addr,
 		return;
 	p->addr = addr;
 	p->preference = preference;
+	r->gen++;
 	if (p->stats.received == 0)
 		return;
 	for (k = 0; k < r->table.cap; k++)
@@ -348,6 +359,18 @@ rib_count(const struct rib *r)
 	return r->n_active;
 }
 
+size_t
+rib_count_all(const struct rib *r)
+{
+	return r->table.count;
+}
+
+uint64_t
+rib_generation(const struct rib *r)
+{
+	return r->gen;
+}
+
 void
 rib_lookup(const struct rib *r, const struct rib_prefix *pfx, uint8_t *best,
     uint8_t *standby)
@@ -361,7 +384,7 @@ rib_lookup(const struct rib *r, const struct rib_prefix *pfx, uint8_t *best,
 bool
 rib_paths(const struct rib *r, const struct rib_prefix *pfx,
     const struct rib_attrs *paths[RIB_MAX_PEERS], uint8_t *best,
-    uint8_t *standby)
+    uint8_t *standby, uint8_t *stale)
 {
 	const struct rib_entry	*e = rib_table_find(&r->table, pfx);
 	unsigned		 i;
@@ -372,6 +395,7 @@ rib_paths(const struct rib *r, const struct rib_prefix *pfx,
 		paths[i] = rib_attrs_get(&r->attrs, rib_entry_path(e, i));
 	*best = e->best;
 	*standby = e->standby;
+	*stale = e->stale;
 	return true;
 }
 
@@ -396,11 +420,6 @@ rib_peer_flush_stale(struct rib *r, unsigned i, uint64_t now_ms)
 size_t
 rib_peer_stale_count(const struct rib *r, unsigned i)
 {
-	size_t	k, n = 0;
-
-	for (k = 0; k < r->table.cap; k++)
-		if (r->table.e[k].len != RIB_LEN_EMPTY &&
-		    (r->table.e[k].stale & RIB_BIT(i)))
-			n++;
-	return n;
+	check_peer(i);
+	return r->peer[i].stats.stale;
 }

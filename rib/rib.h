@@ -33,6 +33,8 @@ struct rib_prefix {
 struct rib_attrs {
 	uint32_t	 refcnt;
 	uint32_t	 hash;
+	bool		 bad_nexthop;	/* NEXT_HOP not on the tunnel (RFC
+					   4271 6.3): the path is refused */
 	uint8_t		 origin;
 	bool		 has_med;
 	uint32_t	 med;
@@ -66,6 +68,8 @@ enum rib_reject {
 	RIB_COVERS_NETWORK,	/* covers one of our networks, no exact allow */
 	RIB_OWN_AS,		/* our AS in the AS_PATH (loop) */
 	RIB_INSIDE_NETWORK,	/* inside one of our networks, no exact allow */
+	RIB_BAD_NEXTHOP,	/* NEXT_HOP not on the tunnel (msg_update's
+				   bad_nexthop) */
 	RIB_NREJECT		/* (the number of verdicts) */
 };
 
@@ -73,6 +77,8 @@ struct rib_peer_stats {
 	uint32_t	received;	/* prefixes in the Adj-RIB-In */
 	uint32_t	accepted;	/* of those, accepted by policy */
 	uint32_t	best;		/* of those, in use for forwarding */
+	uint32_t	stale;		/* of those, kept stale across the
+					   peer's graceful restart */
 	uint64_t	rejected[RIB_NREJECT];
 };
 
@@ -92,9 +98,10 @@ void		 rib_peer_set(struct rib *, unsigned i, struct in_addr addr,
 
 /*
  * Paths from peer i: withdraw u->withdrawn, then u->nlri with u->attrs
- * (or, for UPD_TREAT_AS_WITHDRAW, withdraw those too).  now_ms is a
- * monotonic clock, for "best longest".  Returns the number of prefixes
- * the peer now has in its Adj-RIB-In.
+ * (or, for UPD_TREAT_AS_WITHDRAW, withdraw those too; with
+ * u->bad_nexthop, keep them refused).  now_ms is a monotonic clock, for
+ * "best longest".  Returns the number of prefixes the peer now has in
+ * its Adj-RIB-In.
  */
 size_t		 rib_update(struct rib *, unsigned i, const struct msg_update *u,
 		    uint64_t now_ms);
@@ -158,12 +165,23 @@ const uint8_t	*rib_user(const struct rib *, const struct rib_prefix *);
 void		 rib_lookup(const struct rib *, const struct rib_prefix *,
 		    uint8_t *best, uint8_t *standby);
 
-/* The paths of one prefix, as rib_walk gives them; false if none. */
+/* The paths of one prefix, as rib_walk gives them, and which of them are
+ * kept stale (graceful restart); false if none. */
 bool		 rib_paths(const struct rib *, const struct rib_prefix *,
 		    const struct rib_attrs *paths[RIB_MAX_PEERS], uint8_t *best,
-		    uint8_t *standby);
+		    uint8_t *standby, uint8_t *stale);
 
 /* Number of prefixes with at least one accepted path. */
 size_t		 rib_count(const struct rib *);
+/* Number of prefixes with any path, accepted or not: what rib_walk and
+ * `show routes` visit. */
+size_t		 rib_count_all(const struct rib *);
+
+/*
+ * Changes with every change of what the RIB holds: a path announced,
+ * withdrawn, refused, kept stale or flushed, a new policy or preference
+ * (for views cached outside, as `show routes` keeps one).
+ */
+uint64_t	 rib_generation(const struct rib *);
 
 #endif

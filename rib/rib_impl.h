@@ -92,6 +92,7 @@ struct rib {
 	void			*arg;
 	size_t			 n_active;	/* prefixes with a best path */
 	uint64_t		 now_ms;	/* latest clock seen */
+	uint64_t		 gen;		/* rib_generation() */
 };
 
 /* ---- attrs.c ------------------------------------------------------------ */
@@ -99,9 +100,10 @@ struct rib {
 void		 rib_attrs_init(struct rib_attr_store *);
 /* Free every node, whatever its count (rib_free). */
 void		 rib_attrs_clear(struct rib_attr_store *);
-/* The id of the set equal to m (created if new), with one reference. */
+/* The id of the set equal to m and bad_nexthop (created if new), with
+ * one reference. */
 uint32_t	 rib_attrs_intern(struct rib_attr_store *,
-		    const struct msg_attrs *m);
+		    const struct msg_attrs *m, bool bad_nexthop);
 void		 rib_attrs_ref(struct rib_attr_store *, uint32_t id);
 void		 rib_attrs_unref(struct rib_attr_store *, uint32_t id);
 const struct rib_attrs *rib_attrs_get(const struct rib_attr_store *,

@@ -256,6 +256,8 @@ fx_free(struct fx *f)
 	free(f);
 }
 
+static bool	bad_nexthop;	/* what update() says of the NEXT_HOP */
+
 static size_t
 update(struct fx *f, unsigned peer, const struct msg_prefix *wd, size_t n_wd,
     const struct msg_prefix *nlri, size_t n_nlri, const struct path *p,
@@ -266,6 +268,7 @@ update(struct fx *f, unsigned peer, const struct msg_prefix *wd, size_t n_wd,
 	size_t				n;
 
 	memset(&u, 0, sizeof(u));
+	u.bad_nexthop = bad_nexthop;
 	u.withdrawn = (struct msg_prefix *)(uintptr_t)wd;
 	u.n_withdrawn = n_wd;
 	u.nlri = (struct msg_prefix *)(uintptr_t)nlri;
@@ -336,11 +339,20 @@ check_invariants(struct fx *f)
 	uint64_t			 paths = 0;
 	unsigned			 i;
 
+	uint32_t			 stale[RIB_MAX_PEERS] = { 0 };
+	size_t				 k;
+
 	memset(&cs, 0, sizeof(cs));
 	cs.f = f;
 	rib_walk(f->r, census_fn, &cs);
+	for (k = 0; k < f->r->table.cap; k++)
+		for (i = 0; i < RIB_MAX_PEERS; i++)
+			if (f->r->table.e[k].len != RIB_LEN_EMPTY &&
+			    (f->r->table.e[k].stale & RIB_BIT(i)))
+				stale[i]++;
 	for (i = 0; i < RIB_MAX_PEERS; i++) {
 		st = rib_peer_stats(f->r, i);
+		assert_int_equal(st->stale, stale[i]);
 		assert_int_equal(st->received, cs.received[i]);
 		assert_int_equal(st->accepted, cs.accepted[i]);
 		assert_int_equal(st->best, cs.best[i]);
@@ -348,6 +360,7 @@ check_invariants(struct fx *f)
 	}
 	assert_int_equal(rib_count(f->r), cs.active);
 	assert_int_equal(rib_debug_table_count(f->r), cs.prefixes);
+	assert_int_equal(rib_count_all(f->r), cs.prefixes);
 	assert_int_equal(rib_debug_attrs_refs(f->r), paths);
 }
 
@@ -580,7 +593,7 @@ test_policy(void **state)
 	    false);
 	assert_non_null(r = rib_new(&tc.c, NULL, NULL));
 	mkattrs(&m, A, &p);
-	id = rib_attrs_intern(&r->attrs, &m);
+	id = rib_attrs_intern(&r->attrs, &m, false);
 	assert_int_equal(rib_policy_check(r, &pfx,
 	    rib_attrs_get(&r->attrs, id)), row->want);
 	if (!row->own_as)
@@ -941,6 +954,110 @@ test_stats(void **state)
 	rib_peer_flush(f->r, A, 100000);
 	assert_int_equal(st->received, 0);
 	assert_int_equal(rib_debug_table_count(f->r), 1);
+	check_invariants(f);
+	fx_free(f);
+}
+
+static void	reload(struct fx *, const char *const *, size_t, bool,
+		    uint32_t);
+
+/*
+ * RFC 4271 6.3: routes whose NEXT_HOP the session found off the tunnel
+ * are ignored, but kept, refused, so that show routes can say why; the
+ * verdict sticks across a reload, and an announcement with a good
+ * NEXT_HOP replaces them.
+ */
+static void
+test_bad_nexthop(void **state)
+{
+	static const char *const	allow[] = { "10.10.0.0/16 le 24",
+					    "0.0.0.0/0" };
+	struct fx			*f = fx_new(allow, nitems(allow),
+					    false);
+	const struct rib_peer_stats	*st = rib_peer_stats(f->r, A);
+	const struct rib_attrs		*paths[RIB_MAX_PEERS];
+	struct rib_prefix		 n = rpfx(N);
+	struct path			 path = PATH(100, ORIGIN_IGP, 1);
+	struct msg_attrs		 m;
+	uint32_t			 id, id2;
+	uint8_t				 best, standby, stale;
+
+	ann(f, A, N, NULL);
+	check_masks(f, N, MA, 0);
+	bad_nexthop = true;
+	assert_int_equal(ann(f, A, N, NULL), 1);
+	assert_int_equal(ann(f, A, "0.0.0.0/0", NULL), 2);
+	bad_nexthop = false;
+	check_masks(f, N, 0, 0);
+	assert_int_equal(st->accepted, 0);
+	assert_int_equal(st->rejected[RIB_BAD_NEXTHOP], 2);
+	assert_int_equal(rib_count(f->r), 0);
+	assert_int_equal(rib_count_all(f->r), 2);
+	assert_true(rib_paths(f->r, &n, paths, &best, &standby, &stale));
+	assert_true(paths[A]->bad_nexthop);
+	assert_int_equal(rib_policy_check(f->r, &n, paths[A]),
+	    RIB_BAD_NEXTHOP);
+	/* the same attributes with a good NEXT_HOP are another set */
+	mkattrs(&m, A, &path);
+	id = rib_attrs_intern(&f->r->attrs, &m, true);
+	assert_int_equal(id, rib_entry_path(rib_table_find(&f->r->table, &n),
+	    A));
+	id2 = rib_attrs_intern(&f->r->attrs, &m, false);
+	assert_int_not_equal(id, id2);
+	rib_attrs_unref(&f->r->attrs, id);
+	rib_attrs_unref(&f->r->attrs, id2);
+	msg_attrs_free(&m);
+	ann(f, B, N, NULL);
+	reload(f, allow, nitems(allow), false, LOCAL_AS);
+	check_masks(f, N, MB, 0);
+	assert_int_equal(st->accepted, 0);
+	ann(f, A, N, NULL);
+	check_masks(f, N, MB, MA);
+	assert_int_equal(st->accepted, 1);
+	check_invariants(f);
+	fx_free(f);
+}
+
+/*
+ * rib_generation moves with every change of what the RIB holds, also
+ * those that change no prefix's tunnels (a refused path, a path kept
+ * stale), which is what a cached `show routes` needs; and rib_count_all
+ * counts the prefixes with refused paths only.
+ */
+static void
+test_generation(void **state)
+{
+	struct fx	*f = fx_default(false);
+	uint64_t	 g = rib_generation(f->r);
+	struct path	 own = { 100, 0, 1, 0, true, NULL };
+
+#define MOVED()	do { assert_true(rib_generation(f->r) > g); \
+		    g = rib_generation(f->r); } while (0)
+	ann(f, A, N, NULL);
+	MOVED();
+	ann(f, A, "172.100.0.0/16", &own);	/* refused: no change heard */
+	assert_int_equal(f->calls, 1);
+	MOVED();
+	ann(f, A, "0.0.0.0/0", NULL);
+	MOVED();
+	assert_int_equal(rib_count(f->r), 1);
+	assert_int_equal(rib_count_all(f->r), 3);
+	wd(f, A, "0.0.0.0/0");
+	MOVED();
+	rib_peer_stale(f->r, A, f->now);	/* N kept: nothing heard */
+	assert_int_equal(f->calls, 1);
+	assert_int_equal(rib_peer_stats(f->r, A)->stale, 1);
+	MOVED();
+	rib_peer_flush_stale(f->r, A, f->now);
+	MOVED();
+	ann(f, B, N, NULL);
+	rib_peer_set(f->r, B, ip(peer_addr[B]), 50);
+	MOVED();
+	rib_peer_set(f->r, B, ip(peer_addr[B]), 50);	/* the same */
+	assert_int_equal(rib_generation(f->r), g);
+	reload(f, NULL, 0, false, LOCAL_AS);
+	MOVED();
+#undef MOVED
 	check_invariants(f);
 	fx_free(f);
 }
@@ -1452,6 +1569,8 @@ main(void)
 		cmocka_unit_test(test_treat_as_withdraw),
 		cmocka_unit_test(test_host_bits),
 		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_bad_nexthop),
+		cmocka_unit_test(test_generation),
 		cmocka_unit_test(test_reload),
 		cmocka_unit_test(test_interning),
 		cmocka_unit_test(test_flush_many),

@@ -1,0 +1,73 @@
+#!/bin/bash
+# test-show-routes.sh: `show routes` lists every prefix received, accepted
+# or not, also when only refused paths came after the last change of a
+# best path (the listing is cached between requests), each refused path
+# says why, and `show summary` counts the same prefixes.  BIRD on tunnel
+# 1 announces 10.10.0.0/16; a scripted peer (fakepeer.pl) on tunnel 2
+# announces it too, then a default route and our own network with our AS
+# in the path, then a prefix whose NEXT_HOP is not on the tunnel.
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+t_need_lab jq
+
+lab_up || { t_fail "lab_up"; t_done; }
+lab_birdc disable tun2 >/dev/null
+t_start_vtibgpd
+ctl() { "$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" "$@"; }
+t_check "session 1 with BIRD is established" lab_wait 20 t_bird_established tun1
+
+# upd NEXT-HOP-HEX AS-PATH-HEX NLRI-HEX: an UPDATE for fakepeer --msg
+# (4-octet ASes, ORIGIN IGP).
+upd() {
+	local n=$((${#2} / 8)) attrs
+	attrs=$(printf '40010100' ; printf '4002%02x02%02x%s' $((2 + 4 * n)) "$n" "$2";
+	    printf '400304%s' "$1")
+	printf '2:0000%04x%s%s' $((${#attrs} / 2)) "$attrs" "$3"
+}
+VGW2=a9fef93d AWS=0000fc00 US=0000fde8
+FAKE="$top_srcdir/tests/lab/fakepeer.pl"
+( lab_wait 15 lab_exec vgw perl "$FAKE" --bind 169.254.249.61 \
+    --peer 169.254.249.62 --id 200.0.0.1 \
+    --msg "$(upd $VGW2 $AWS 100a0a)" --sleep 4 \
+    --msg "$(upd $VGW2 $AWS 00)" --msg "$(upd $VGW2 $AWS$US 10ac64)" \
+    --msg "$(upd 01020304 $AWS 180a0a05)" --wait 60 >"$LAB_DIR/fake.out" 2>&1 ) &
+lab_record_pid $!
+
+listed() { ctl -j show routes | jq -r '[.routes[].prefix] | join(" ")'; }
+t_check "both tunnels' paths for 10.10.0.0/16 are listed (the cache is filled)" \
+    lab_wait 15 eval '[ "$(ctl -j show routes | jq "[.routes[] | select(.prefix == \"10.10.0.0/16\") | .paths[]] | length")" = 2 ]'
+all="0.0.0.0/0 10.10.0.0/16 10.10.5.0/24 172.100.0.0/16"
+t_check "then every prefix received is listed, the refused ones too" \
+    lab_wait 10 eval '[ "$(listed)" = "$all" ]'
+t_eq "the reply's total counts them" 4 "$(ctl -j show routes | jq .total)"
+# why PREFIX: the reason tunnel 2's path is refused
+why() {
+	ctl -j show routes "$1" | jq -r \
+	    '.routes[0].paths[] | select(.interface == "vti1") | .rejected'
+}
+t_eq "the default route says why" \
+    "default route (no allow names it exactly)" "$(why 0.0.0.0/0)"
+t_eq "our own network coming back says why" \
+    "AS_PATH loop (own AS 65000)" "$(why 172.100.0.0/16)"
+t_eq "the prefix with a NEXT_HOP off the tunnel says why" \
+    "bad next hop (not on the tunnel)" "$(why 10.10.5.0/24)"
+t_eq "and is not in the kernel" "" \
+    "$(lab_exec cgw ip route show 10.10.5.0/24 proto bgp)"
+t_check "the text form flags it" eval 'ctl show routes 10.10.5.0/24 |
+    grep -q "^!  10.10.5.0/24 .*rejected: bad next hop (not on the tunnel)"'
+t_eq "show summary counts the same prefixes (received accepted rejected stale)" \
+    "4 1 3 0" "$(ctl -j show summary | jq -r '"\(.rib_received) \(.rib_prefixes) \(.rib_rejected) \(.rib_stale)"')"
+t_check "and says so in words" eval 'ctl show summary |
+    grep -q "^RIB: 4 prefixes received, 1 accepted, 3 rejected; 0 stale paths$"'
+t_eq "show neighbor counts the refusal by reason" "1 1 1" \
+    "$(ctl -j show neighbor vti1 | jq -r '.neighbors[0].counters |
+    "\(.rejected_bad_nexthop) \(.rejected_default_route) \(.rejected_own_as)"')"
+
+t_check "the daemon is still running" lab_pid_alive "$daemon"
+t_check "no sanitizer report" eval '! grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'
+if [ "$t_failed" -gt 0 ]; then
+	echo "# --- fakepeer"; sed 's/^/# /' "$LAB_DIR/fake.out"
+	echo "# --- vtibgpd log"; sed 's/^/# /' "$log" | tail -40
+	ctl show routes | sed 's/^/# /'
+fi
+t_done
