@@ -22,6 +22,7 @@
 #define CONF_MAX_PASSWORD	80	/* TCP_MD5SIG_MAXKEYLEN */
 #define CONF_MAX_STRING		255
 #define CONF_MAX_GR_TIME	4095	/* 12 bits, RFC 4724 section 3 */
+#define CONF_MAX_STALEPATH	4095
 #define CONF_MIN_PROBE_MS	10
 #define CONF_MAX_PROBE_MS	60000
 #define CONF_TABLE_MAIN		254
@@ -117,6 +118,9 @@ struct conf {
 	uint32_t		 local_as;
 	char			*user;		/* NULL: stay root */
 	uint32_t		 gr_time_s;	/* 0: off */
+	uint32_t		 stalepath_s;	/* a restarted peer's End-of-RIB
+						   is awaited at most this long
+						   (RFC 4724 4.2) */
 	bool			 return_steering;
 	char			*control_group;
 	struct conf_prefix	*networks;

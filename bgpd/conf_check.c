@@ -18,6 +18,7 @@ void
 conf_set_defaults(struct conf *c)
 {
 	c->gr_time_s = 10;
+	c->stalepath_s = 360;	/* as FRR and Cisco IOS */
 	c->return_steering = true;
 	if ((c->control_group = strdup("vtibgp")) == NULL)
 		fatal("strdup");

@@ -337,6 +337,13 @@ key_graceful_restart(struct parser *p, const struct token *key)
 }
 
 static int
+key_stalepath_time(struct parser *p, const struct token *key)
+{
+	return get_seconds(p, key, 1, CONF_MAX_STALEPATH,
+	    &p->conf->stalepath_s, NULL);
+}
+
+static int
 key_network(struct parser *p, const struct token *key)
 {
 	struct conf		*c = p->conf;
@@ -844,6 +851,7 @@ static const struct key top_keys[] = {
 	{ "local-as", key_local_as, false },
 	{ "user", key_user, false },
 	{ "graceful-restart", key_graceful_restart, false },
+	{ "stalepath-time", key_stalepath_time, false },
 	{ "return-steering", key_return_steering, false },
 	{ "control-group", key_control_group, false },
 	{ "network", key_network, true },

@@ -91,6 +91,7 @@ print_top(FILE *f, const struct conf *c)
 		fprintf(f, "graceful-restart off\n");
 	else
 		fprintf(f, "graceful-restart %us\n", c->gr_time_s);
+	fprintf(f, "stalepath-time %us\n", c->stalepath_s);
 	fprintf(f, "return-steering %s\n", onoff(c->return_steering));
 	fprintf(f, "control-group %s\n", c->control_group);
 	for (i = 0; i < c->n_networks; i++)

@@ -13,7 +13,8 @@ for page in vtibgpd.8 vtibgpctl.8 vtibgpd.conf.5; do
 done
 
 # every key of the grammar is documented in vtibgpd.conf(5)
-for key in router-id local-as user graceful-restart return-steering \
+for key in router-id local-as user graceful-restart stalepath-time \
+    return-steering \
     control-group network defaults hold-time keepalive connect-retry \
     import allow max-prefix kernel table protocol metric ecmp \
     keep-routes-on-exit nexthop-compat-mode neighbor description \

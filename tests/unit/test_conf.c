@@ -130,6 +130,7 @@ get_##name(const struct conf *c)					\
 GETTER(router_id, ntohl(c->router_id.s_addr))
 GETTER(local_as, c->local_as)
 GETTER(gr_time, c->gr_time_s)
+GETTER(stalepath, c->stalepath_s)
 GETTER(steering, c->return_steering)
 GETTER(n_networks, c->n_networks)
 GETTER(net0_addr, ntohl(net0(c)->addr.s_addr))
@@ -186,6 +187,10 @@ static const struct value_case value_cases[] = {
 	{ H "graceful-restart 1\n", get_gr_time, 1 },
 	{ H "graceful-restart 4000ms\n", get_gr_time, 4 },
 	{ H "graceful-restart off\n", get_gr_time, 0 },
+	{ H, get_stalepath, 360 },
+	{ H "stalepath-time 30s\n", get_stalepath, 30 },
+	{ H "stalepath-time 4095\n", get_stalepath, 4095 },
+	{ H "graceful-restart off stalepath-time 1\n", get_stalepath, 1 },
 	{ H "return-steering off\n", get_steering, 0 },
 	{ H "return-steering on\n", get_steering, 1 },
 	{ H "network 172.100.0.0/16\n", get_net0_addr, IP4(172, 100, 0, 0) },
@@ -471,7 +476,7 @@ static const char full_text[] =
     "router-id 172.100.0.200 # id\r\n"
     "local-as 65000#no space before the comment\r\n"
     "user vtibgp\r\n"
-    "graceful-restart 120s\r\n"
+    "graceful-restart 120s stalepath-time 90s\r\n"
     "return-steering off\r\n"
     "control-group wheel\r\n"
     "network 172.100.0.0/16\r\n"
@@ -529,6 +534,7 @@ test_full(void **state)
 	assert_int_equal(c->local_as, 65000);
 	assert_string_equal(c->user, "vtibgp");
 	assert_int_equal(c->gr_time_s, 120);
+	assert_int_equal(c->stalepath_s, 90);
 	assert_false(c->return_steering);
 	assert_string_equal(c->control_group, "wheel");
 	assert_int_equal(c->n_networks, 3);
@@ -978,6 +984,12 @@ static const struct bad_case bad_cases[] = {
 	    "graceful-restart must be whole seconds, got '1500ms'"),
 	BAD(H "graceful-restart on\n", 3, 18,
 	    M_DUR("graceful-restart", "on")),
+	BAD(H "stalepath-time 0\n", 3, 16,
+	    "stalepath-time must be 1s to 4095s, got '0'"),
+	BAD(H "stalepath-time 4096s\n", 3, 16,
+	    "stalepath-time must be 1s to 4095s, got '4096s'"),
+	BAD(H "stalepath-time 2500ms\n", 3, 16,
+	    "stalepath-time must be whole seconds, got '2500ms'"),
 	/* kernel */
 	BAD(H "kernel { table 0 }\n", 3, 16,
 	    "table 0 is reserved (unspecified)"),
@@ -1241,6 +1253,7 @@ assert_conf_equal(const struct conf *a, const struct conf *b)
 	assert_int_equal(a->local_as, b->local_as);
 	assert_str_eq_or_null(a->user, b->user);
 	assert_int_equal(a->gr_time_s, b->gr_time_s);
+	assert_int_equal(a->stalepath_s, b->stalepath_s);
 	assert_int_equal(a->return_steering, b->return_steering);
 	assert_str_eq_or_null(a->control_group, b->control_group);
 	assert_int_equal(a->n_networks, b->n_networks);
