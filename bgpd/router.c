@@ -3,8 +3,9 @@
  *
  * A session that leaves Established takes its tunnel out of forwarding:
  * first the kernel (fib_tunnel_down: one group rewrite when the link is
- * still up), then the RIB (all its paths go, and the prefixes are
- * re-pointed in the background).  At start, routes of an earlier run keep
+ * still up), then the RIB (its paths go, and the prefixes are re-pointed
+ * in the background; or, for a peer in graceful restart, gr.c keeps
+ * those no other tunnel has, stale).  At start, routes of an earlier run keep
  * forwarding until every session is established and quiet (End-of-RIB or
  * ROUTER_QUIET_S without an UPDATE) or ROUTER_CONVERGE_TIMEOUT_S passed.
  *
@@ -23,6 +24,7 @@
 
 #include "bgpd/clock.h"
 #include "bgpd/fib.h"
+#include "bgpd/gr.h"
 #include "bgpd/log.h"
 #include "bgpd/probe.h"
 #include "bgpd/router.h"
@@ -44,19 +46,12 @@
 #define PACE_LOW	256
 #define PACE_MAX_S	1.
 
-/* The restart time of a peer in graceful restart: then its stale paths go. */
-struct stale_timer {
-	ev_timer		 t;
-	struct router		*r;
-	unsigned		 slot;
-};
-
 struct router {
 	struct ev_loop		*loop;
-	struct stale_timer	 stale[SESS_MAX_PEERS];
 	struct sess_engine	*sess;
 	struct rib		*rib;
 	struct fib		*fib;
+	struct gr		*gr;		/* peers in graceful restart */
 	ev_timer		 t_converge;	/* start-up timeout */
 	ev_timer		 t_quiet;	/* checks quietness */
 	uint64_t		 last_update_ms[SESS_MAX_PEERS];
@@ -247,13 +242,7 @@ on_update(struct peer *p, const struct msg_update *u, void *arg)
 	r->last_update_ms[si.slot] = clock_mono_ms();
 	if (u->end_of_rib) {
 		r->eor[si.slot] = true;
-		if (ev_is_active(&r->stale[si.slot].t)) {
-			ev_timer_stop(r->loop, &r->stale[si.slot].t);
-			log_peer_info(si.name, "graceful restart done: %zu stale "
-			    "prefixes not announced again are withdrawn",
-			    rib_peer_stale_count(r->rib, si.slot));
-			rib_peer_flush_stale(r->rib, si.slot, clock_mono_ms());
-		}
+		gr_end_of_rib(r->gr, si.slot, si.name);
 		log_peer_info(si.name, "End-of-RIB: %u prefixes, %u accepted",
 		    rib_peer_stats(r->rib, si.slot)->received,
 		    rib_peer_stats(r->rib, si.slot)->accepted);
@@ -286,6 +275,7 @@ on_state(struct peer *p, enum fsm_state old, void *arg)
 		r->synced[si.slot] = false;
 		r->last_update_ms[si.slot] = clock_mono_ms();
 		fib_tunnel_up(r->fib, si.slot);
+		gr_session_up(r->gr, si.slot, si.name, &si.peer_caps);
 		steer_update(r);
 		return;
 	}
@@ -294,33 +284,15 @@ on_state(struct peer *p, enum fsm_state old, void *arg)
 	if (si.last_down == SESS_DOWN_HOLD || si.last_down == SESS_DOWN_PROBE)
 		r->silent |= (uint8_t)(1U << si.slot);
 	steer_update(r);
+	/* the kernel first (a prefix the other tunnel lacks stays on this
+	 * tunnel's nexthop), then the RIB decides what stays */
 	if ((us = fib_tunnel_down(r->fib, si.slot)) > 0)
 		emit(r, ROUTER_EV_FAILOVER, si.name, si.conf->ifname,
 		    "traffic of %s moved to the other tunnel: one group "
 		    "rewrite, %llu us", si.conf->ifname,
 		    (unsigned long long)us);
-	if (si.graceful_down && fib_link_up(r->fib, si.slot) &&
-	    si.gr_restart_s > 0) {
-		rib_peer_stale(r->rib, si.slot, clock_mono_ms());
-		log_peer_info(si.name, "graceful restart (RFC 4724): %zu "
-		    "prefixes without another tunnel kept for up to %us",
-		    rib_peer_stale_count(r->rib, si.slot), si.gr_restart_s);
-		ev_timer_stop(r->loop, &r->stale[si.slot].t);
-		ev_timer_set(&r->stale[si.slot].t, si.gr_restart_s, 0.);
-		ev_timer_start(r->loop, &r->stale[si.slot].t);
-		return;
-	}
-	rib_peer_flush(r->rib, si.slot, clock_mono_ms());
-}
-
-static void
-on_stale_timeout(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct stale_timer	*st = (struct stale_timer *)w;
-
-	log_info("graceful restart time over: stale paths of tunnel %u "
-	    "withdrawn", st->slot);
-	rib_peer_flush_stale(st->r->rib, st->slot, clock_mono_ms());
+	gr_session_down(r->gr, si.slot, si.name, si.graceful_down &&
+	    fib_link_up(r->fib, si.slot), si.gr_restart_s);
 }
 
 /* The neighbor on tunnel slot (and its view), or NULL. */
@@ -351,6 +323,9 @@ on_link(unsigned slot, bool up, void *arg)
 	    "tunnel interface %s %s", si.conf->ifname,
 	    up ? "up" : "down (carrier or admin): the kernel moved "
 	    "its routes to the standbys");
+	if (!up)
+		gr_forwarding_lost(r->gr, slot, si.name, "tunnel interface "
+		    "down");
 	sess_peer_link(p, up);
 }
 
@@ -458,6 +433,9 @@ on_probe(struct probe *pr, bool alive, void *arg)
 	emit(r, ROUTER_EV_PROBE, si.name, si.conf->ifname, "%s", alive ?
 	    "probes answered again: tunnel alive" :
 	    "probes lost: tunnel dead, session down");
+	if (!alive)
+		gr_forwarding_lost(r->gr, slot, si.name, "liveness probes "
+		    "lost");
 	sess_peer_probe(p, alive);
 }
 
@@ -585,7 +563,6 @@ router_new(struct ev_loop *loop, const struct conf *c)
 {
 	struct sess_hooks	 hooks = { on_state, on_update, NULL };
 	struct router		*r;
-	size_t			 i;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		fatal("calloc");
@@ -594,6 +571,7 @@ router_new(struct ev_loop *loop, const struct conf *c)
 	r->max_prefix_restart_ms = c->import.max_prefix_restart_ms;
 	hooks.arg = r;
 	r->rib = rib_new(c, on_rib_change, r);
+	r->gr = gr_new(loop, r->rib, c->stalepath_s);
 	r->fib = fib_new(loop, c);
 	fib_set_lookup(r->fib, lookup, walk, r);
 	fib_set_events(r->fib, on_kernel_event, r);
@@ -605,11 +583,6 @@ router_new(struct ev_loop *loop, const struct conf *c)
 	ev_timer_init(&r->t_converge, on_converge_timeout,
 	    ROUTER_CONVERGE_TIMEOUT_S, 0.);
 	ev_timer_init(&r->t_quiet, on_quiet, 1., 1.);
-	for (i = 0; i < SESS_MAX_PEERS; i++) {
-		ev_timer_init(&r->stale[i].t, on_stale_timeout, 1., 0.);
-		r->stale[i].r = r;
-		r->stale[i].slot = (unsigned)i;
-	}
 	r->t_converge.data = r->t_quiet.data = r;
 	ev_prepare_init(&r->pace, on_pace);
 	ev_set_priority(&r->pace, EV_MINPRI);
@@ -643,6 +616,7 @@ router_reconfigure(struct router *r, const struct conf *c)
 {
 	r->max_prefix = c->import.max_prefix;
 	r->max_prefix_restart_ms = c->import.max_prefix_restart_ms;
+	gr_set_stalepath(r->gr, c->stalepath_s);
 	(void)fib_reconfigure(r->fib, c);
 	rib_set_policy(r->rib, c);
 	sess_engine_reconfigure(r->sess, c);
@@ -656,8 +630,8 @@ router_stop(struct router *r, const char *reason, bool keep_routes)
 
 	ev_timer_stop(r->loop, &r->t_converge);
 	ev_timer_stop(r->loop, &r->t_quiet);
+	gr_stop(r->gr);
 	for (i = 0; i < SESS_MAX_PEERS; i++) {
-		ev_timer_stop(r->loop, &r->stale[i].t);
 		probe_free(r->probe[i]);
 		r->probe[i] = NULL;
 	}
@@ -681,6 +655,7 @@ router_free(struct router *r)
 	pace_stop(r);
 	sess_engine_free(r->sess);
 	fib_free(r->fib);
+	gr_free(r->gr);
 	rib_free(r->rib);
 	free(r);
 }

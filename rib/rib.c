@@ -180,9 +180,10 @@ rib_update(struct rib *r, unsigned i, const struct msg_update *u,
 enum sweep {
 	SWEEP_ALL,		/* drop them all */
 	SWEEP_STALE,		/* drop the stale ones */
-	SWEEP_RESTART,		/* drop where another peer has a fresh path
-				   or the policy refused it, mark the others
-				   stale (RFC 4724) */
+	SWEEP_RESTART,		/* drop where another peer has a fresh path,
+				   the policy refused it or it is stale from
+				   an earlier restart, mark the others stale
+				   (RFC 4724 4.2) */
 };
 
 static void
@@ -205,10 +206,9 @@ sweep(struct rib *r, unsigned i, uint64_t now_ms, enum sweep how)
 			continue;
 		}
 		if (how == SWEEP_RESTART && !(e->rejected & bit) &&
-		    (e->present & (uint8_t)~e->rejected &
+		    !(e->stale & bit) && (e->present & (uint8_t)~e->rejected &
 		    (uint8_t)~e->stale & (uint8_t)~bit) == 0) {
-			if (!(e->stale & bit))
-				r->peer[i].stats.stale++;
+			r->peer[i].stats.stale++;
 			e->stale |= bit;
 			k++;
 			continue;
@@ -403,7 +403,9 @@ rib_paths(const struct rib *r, const struct rib_prefix *pfx,
  * RFC 4724 4.2, as a receiver, with what DESIGN.md adds: where another
  * peer has an accepted path, peer i's path goes at once (no forwarding
  * into a restarting tunnel when there is another); elsewhere it stays,
- * marked stale, until announced again or rib_peer_flush_stale.
+ * marked stale, until announced again or rib_peer_flush_stale.  "To deal
+ * with possible consecutive restarts, a route (from the peer) previously
+ * marked as stale MUST be deleted."
  */
 void
 rib_peer_stale(struct rib *r, unsigned i, uint64_t now_ms)

@@ -112,7 +112,9 @@ void		 rib_peer_flush(struct rib *, unsigned i, uint64_t now_ms);
 /*
  * Peer i is restarting (RFC 4724): its paths go where another peer has
  * one, and stay, stale, where none has, until announced again or
- * rib_peer_flush_stale (End-of-RIB, or the restart time is over).
+ * rib_peer_flush_stale (End-of-RIB, or the restart time is over).  Paths
+ * still stale from an earlier restart go (a second restart keeps only
+ * what was announced again since the first).
  */
 void		 rib_peer_stale(struct rib *, unsigned i, uint64_t now_ms);
 void		 rib_peer_flush_stale(struct rib *, unsigned i,

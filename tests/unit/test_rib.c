@@ -880,6 +880,42 @@ test_graceful_restart(void **state)
 	fx_free(f);
 }
 
+/*
+ * RFC 4724 4.2, consecutive restarts: A restarts, comes back, announces
+ * 10.20.0.0/16 again but not yet 10.30.0.0/16, and restarts again before
+ * its End-of-RIB.  The path still stale from the first restart goes; the
+ * one announced again is kept stale, once.
+ */
+static void
+test_consecutive_restart(void **state)
+{
+	struct fx		*f = fx_default(false);
+	struct msg_prefix	 n = mpfx(N), p = mpfx("10.20.0.0/16");
+	struct msg_prefix	 q = mpfx("10.30.0.0/16");
+	struct msg_prefix	 all[3] = { n, p, q };
+	struct path		 path = PATH(100, ORIGIN_IGP, 1);
+
+	update(f, A, NULL, 0, all, 3, &path, UPD_OK);
+	update(f, B, NULL, 0, &n, 1, &path, UPD_OK);
+	rib_peer_stale(f->r, A, 1000);
+	assert_int_equal(rib_peer_stale_count(f->r, A), 2);
+	update(f, A, NULL, 0, &p, 1, &path, UPD_OK);	/* back: p again */
+	assert_int_equal(rib_peer_stale_count(f->r, A), 1);
+	rib_peer_stale(f->r, A, 2000);			/* and down again */
+	assert_int_equal(rib_peer_stale_count(f->r, A), 1);
+	assert_int_equal(rib_peer_stats(f->r, A)->received, 1);
+	check_masks(f, "10.20.0.0/16", MA, 0);
+	check_masks(f, "10.30.0.0/16", 0, 0);
+	check_masks(f, N, MB, 0);
+	check_invariants(f);
+	rib_peer_stale(f->r, A, 3000);			/* a third time */
+	assert_int_equal(rib_peer_stats(f->r, A)->received, 0);
+	check_masks(f, "10.20.0.0/16", 0, 0);
+	assert_int_equal(rib_debug_table_count(f->r), 1);
+	check_invariants(f);
+	fx_free(f);
+}
+
 /* RFC 7606 treat-as-withdraw: the NLRI go as well as the withdrawn. */
 static void
 test_treat_as_withdraw(void **state)
@@ -1566,6 +1602,7 @@ main(void)
 	static const struct CMUnitTest	fixed[] = {
 		cmocka_unit_test(test_update_order),
 		cmocka_unit_test(test_graceful_restart),
+		cmocka_unit_test(test_consecutive_restart),
 		cmocka_unit_test(test_treat_as_withdraw),
 		cmocka_unit_test(test_host_bits),
 		cmocka_unit_test(test_stats),
