@@ -29,8 +29,8 @@ struct entry {
 	uint8_t			 standby;
 	uint8_t			 stale;		/* kept across a graceful
 						   restart */
-	uint8_t			 kernel[RIB_USER_BYTES];	/* groups of the
-						   primary and standby routes */
+	uint8_t			 kernel[RIB_USER_BYTES];	/* where its
+						   routes are (fib_routes_of) */
 };
 
 /* Prefixes in address order: the matches of a filter, or every prefix
@@ -204,7 +204,7 @@ path(struct ctl_pool *pool, const struct tunnels *t, unsigned i,
 
 static Vtibgp__KernelRoute *
 kernel_route(struct ctl_pool *pool, struct fib *f, const struct conf *c,
-    uint8_t mask, bool primary)
+    const struct fib_route *kr, bool primary)
 {
 	Vtibgp__KernelRoute	*m;
 	Vtibgp__NexthopMember	*nm;
@@ -218,12 +218,12 @@ kernel_route(struct ctl_pool *pool, struct fib *f, const struct conf *c,
 	m->primary = primary;
 	m->metric = fib_metric(f) + (primary ? 0 : 1);
 	m->table = c->kernel.table;
-	m->nexthop_group = fib_group(f, mask);
+	m->nexthop_group = kr->nhid;
+	m->tunnel_nexthop = kr->tunnel_nexthop;
 	m->members = pool_alloc(pool, RIB_MAX_PEERS * sizeof(*m->members));
-	/* where the group forwards now (after a failover: the survivor) */
-	mask = fib_members(f, mask);
+	/* where it forwards now (after a failover: the survivor) */
 	for (i = 0; i < RIB_MAX_PEERS; i++) {
-		if (!(mask & (1U << i)))
+		if (!(kr->forwards & (1U << i)))
 			continue;
 		nm = pool_alloc(pool, sizeof(*nm));
 		vtibgp__nexthop_member__init(nm);
@@ -241,6 +241,7 @@ route(struct ctl_pool *pool, struct daemon *d, const struct tunnels *t,
     const struct entry *e)
 {
 	struct fib	*f = router_fib(daemon_router(d));
+	struct fib_route pri, sb;
 	Vtibgp__Route	*m;
 	char		 buf[INET_ADDRSTRLEN];
 	unsigned	 i;
@@ -255,12 +256,13 @@ route(struct ctl_pool *pool, struct daemon *d, const struct tunnels *t,
 			m->paths[m->n_paths++] = path(pool, t, i, e);
 	m->installed = e->best != 0;
 	m->kernel = pool_alloc(pool, 2 * sizeof(*m->kernel));
-	if (e->kernel[0] != 0)
+	fib_routes_of(f, e->kernel, &pri, &sb);
+	if (pri.present)
 		m->kernel[m->n_kernel++] = kernel_route(pool, f,
-		    daemon_conf(d), e->kernel[0], true);
-	if (e->kernel[1] != 0)
+		    daemon_conf(d), &pri, true);
+	if (sb.present)
 		m->kernel[m->n_kernel++] = kernel_route(pool, f,
-		    daemon_conf(d), e->kernel[1], false);
+		    daemon_conf(d), &sb, false);
 	return m;
 }
 

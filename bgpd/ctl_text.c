@@ -379,7 +379,8 @@ print_kernel_route(FILE *f, const Vtibgp__KernelRoute *k)
 	fprintf(f, "   %-18s kernel: %s, metric %u, table %u", "",
 	    k->primary ? "primary" : "standby", k->metric, k->table);
 	if (k->nexthop_group != 0)
-		fprintf(f, ", group %u", k->nexthop_group);
+		fprintf(f, ", %s %u", k->tunnel_nexthop ? "nexthop" : "group",
+		    k->nexthop_group);
 	for (i = 0; i < k->n_members; i++)
 		fprintf(f, "%s %s dev %s", i == 0 ? ":" : ",",
 		    k->members[i]->gateway, k->members[i]->interface);

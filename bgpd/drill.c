@@ -188,7 +188,7 @@ cover_one(const struct rib_prefix *pfx,
     uint8_t standby, void *arg)
 {
 	struct cover	*c = arg;
-	uint8_t		 used = best | standby;	/* accepted paths only */
+	uint8_t		 used = rib_carriers(best, standby);
 
 	if (!(used & (1U << c->a)))
 		return;

@@ -20,6 +20,52 @@
 #define ECMP_ID(mask)	(KR_NHID_BASE + 0x200U + (mask))	/* several */
 #define SHUTDOWN_WAIT_S	5.
 
+/*
+ * Each prefix keeps, in the two bytes the RIB holds for us, where its
+ * routes are: [PRI] the primary's group as a tunnel mask (one bit: G(i);
+ * several: an ECMP group; 0: no route), and [SB] the standby's tunnel
+ * (SB_TUNNEL: its index + 1, 0: no standby; it is on G(i)), with
+ * SB_PINNED when the primary is not on G(i) but on NH(i) itself (see
+ * "pinned" below).  members[mask] is where a group forwards now.  Without
+ * ECMP a route stays where it is as long as it forwards where the RIB
+ * wants:
+ * - after a silent failure of tunnel i, G(i) points at the survivor: the
+ *   primaries stay on G(i), the standbys on the survivor's group stay
+ *   too (they forward the same way);
+ * - after a carrier loss of tunnel i the kernel took G(i) and the
+ *   primaries on it: the standbys forward, and stay; G(i) is made again
+ *   pointing at the survivor and the sweep puts the primaries back on
+ *   it (so the way back is the same as after a silent failure);
+ * - when tunnel i is back, its prefixes come back to G(i) while G(i)
+ *   still points at the survivor; once every route on G(i) wants tunnel
+ *   i again (or tunnel i has sent all its routes, and the routes it did
+ *   not send again were moved one by one), G(i) points at NH(i): one
+ *   message moves them all back.
+ * mismatch[i] counts the routes on G(i) that want another tunnel, on[i]
+ * all routes on G(i).  "Every route" is relaxed to "all but a few, and
+ * nothing came for HOME_SETTLE_S": a peer may hold back its last UPDATE
+ * for a while (BIRD 2 in the lab: up to 3 s), and moving a few routes
+ * one by one costs less than keeping all the others away from their
+ * tunnel meanwhile.
+ *
+ * Pinned: a group is never made to send a prefix to a tunnel that has no
+ * path for it (the RIB's best and standby tunnels are those that have).
+ * Before G(i) is rewritten to tunnel j, the primaries on it whose prefix
+ * j has no path for are put on the nexthop G(i) forwards to now, one by
+ * one (lacks[i][j] counts them, so that the common case, where j has
+ * every prefix, costs no walk): the rewrite changes nothing for them, and
+ * the RIB's next word decides (withdrawn, moved to another tunnel, or
+ * kept: a stale path of a restarting peer keeps forwarding into its own
+ * tunnel, RFC 4724).  Likewise a prefix that wants tunnel i while G(i)
+ * points at a tunnel without a path for it goes on NH(i).  Pinned
+ * primaries go back on G(i) once it points at tunnel i again.
+ */
+#define PRI		0
+#define SB		1
+#define SB_TUNNEL	0x0f
+#define SB_PINNED	0x10
+#define BIT(i)		((uint8_t)(1U << (i)))
+
 struct fib_tunnel {
 	bool		configured;
 	bool		link_up;
@@ -52,9 +98,13 @@ struct fib {
 						   the kernel has them now */
 	uint32_t		 mismatch[RIB_MAX_PEERS];
 	uint32_t		 on[RIB_MAX_PEERS];	/* routes on G(i) */
+	uint32_t		 pinned[RIB_MAX_PEERS];	/* primaries on NH(i) */
+	uint32_t		 lacks[RIB_MAX_PEERS][RIB_MAX_PEERS];
+				/* primaries on G(i) whose prefix has no
+				   path on tunnel j */
+	uint8_t			 homing;	/* groups being brought home */
 	uint8_t			 synced;	/* tunnels done with their
 						   first UPDATEs */
-	uint8_t			 finish_now;	/* groups to bring home */
 	size_t			(*walk)(size_t, size_t, rib_walk_user_fn,
 				    void *, void *);
 				/* the RIB's prefixes with their state */
@@ -125,6 +175,9 @@ fib_set_events(struct fib *f, void (*fn)(const char *, void *), void *arg)
 
 static void	route_set(struct fib *, const struct kr_prefix *, uint32_t,
 		    uint8_t);
+static void	put_route(struct fib *, const struct kr_prefix *,
+		    const uint8_t *, bool);
+static uint8_t	sb_of(const uint8_t *);
 static uint8_t	standby_mask(uint8_t);
 static void	link_lost(struct fib *, unsigned);
 static void	reinstall(struct fib *);
@@ -138,6 +191,36 @@ static unsigned
 lowest_bit(uint8_t mask)
 {
 	return (unsigned)__builtin_ctz(mask);
+}
+
+/* ---- where a prefix's routes are (see "Each prefix keeps") -------------- */
+
+/* The standby's tunnel as a mask (0: no standby). */
+static uint8_t
+sb_of(const uint8_t *st)
+{
+	return (st[SB] & SB_TUNNEL) == 0 ? 0 :
+	    BIT((st[SB] & SB_TUNNEL) - 1);
+}
+
+static void
+sb_put(uint8_t *st, uint8_t mask)
+{
+	st[SB] = (uint8_t)((st[SB] & SB_PINNED) |
+	    (mask == 0 ? 0 : lowest_bit(mask) + 1));
+}
+
+/* The primary is on NH(lowest_bit(st[PRI])), not on its group. */
+static bool
+pinned(const uint8_t *st)
+{
+	return (st[SB] & SB_PINNED) != 0;
+}
+
+static void
+pin_put(uint8_t *st, bool pin)
+{
+	st[SB] = (uint8_t)((st[SB] & SB_TUNNEL) | (pin ? SB_PINNED : 0));
 }
 
 /* ---- kernel hooks ------------------------------------------------------- */
@@ -192,18 +275,17 @@ on_route_lost(const struct kr_prefix *p, uint32_t metric, void *arg)
 	struct fib	*f = arg;
 	const uint8_t	*st = NULL;
 	char		 addr[INET_ADDRSTRLEN];
-	uint8_t		 mask;
+	bool		 ours;
 
 	inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
 	if (f->lookup != NULL)
 		st = f->lookup(p, f->lookup_arg);
-	mask = st == NULL ? 0 : metric == f->metric ? st[0] :
-	    metric == f->metric + 1 ? st[1] : 0;
+	ours = st != NULL && ((metric == f->metric && st[PRI] != 0) ||
+	    (metric == f->metric + 1 && sb_of(st) != 0));
 	log_warnx("route %s/%u metric %u of ours was deleted by someone "
-	    "else%s", addr, p->len, metric, mask != 0 ? ": putting it back" :
-	    "");
-	if (mask != 0) {
-		route_set(f, p, metric, mask);
+	    "else%s", addr, p->len, metric, ours ? ": putting it back" : "");
+	if (ours) {
+		put_route(f, p, st, metric == f->metric);
 		kr_flush(f->kr);
 		fib_event(f, "route %s/%u metric %u deleted by someone else: "
 		    "put back", addr, p->len, metric);
@@ -403,34 +485,6 @@ fib_reconfigure(struct fib *f, const struct conf *c)
 
 /* ---- routes ----------------------------------------------------------- */
 
-/*
- * Each prefix keeps, in the two bytes the RIB holds for us, the groups
- * its routes are on: [PRI] the primary's, [SB] the standby's, each as a
- * tunnel mask (one bit: G(i); several: an ECMP group; 0: no route).
- * members[mask] is where that group forwards now.  Without ECMP a route
- * stays where it is as long as it forwards where the RIB wants:
- * - after a silent failure of tunnel i, G(i) points at the survivor: the
- *   primaries stay on G(i), the standbys on the survivor's group stay
- *   too (they forward the same way);
- * - after a carrier loss of tunnel i the kernel took G(i) and the
- *   primaries on it: the standbys forward, and stay; G(i) is made again
- *   pointing at the survivor and the sweep puts the primaries back on
- *   it (so the way back is the same as after a silent failure);
- * - when tunnel i is back, its prefixes come back to G(i) while G(i)
- *   still points at the survivor; once every route on G(i) wants tunnel
- *   i again (or tunnel i has sent all its routes, and the routes it did
- *   not send again were moved one by one), G(i) points at NH(i): one
- *   message moves them all back.
- * mismatch[i] counts the routes on G(i) that want another tunnel, on[i]
- * all routes on G(i).  "Every route" is relaxed to "all but a few, and
- * nothing came for HOME_SETTLE_S": a peer may hold back its last UPDATE
- * for a while (BIRD 2 in the lab: up to 3 s), and moving a few routes
- * one by one costs less than keeping all the others away from their
- * tunnel meanwhile.
- */
-#define PRI	0
-#define SB	1
-#define BIT(i)	((uint8_t)(1U << (i)))
 
 static bool
 aliasing(const struct fib *f)
@@ -554,25 +608,41 @@ standby_mask(uint8_t standby)
 	return standby == 0 ? 0 : (uint8_t)(1U << lowest_bit(standby));
 }
 
-/* Count (dir 1) or uncount (dir -1) a prefix in state st: whether it
- * lacks the standby it wants, and its routes that sit on a tunnel's
- * group but want another. */
+/*
+ * Count (dir 1) or uncount (dir -1) a prefix in state st, whose best and
+ * standby tunnels (those with a path for it) the RIB gives: whether it
+ * lacks the standby it wants; its primary pinned, or on G(i) and then
+ * the tunnels without a path for it; and its routes that sit on a
+ * tunnel's group but want another.
+ */
 static void
-count(struct fib *f, const uint8_t *st, uint8_t want, uint8_t want_sb,
+count(struct fib *f, const uint8_t *st, uint8_t best, uint8_t standby,
     int dir)
 {
-	if (want_sb != 0 && st[SB] == 0)
+	uint8_t		want = want_of(f, best), want_sb = standby_mask(standby);
+	uint8_t		sb = sb_of(st), pri = pinned(st) ? 0 : st[PRI], lack;
+	unsigned	i;
+
+	if (want_sb != 0 && sb == 0)
 		f->sb_missing += (size_t)dir;
+	if (!f->nexthops)
+		return;
+	if (pinned(st))
+		f->pinned[lowest_bit(st[PRI])] += (uint32_t)dir;
+	else if (pri != 0 && (pri & (pri - 1)) == 0)
+		for (i = lowest_bit(pri), lack = (uint8_t)~rib_carriers(best, standby);
+		    lack != 0; lack &= (uint8_t)(lack - 1))
+			f->lacks[i][lowest_bit(lack)] += (uint32_t)dir;
 	if (!aliasing(f))
 		return;
-	if (st[PRI] != 0)
-		f->on[lowest_bit(st[PRI])] += (uint32_t)dir;
-	if (st[SB] != 0)
-		f->on[lowest_bit(st[SB])] += (uint32_t)dir;
-	if (st[PRI] != 0 && st[PRI] != want)
-		f->mismatch[lowest_bit(st[PRI])] += (uint32_t)dir;
-	if (st[SB] != 0 && st[SB] != want_sb)
-		f->mismatch[lowest_bit(st[SB])] += (uint32_t)dir;
+	if (pri != 0)
+		f->on[lowest_bit(pri)] += (uint32_t)dir;
+	if (sb != 0)
+		f->on[lowest_bit(sb)] += (uint32_t)dir;
+	if (pri != 0 && pri != want)
+		f->mismatch[lowest_bit(pri)] += (uint32_t)dir;
+	if (sb != 0 && sb != want_sb)
+		f->mismatch[lowest_bit(sb)] += (uint32_t)dir;
 }
 
 /* Before a walk that counts every prefix again (count(..., 1) each). */
@@ -581,7 +651,103 @@ counts_clear(struct fib *f)
 {
 	memset(f->mismatch, 0, sizeof(f->mismatch));
 	memset(f->on, 0, sizeof(f->on));
+	memset(f->pinned, 0, sizeof(f->pinned));
+	memset(f->lacks, 0, sizeof(f->lacks));
 	f->sb_missing = 0;
+}
+
+/* Where a primary route is: on a group (a tunnel mask), or pinned on the
+ * nexthop of the tunnel of the mask (see "Pinned"). */
+struct spot {
+	uint8_t	mask;		/* 0: no route */
+	bool	pin;
+};
+
+/* Where the route at s forwards now (0: nowhere). */
+static uint8_t
+spot_at(const struct fib *f, struct spot s)
+{
+	if (s.mask == 0)
+		return 0;
+	if (s.pin)
+		return f->t[lowest_bit(s.mask)].link_up ? s.mask : 0;
+	return resolve(f, s.mask);
+}
+
+/* The standby for want_sb, from the one in st: one that forwards where
+ * wanted may stay. */
+static uint8_t
+standby_spot(const struct fib *f, const uint8_t *st, uint8_t want,
+    uint8_t want_sb)
+{
+	uint8_t	sb = sb_of(st);
+	bool	alias = aliasing(f);
+
+	if (want == 0)
+		return 0;
+	if (want_sb == 0)	/* none wanted: one like the primary may stay */
+		return alias && sb != 0 && resolve(f, sb) == want ? sb : 0;
+	if (sb != want_sb && (!alias || sb == 0 || resolve(f, sb) != want_sb))
+		return want_sb;
+	return sb;
+}
+
+/*
+ * The primary for want, from the one in st (sb: the standby chosen);
+ * have is every tunnel with a path for the prefix.
+ */
+static struct spot
+primary_spot(const struct fib *f, const uint8_t *st, uint8_t want,
+    uint8_t have, uint8_t sb)
+{
+	struct spot	cur = { st[PRI], pinned(st) }, s = { want, false };
+	uint8_t		to;
+
+	if (want == 0)
+		return (struct spot){ 0, false };
+	if (cur.mask != 0 && spot_at(f, cur) == want &&
+	    (aliasing(f) || cur.pin || cur.mask == want)) {
+		/* it forwards where wanted: it stays, and a pinned one goes
+		 * back on its group once that forwards there too */
+		if (cur.pin && resolve(f, cur.mask) == cur.mask &&
+		    !(f->homing & cur.mask))
+			cur.pin = false;
+		return cur;
+	}
+	if (aliasing(f) && cur.mask == 0 && sb != 0 && sb == sb_of(st) &&
+	    resolve(f, sb) == want)
+		return cur;	/* the standby forwards: its primary went with
+				   a link */
+	if (!f->nexthops || (want & (want - 1)) != 0)
+		return s;
+	/* G(want) points at a tunnel without a path for the prefix (want
+	 * is coming back), or is gone with the link it pointed at */
+	to = resolve(f, want);
+	if (to != want && (to & have) == 0) {
+		s.pin = true;
+		if (!f->t[lowest_bit(want)].link_up)
+			s.mask = 0;
+	}
+	return s;
+}
+
+/* At start, the primaries of all prefixes first (unless a route of an
+ * earlier run is there to be replaced): a new standby waits. */
+static uint8_t
+defer_standby(struct fib *f, const struct kr_prefix *pfx, const uint8_t *st,
+    uint8_t sb)
+{
+	if (!f->defer_sb || f->sweeping || sb == 0 || sb_of(st) != 0 ||
+	    stale_has(f, pfx, f->metric + 1))
+		return sb;
+	if (f->sb_start_us == 0) {
+		f->sb_start_us = clock_mono_us();
+		log_info("start-up: primary routes first, standby routes "
+		    "follow as the kernel has time");
+	}
+	if (!ev_is_active(&f->t_sweep))
+		ev_timer_start(f->loop, &f->t_sweep);
+	return 0;
 }
 
 /*
@@ -593,70 +759,47 @@ static void
 place(struct fib *f, const struct kr_prefix *pfx, uint8_t *st, uint8_t want,
     uint8_t want_sb, uint8_t have)
 {
-	uint8_t	pri = st[PRI], sb = st[SB], to;
-	bool	alias = aliasing(f);
+	uint8_t		sb = standby_spot(f, st, want, want_sb);
+	struct spot	pri = primary_spot(f, st, want, have, sb);
 
-	if (want == 0)
-		pri = sb = 0;
-	else if (want_sb == 0) {
-		/* none wanted: one that forwards like the primary may stay */
-		if (!alias || sb == 0 || resolve(f, sb) != want)
-			sb = 0;
-	} else if (sb != want_sb && (!alias || sb == 0 ||
-	    resolve(f, sb) != want_sb))
-		sb = want_sb;
-	if (want == 0)
-		;
-	else if (!alias)
-		pri = want;
-	else if (pri == 0 && sb != 0 && sb == st[SB] &&
-	    resolve(f, sb) == want)
-		;	/* the standby forwards: its primary went with a link */
-	else if (pri == 0 || resolve(f, pri) != want) {
-		pri = want;
-		/* G(want) still points elsewhere (its tunnel is coming
-		 * back): fine while that tunnel has a path too */
-		to = resolve(f, pri);
-		if (to != want && (to & have) == 0)
-			f->finish_now |= want;
-	}
 	/* a standby kept on the primary's own group is no standby */
-	if (want_sb == 0 && sb == pri)
+	if (want_sb == 0 && sb == pri.mask)
 		sb = 0;
-	/* at start, the primaries of all prefixes first (unless a route of
-	 * an earlier run is there to be replaced) */
-	if (f->defer_sb && !f->sweeping && sb != 0 && st[SB] == 0 &&
-	    !stale_has(f, pfx, f->metric + 1)) {
-		sb = 0;
-		if (f->sb_start_us == 0) {
-			f->sb_start_us = clock_mono_us();
-			log_info("start-up: primary routes first, standby routes "
-			    "follow as the kernel has time");
-		}
-		if (!ev_is_active(&f->t_sweep))
-			ev_timer_start(f->loop, &f->t_sweep);
-	}
+	sb = defer_standby(f, pfx, st, sb);
 	/* a tunnel's group goes with its link: no route can use it */
-	if (alias && pri != 0 && f->members[pri] == 0)
-		pri = 0;
-	if (alias && sb != 0 && f->members[sb] == 0)
+	if (aliasing(f) && sb != 0 && f->members[sb] == 0)
 		sb = 0;
-	if (pri != st[PRI]) {
-		route_set(f, pfx, f->metric, pri);
-		f->stats.routes += pri != 0 && st[PRI] == 0;
-		f->stats.routes -= pri == 0 && st[PRI] != 0;
+	if (pri.mask != st[PRI] || pri.pin != pinned(st)) {
+		f->stats.routes += pri.mask != 0 && st[PRI] == 0;
+		f->stats.routes -= pri.mask == 0 && st[PRI] != 0;
+		st[PRI] = pri.mask;
+		pin_put(st, pri.pin && pri.mask != 0);
+		put_route(f, pfx, st, true);
 	}
-	if (sb != st[SB]) {
-		route_set(f, pfx, f->metric + 1, sb);
-		f->stats.standbys += sb != 0 && st[SB] == 0;
-		f->stats.standbys -= sb == 0 && st[SB] != 0;
+	if (sb != sb_of(st)) {
+		f->stats.standbys += sb != 0 && sb_of(st) == 0;
+		f->stats.standbys -= sb == 0 && sb_of(st) != 0;
+		sb_put(st, sb);
+		put_route(f, pfx, st, false);
 	}
-	st[PRI] = pri;
-	st[SB] = sb;
+}
+
+/* Write the primary (or the standby) route of pfx where st says it is. */
+static void
+put_route(struct fib *f, const struct kr_prefix *pfx, const uint8_t *st,
+    bool primary)
+{
+	if (!primary)
+		route_set(f, pfx, f->metric + 1, sb_of(st));
+	else if (pinned(st))
+		kr_route(f->kr, pfx, f->metric, NH_ID(lowest_bit(st[PRI])));
+	else
+		route_set(f, pfx, f->metric, st[PRI]);
 }
 
 /* Routes on G(i) that want another tunnel are moved one by one, then
- * G(i) points at tunnel i again. */
+ * G(i) points at tunnel i again, and the primaries pinned on NH(i) go
+ * back on it. */
 struct home_walk {
 	struct fib	*f;
 	uint8_t		 bit;
@@ -673,12 +816,40 @@ home_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
 	uint8_t			 want = want_of(f, best);
 	uint8_t			 want_sb = standby_mask(standby);
 
-	if ((st[PRI] == x->bit && want != x->bit) ||
-	    (st[SB] == x->bit && want_sb != x->bit)) {
-		place(f, &pfx, st, want, want_sb, best | standby);
+	if ((st[PRI] == x->bit && !pinned(st) && want != x->bit) ||
+	    (sb_of(st) == x->bit && want_sb != x->bit)) {
+		place(f, &pfx, st, want, want_sb, rib_carriers(best, standby));
 		x->moved++;
 	}
-	count(f, st, want, want_sb, 1);
+	count(f, st, best, standby, 1);
+}
+
+static void
+unpin_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
+    uint8_t st[RIB_USER_BYTES], void *arg)
+{
+	struct home_walk	*x = arg;
+	struct kr_prefix	 pfx = { p->addr, p->len };
+
+	if (!pinned(st) || st[PRI] != x->bit)
+		return;
+	count(x->f, st, best, standby, -1);
+	place(x->f, &pfx, st, want_of(x->f, best), standby_mask(standby),
+	    rib_carriers(best, standby));
+	count(x->f, st, best, standby, 1);
+	x->moved++;
+}
+
+/* G(i) forwards into tunnel i again: its pinned primaries go back on it
+ * (after the group's rewrite, which was queued first).  How many. */
+static size_t
+unpin(struct fib *f, unsigned i)
+{
+	struct home_walk	x = { f, BIT(i), 0 };
+
+	if (f->pinned[i] > 0 && f->walk != NULL)
+		f->walk(0, SIZE_MAX, unpin_one, &x, f->lookup_arg);
+	return x.moved;
 }
 
 static void
@@ -686,17 +857,25 @@ home(struct fib *f, unsigned i, const char *why)
 {
 	struct home_walk	x = { f, BIT(i), 0 };
 	uint64_t		start = clock_mono_us();
+	size_t			back;
+	char			then[64];
 
 	f->members[BIT(i)] = BIT(i);	/* as place() must see it */
+	f->homing |= BIT(i);		/* (but the pinned wait) */
 	if (f->mismatch[i] > 0 && f->walk != NULL) {
 		counts_clear(f);
 		f->walk(0, SIZE_MAX, home_one, &x, f->lookup_arg);
 	}
+	f->homing &= (uint8_t)~BIT(i);
 	point(f, BIT(i), BIT(i));
+	back = unpin(f, i);
 	kr_flush(f->kr);
+	snprintf(then, sizeof(then), ", then %zu routes from its nexthop "
+	    "back on it", back);
 	log_info("tunnel %s: back: its group points at it again (%zu routes "
-	    "moved one by one first, %llu us; %s)", f->t[i].ifname, x.moved,
-	    (unsigned long long)(clock_mono_us() - start), why);
+	    "moved one by one first, %llu us; %s)%s", f->t[i].ifname,
+	    x.moved, (unsigned long long)(clock_mono_us() - start), why,
+	    back > 0 ? then : "");
 	fib_event(f, "tunnel %s back: group rewritten, %zu routes moved one "
 	    "by one", f->t[i].ifname, x.moved);
 }
@@ -723,14 +902,11 @@ bring_home(struct fib *f)
 			continue;
 		if (f->mismatch[i] == 0)
 			home(f, i, "every route on it wants it");
-		else if (f->finish_now & BIT(i))
-			home(f, i, "a prefix only it has came");
 		else if (f->synced & BIT(i))
 			home(f, i, "it sent all its routes");
 		else
 			few |= home_few(f, i);
 	}
-	f->finish_now = 0;
 	/* (again: HOME_SETTLE_S after the last change) */
 	if (few)
 		ev_timer_again(f->loop, &f->t_home);
@@ -759,16 +935,14 @@ void
 fib_change(struct fib *f, const struct rib_change *c)
 {
 	struct kr_prefix	pfx = { c->pfx.addr, c->pfx.len };
-	uint8_t			want = want_of(f, c->best);
-	uint8_t			want_sb = standby_mask(c->standby);
 
-	count(f, c->user, want_of(f, c->old_best),
-	    standby_mask(c->old_standby), -1);
-	place(f, &pfx, c->user, want, want_sb, c->best | c->standby);
-	count(f, c->user, want, want_sb, 1);
+	count(f, c->user, c->old_best, c->old_standby, -1);
+	place(f, &pfx, c->user, want_of(f, c->best),
+	    standby_mask(c->standby), rib_carriers(c->best, c->standby));
+	count(f, c->user, c->best, c->standby, 1);
 	if (c->user[PRI] != 0)
 		stale_relearned(f, &pfx, f->metric);
-	if (c->user[SB] != 0)
+	if (sb_of(c->user) != 0)
 		stale_relearned(f, &pfx, f->metric + 1);
 	bring_home(f);
 }
@@ -782,9 +956,9 @@ reinstall_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
 	struct kr_prefix	 pfx = { p->addr, p->len };
 
 	if (st[PRI] != 0)
-		route_set(f, &pfx, f->metric, st[PRI]);
-	if (st[SB] != 0)
-		route_set(f, &pfx, f->metric + 1, st[SB]);
+		put_route(f, &pfx, st, true);
+	if (sb_of(st) != 0)
+		put_route(f, &pfx, st, false);
 }
 
 static void
@@ -801,16 +975,18 @@ forget_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
     uint8_t st[RIB_USER_BYTES], void *arg)
 {
 	struct fib	*f = arg;
+	struct spot	 pri = { st[PRI], pinned(st) };
 
-	if (st[PRI] != 0 && resolve(f, st[PRI]) == 0) {
+	if (pri.mask != 0 && spot_at(f, pri) == 0) {
 		st[PRI] = 0;
+		pin_put(st, false);
 		f->stats.routes--;
 	}
-	if (st[SB] != 0 && resolve(f, st[SB]) == 0) {
-		st[SB] = 0;
+	if (sb_of(st) != 0 && resolve(f, sb_of(st)) == 0) {
+		sb_put(st, 0);
 		f->stats.standbys--;
 	}
-	count(f, st, want_of(f, best), standby_mask(standby), 1);
+	count(f, st, best, standby, 1);
 }
 
 /* Forget the routes on groups that are gone (the kernel removed them). */
@@ -877,8 +1053,9 @@ link_lost(struct fib *f, unsigned i)
 				f->members[m] &= (uint8_t)~BIT(i);
 				emptied |= f->members[m] == 0;
 			}
-	/* (groups the kernel reported lost were forgotten already) */
-	if (emptied)
+	/* (groups the kernel reported lost were forgotten already); the
+	 * primaries pinned on NH(i) went with it */
+	if (emptied || f->pinned[i] > 0)
 		routes_lost(f);
 	rebuild(f, i);
 }
@@ -897,8 +1074,10 @@ fib_tunnel_up(struct fib *f, unsigned slot)
 		return;
 	kr_nexthop(f->kr, NH_ID(slot), f->t[slot].ifname, f->t[slot].gw);
 	/* a group that points elsewhere comes home with the routes */
-	if (!aliasing(f) || f->members[BIT(slot)] == 0)
+	if (!aliasing(f) || f->members[BIT(slot)] == 0) {
 		point(f, BIT(slot), BIT(slot));
+		(void)unpin(f, slot);
+	}
 	for (i = 0; i < RIB_MAX_PEERS; i++)
 		if (ready(f, i))
 			live |= BIT(i);
@@ -917,11 +1096,80 @@ fib_tunnel_synced(struct fib *f, unsigned slot)
 	bring_home(f);
 }
 
+/* A primary on G(i) (group) pointed at tunnel to by this rewrite. */
+struct strand_walk {
+	struct fib	*f;
+	uint8_t		 group;
+	uint8_t		 to;
+	uint8_t		 now;		/* where G(i) forwards until then */
+	size_t		 pinned;
+};
+
+static void
+strand_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
+    uint8_t st[RIB_USER_BYTES], void *arg)
+{
+	struct strand_walk	*x = arg;
+	struct kr_prefix	 pfx = { p->addr, p->len };
+
+	if (st[PRI] != x->group || pinned(st) ||
+	    (rib_carriers(best, standby) & x->to))
+		return;
+	count(x->f, st, best, standby, -1);
+	st[PRI] = x->now;
+	pin_put(st, true);
+	put_route(x->f, &pfx, st, true);
+	count(x->f, st, best, standby, 1);
+	x->pinned++;
+}
+
+/*
+ * G(i) (group) is about to forward into tunnel to: the primaries on it
+ * whose prefix to has no path for go first on the nexthop G(i) forwards
+ * to now, where the rewrite leaves them (see "Pinned").
+ */
+static void
+strand(struct fib *f, uint8_t group, uint8_t to)
+{
+	struct strand_walk	x = { f, group, to, f->members[group], 0 };
+
+	if (f->walk == NULL || x.now == 0 || (x.now & (x.now - 1)) != 0 ||
+	    x.now == to || !f->t[lowest_bit(x.now)].link_up ||
+	    f->lacks[lowest_bit(group)][lowest_bit(to)] == 0)
+		return;
+	f->walk(0, SIZE_MAX, strand_one, &x, f->lookup_arg);
+	log_info("tunnel %s: %zu prefixes that %s has no path for stay on "
+	    "%s's own nexthop", f->t[lowest_bit(group)].ifname, x.pinned,
+	    f->t[lowest_bit(to)].ifname, f->t[lowest_bit(x.now)].ifname);
+}
+
+/* The live tunnel that has a path for most of the primaries on G(i)
+ * (the lowest on a tie), to point G(i) at; 0 if none is live. */
+static uint8_t
+target(const struct fib *f, unsigned i, uint8_t live)
+{
+	unsigned	j, t = RIB_MAX_PEERS;
+
+	for (j = 0; j < RIB_MAX_PEERS; j++)
+		if ((live & BIT(j)) && (t == RIB_MAX_PEERS ||
+		    f->lacks[i][j] < f->lacks[i][t]))
+			t = j;
+	return t == RIB_MAX_PEERS ? 0 : BIT(t);
+}
+
+/* Point G(i) at tunnel to, the routes it cannot carry there pinned. */
+static void
+repoint(struct fib *f, unsigned i, uint8_t to)
+{
+	strand(f, BIT(i), to);
+	point(f, BIT(i), to);
+}
+
 uint64_t
 fib_tunnel_down(struct fib *f, unsigned slot)
 {
 	uint64_t	start = clock_mono_us(), took;
-	uint8_t		live = 0, to;
+	uint8_t		live = 0, to, to_i;
 	unsigned	i, mask;
 
 	f->t[slot].alive = false;
@@ -931,17 +1179,17 @@ fib_tunnel_down(struct fib *f, unsigned slot)
 	for (i = 0; i < RIB_MAX_PEERS; i++)
 		if (ready(f, i))
 			live |= BIT(i);
-	if (live == 0)
+	if ((to = target(f, slot, live)) == 0)
 		return 0;
 	/* the one message that moves every prefix of this tunnel */
-	point(f, BIT(slot), standby_mask(live));
+	repoint(f, slot, to);
 	for (i = 0; i < RIB_MAX_PEERS; i++) {
 		if (i == slot || !(f->members[BIT(i)] & BIT(slot)))
 			continue;
 		/* it pointed here while tunnel i came back */
-		to = ready(f, i) ? BIT(i) : standby_mask(live & ~BIT(i));
-		if (to != 0)
-			point(f, BIT(i), to);
+		to_i = ready(f, i) ? BIT(i) : target(f, i, live & ~BIT(i));
+		if (to_i != 0)
+			repoint(f, i, to_i);
 	}
 	for (mask = 1; mask < 256; mask++)
 		if ((mask & (mask - 1)) != 0 && (mask & BIT(slot)) &&
@@ -952,7 +1200,7 @@ fib_tunnel_down(struct fib *f, unsigned slot)
 	f->stats.failovers++;
 	f->stats.last_failover_us = took;
 	log_info("tunnel %s: failover to %s (group rewritten in %llu us)",
-	    f->t[slot].ifname, f->t[lowest_bit(live)].ifname,
+	    f->t[slot].ifname, f->t[lowest_bit(to)].ifname,
 	    (unsigned long long)took);
 	return took;
 }
@@ -982,30 +1230,31 @@ sweep_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
 	uint8_t			 want_sb = standby_mask(standby);
 	unsigned		 i;
 
-	if ((st[PRI] & f->reput) != 0 && (st[PRI] & (st[PRI] - 1)) == 0)
+	if ((st[PRI] & f->reput) != 0 && (st[PRI] & (st[PRI] - 1)) == 0 &&
+	    !pinned(st))
 		route_set(f, &pfx, f->metric, st[PRI]);
-	if ((st[SB] & f->reput) != 0)
-		route_set(f, &pfx, f->metric + 1, st[SB]);
+	if ((sb_of(st) & f->reput) != 0)
+		put_route(f, &pfx, st, false);
 	/* a standby that forwards since a carrier loss: its primary back
 	 * on the dead tunnel's group, which points where the standby does */
 	for (i = 0; f->restore != 0 && i < RIB_MAX_PEERS; i++) {
-		if (!(f->restore & BIT(i)) || st[PRI] != 0 || st[SB] == 0 ||
-		    want == 0 || resolve(f, st[SB]) != want ||
+		if (!(f->restore & BIT(i)) || st[PRI] != 0 || sb_of(st) == 0 ||
+		    want == 0 || resolve(f, sb_of(st)) != want ||
 		    resolve(f, BIT(i)) != want)
 			continue;
-		count(f, st, want, want_sb, -1);
+		count(f, st, best, standby, -1);
 		route_set(f, &pfx, f->metric, BIT(i));
 		st[PRI] = BIT(i);
 		f->stats.routes++;
 		f->restored++;
-		count(f, st, want, want_sb, 1);
+		count(f, st, best, standby, 1);
 	}
-	if (want_sb == 0 || st[SB] != 0)
+	if (want_sb == 0 || sb_of(st) != 0)
 		return;
-	count(f, st, want, want_sb, -1);
-	place(f, &pfx, st, want, want_sb, best | standby);
-	count(f, st, want, want_sb, 1);
-	f->sb_placed += st[SB] != 0;
+	count(f, st, best, standby, -1);
+	place(f, &pfx, st, want, want_sb, rib_carriers(best, standby));
+	count(f, st, best, standby, 1);
+	f->sb_placed += sb_of(st) != 0;
 }
 
 /*
@@ -1286,8 +1535,9 @@ fib_metric(const struct fib *f)
 	return f->metric;
 }
 
-uint32_t
-fib_group(const struct fib *f, uint8_t mask)
+/* The group of a tunnel mask (0 with plain routes). */
+static uint32_t
+group_id(const struct fib *f, uint8_t mask)
 {
 	if (!f->nexthops || mask == 0)
 		return 0;
@@ -1296,10 +1546,27 @@ fib_group(const struct fib *f, uint8_t mask)
 	return GROUP_ID(lowest_bit(mask));
 }
 
-uint8_t
-fib_members(const struct fib *f, uint8_t mask)
+void
+fib_routes_of(const struct fib *f, const uint8_t user[RIB_USER_BYTES],
+    struct fib_route *primary, struct fib_route *standby)
 {
-	return resolve(f, mask);
+	struct spot	pri = { user[PRI], pinned(user) };
+	uint8_t		sb = sb_of(user);
+
+	memset(primary, 0, sizeof(*primary));
+	memset(standby, 0, sizeof(*standby));
+	if (pri.mask != 0) {
+		primary->present = true;
+		primary->tunnel_nexthop = pri.pin;
+		primary->nhid = pri.pin ? NH_ID(lowest_bit(pri.mask)) :
+		    group_id(f, pri.mask);
+		primary->forwards = spot_at(f, pri);
+	}
+	if (sb != 0) {
+		standby->present = true;
+		standby->nhid = group_id(f, sb);
+		standby->forwards = resolve(f, sb);
+	}
 }
 
 uint32_t

@@ -15,9 +15,12 @@
  * primaries are put back on it in the background (carrier).  When tunnel
  * i is back and has sent its routes again (all but a few), G(i) is
  * {NH(i)} again: one message moves them back (the few that tunnel i does
- * not carry are moved one by one first).  The
- * RIB keeps, per prefix, the groups its routes are on (its user bytes).
- * With ECMP, a prefix that uses several tunnels has its primary on a
+ * not carry are moved one by one first).  A group is never made to
+ * forward a prefix into a tunnel that has no path for it: before it
+ * moves, such a primary is put on the nexthop it forwards to (pinned),
+ * where the RIB's next word finds it (a stale path kept across a peer's
+ * graceful restart so keeps forwarding into its own tunnel).  The RIB
+ * keeps, per prefix, where its routes are (its user bytes).  With ECMP, a prefix that uses several tunnels has its primary on a
  * group holding all of them, and routes are re-pointed one by one.
  */
 #ifndef VTB_FIB_H
@@ -139,13 +142,23 @@ int		 fib_check(struct fib *, struct fib_check *);
 
 /* Whether tunnel slot's interface is up (admin up and carrier). */
 bool		 fib_link_up(const struct fib *, unsigned slot);
-/* The metric of primary routes, and the group a tunnel mask's routes use
- * (0 when plain routes are used). */
+/* The metric of primary routes. */
 uint32_t	 fib_metric(const struct fib *);
-uint32_t	 fib_group(const struct fib *, uint8_t mask);
-/* The tunnels the group of mask forwards into now (plain routes: mask
- * while the link is up). */
-uint8_t		 fib_members(const struct fib *, uint8_t mask);
+
+/* A route of ours for a prefix, as its user bytes in the RIB say. */
+struct fib_route {
+	bool		present;
+	uint32_t	nhid;		/* the group it is on, or with
+					   tunnel_nexthop the tunnel's own
+					   nexthop; 0 for a plain route */
+	bool		tunnel_nexthop;	/* a primary its tunnel's group cannot
+					   carry now (the group forwards into
+					   a tunnel without a path for it) */
+	uint8_t		forwards;	/* the tunnels it forwards into now */
+};
+void		 fib_routes_of(const struct fib *,
+		    const uint8_t user[RIB_USER_BYTES], struct fib_route *primary,
+		    struct fib_route *standby);
 /* The nexthop object of tunnel slot, its interface and gateway. */
 uint32_t	 fib_nexthop(const struct fib *, unsigned slot,
 		    const char **ifname, struct in_addr *gw);

@@ -57,6 +57,19 @@ struct rib_change {
 						   new), valid during the call */
 };
 
+/*
+ * The peers that have a path for a prefix, as the kernel side, the
+ * drill's preflight and `show routes` count them: a path in use, best or
+ * standby (accepted by the policy, and not a stale path where a fresh one
+ * exists).  A nexthop group is never made to forward a prefix into a
+ * tunnel outside this set.
+ */
+static inline uint8_t
+rib_carriers(uint8_t best, uint8_t standby)
+{
+	return best | standby;
+}
+
 /* Called for every prefix whose best or standby mask changed. */
 typedef void	(*rib_change_fn)(const struct rib_change *, void *arg);
 

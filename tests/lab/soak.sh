@@ -92,10 +92,12 @@ kernel_nexthops() {
 	    if .group then "\(.id) group \([.group[].id] | sort | map(tostring) | join(","))"
 	    else "\(.id) \(.gateway) \(.dev)" end' | sort
 }
-# rib_nexthops JSON: the groups and nexthops that the RIB's routes use.
+# rib_nexthops JSON: the groups and nexthops that the RIB's routes use
+# (a primary on its tunnel's own nexthop uses no group).
 rib_nexthops() {
 	jq -r '.routes[].kernel[] |
-	    "\(.nexthop_group) group \([.members[].id] | sort | map(tostring) | join(","))",
+	    if .tunnel_nexthop then empty else
+	    "\(.nexthop_group) group \([.members[].id] | sort | map(tostring) | join(","))" end,
 	    (.members[] | "\(.id) \(.gateway) \(.interface)")' <<<"$1" | sort -u
 }
 

@@ -1715,7 +1715,8 @@ static const char	route_json[] =
     "      \"metric\": 20,\n"
     "      \"table\": 254,\n"
     "      \"nexthop_group\": 101,\n"
-    "      \"members\": []\n"
+    "      \"members\": [],\n"
+    "      \"tunnel_nexthop\": false\n"
     "    }\n"
     "  ]\n"
     "}\n";
