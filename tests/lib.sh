@@ -120,6 +120,29 @@ t_start_vtibgpd() {
 	daemon=$LAB_SPAWN_PID
 }
 
+# ---- messages for the scripted peer (tests/lab/fakepeer.pl) -----------------
+# t_upd NEXT-HOP "AS..." PREFIX...: an UPDATE for fakepeer.pl --msg
+# announcing the prefixes (A.B.C.D/L) with ORIGIN IGP, the AS_PATH of
+# the ASes given (4-octet) and NEXT-HOP.  T_EOR is the End-of-RIB.
+T_EOR=2:00000000
+t_upd() {
+	local nh=$1 as p addr len attrs nlri="" aspath="" n=0
+	for as in $2; do
+		aspath+=$(printf '%08x' "$as")
+		n=$((n + 1))
+	done
+	shift 2
+	for p in "$@"; do
+		addr=${p%/*} len=${p#*/}
+		nlri+=$(printf '%02x' "$len")
+		[ "$len" = 0 ] || nlri+=$(printf '%02x%02x%02x%02x' \
+		    ${addr//./ } | cut -c 1-$(((len + 7) / 8 * 2)))
+	done
+	attrs=40010100$(printf '4002%02x02%02x%s' $((2 + 4 * n)) "$n" "$aspath")
+	attrs+=400304$(printf '%02x%02x%02x%02x' ${nh//./ })
+	printf '2:0000%04x%s%s' $((${#attrs} / 2)) "$attrs" "$nlri"
+}
+
 # ---- our routes in the lab's cgw namespace --------------------------------
 # Nexthop ids: NH(i) = 0x76740001 + i, G(i) = 0x76740100 + i.
 NH0=$((0x76740001)) NH1=$((0x76740002)) G0=$((0x76740100)) G1=$((0x76740101))

@@ -22,8 +22,11 @@
 # with restart time TIME and IPv4 unicast, FLAGS letters: f (Forwarding
 # State bit for IPv4 unicast), r (Restart State bit), n (no address
 # family at all).  --echo-keepalive answers each KEEPALIVE with one (for
-# a short --hold); --keepalive-times prints "KEEPALIVE <uptime>" when
-# one arrives (seconds, from /proc/uptime).  Only perl-base modules.
+# a short --hold, or to stay up with the default hold time);
+# --keepalive-times prints "KEEPALIVE <uptime>" when one arrives
+# (seconds, from /proc/uptime).  --pidfile FILE: its PID, to end the
+# session without a NOTIFICATION by SIGTERM (then it prints KILLED and
+# exits 0).  Only perl-base modules.
 use strict;
 use warnings;
 use Socket qw(:all);
@@ -31,18 +34,26 @@ use IO::Select;
 use Getopt::Long;
 
 my ($bind, $peer, $as, $id, $hold, $wait) = ('', '', 64512, '', 30, 3);
-my ($gr, $echo, $ka_times) = ('', 0, 0);
+my ($gr, $echo, $ka_times, $pidfile) = ('', 0, 0, '');
 my @steps;
 GetOptions('bind=s' => \$bind, 'peer=s' => \$peer, 'as=i' => \$as,
     'id=s' => \$id, 'hold=i' => \$hold, 'wait=f' => \$wait,
     'gr=s' => \$gr, 'echo-keepalive' => \$echo,
-    'keepalive-times' => \$ka_times,
+    'keepalive-times' => \$ka_times, 'pidfile=s' => \$pidfile,
     'msg=s' => sub { push @steps, ['msg', $_[1]] },
     'raw=s' => sub { push @steps, ['raw', $_[1]] },
     'sleep=f' => sub { push @steps, ['sleep', $_[1]] })
     or die "bad options\n";
 $id ||= $bind;
 $| = 1;
+if ($pidfile ne '') {
+	open(my $f, '>', $pidfile) or die "$pidfile: $!\n";
+	print $f "$$\n";
+	close($f);
+}
+# ended on purpose (the peer restarting): exit 0, so that no retry loop
+# around us takes it for a session that did not open
+$SIG{TERM} = sub { print "KILLED\n"; exit 0; };
 
 sub frame { my ($type, $body) = @_;
 	return ("\xff" x 16) . pack('nC', 19 + length($body), $type) . $body; }

@@ -16,21 +16,15 @@ t_start_vtibgpd
 ctl() { "$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" "$@"; }
 t_check "session 1 with BIRD is established" lab_wait 20 t_bird_established tun1
 
-# upd NEXT-HOP-HEX AS-PATH-HEX NLRI-HEX: an UPDATE for fakepeer --msg
-# (4-octet ASes, ORIGIN IGP).
-upd() {
-	local n=$((${#2} / 8)) attrs
-	attrs=$(printf '40010100' ; printf '4002%02x02%02x%s' $((2 + 4 * n)) "$n" "$2";
-	    printf '400304%s' "$1")
-	printf '2:0000%04x%s%s' $((${#attrs} / 2)) "$attrs" "$3"
-}
-VGW2=a9fef93d AWS=0000fc00 US=0000fde8
 FAKE="$top_srcdir/tests/lab/fakepeer.pl"
-( lab_wait 15 lab_exec vgw perl "$FAKE" --bind 169.254.249.61 \
+VGW2=169.254.249.61
+( lab_wait 15 lab_exec vgw perl "$FAKE" --bind $VGW2 \
     --peer 169.254.249.62 --id 200.0.0.1 \
-    --msg "$(upd $VGW2 $AWS 100a0a)" --sleep 4 \
-    --msg "$(upd $VGW2 $AWS 00)" --msg "$(upd $VGW2 $AWS$US 10ac64)" \
-    --msg "$(upd 01020304 $AWS 180a0a05)" --wait 60 >"$LAB_DIR/fake.out" 2>&1 ) &
+    --msg "$(t_upd $VGW2 64512 10.10.0.0/16)" --sleep 4 \
+    --msg "$(t_upd $VGW2 64512 0.0.0.0/0)" \
+    --msg "$(t_upd $VGW2 "64512 65000" 172.100.0.0/16)" \
+    --msg "$(t_upd 1.2.3.4 64512 10.10.5.0/24)" --wait 60 \
+    >"$LAB_DIR/fake.out" 2>&1 ) &
 lab_record_pid $!
 
 listed() { ctl -j show routes | jq -r '[.routes[].prefix] | join(" ")'; }
