@@ -85,6 +85,7 @@ t_need_lab() {
 # t_vtibgpd_conf FILE [EXTRA-NEIGHBOR-SETTINGS-1 [...-2]]: a config for
 # the lab: AS 65000 announcing 172.100.0.0/16 (or T_NETWORKS) to both
 # tunnels; T_HOLD, T_KEEPALIVE, T_RETRY, T_AS1, T_AS2 change the rest,
+# T_GLOBAL adds top-level lines,
 # T_PREF2=90 makes tunnel 2 the backup by our own preference (the VGW
 # announces MED 100 on both tunnels, as AWS does).
 t_vtibgpd_conf() {
@@ -92,6 +93,7 @@ t_vtibgpd_conf() {
 router-id 172.100.0.1
 local-as 65000
 $(for n in ${T_NETWORKS:-172.100.0.0/16}; do echo "network $n"; done)
+${T_GLOBAL:-}
 defaults { hold-time ${T_HOLD:-30} keepalive ${T_KEEPALIVE:-10} connect-retry ${T_RETRY:-1} }
 import { allow 10.10.0.0/16 le 24 }
 neighbor 169.254.249.57 { interface vti0 remote-as ${T_AS1:-64512} ${2:-} }
@@ -120,7 +122,30 @@ t_start_vtibgpd() {
 	daemon=$LAB_SPAWN_PID
 }
 
-# ---- messages for the scripted peer (tests/lab/fakepeer.pl) -----------------
+# ---- the scripted peer (tests/lab/fakepeer.pl) on tunnel 2 -------------------
+T_FAKE="$top_srcdir/tests/lab/fakepeer.pl"
+T_VGW2=169.254.249.61
+
+# t_fake_lab [EXTRA-1 [EXTRA-2]]: the lab with BIRD on tunnel 1 only (its
+# tunnel 2 disabled: the scripted peer takes its place), vtibgpd started
+# as t_start_vtibgpd does, and session 1 checked up.
+t_fake_lab() {
+	lab_up || { t_fail "lab_up"; t_done; }
+	lab_birdc disable tun2 >/dev/null
+	t_start_vtibgpd "$@"
+	t_check "session 1 with BIRD is established" lab_wait 20 \
+	    t_bird_established tun1
+}
+
+# t_fake ARGS...: one scripted session from tunnel 2's VGW address (its
+# BGP ID above ours, so a connection collision keeps its connection),
+# tried again while it does not open (we may be backing off).
+t_fake() {
+	lab_wait 15 lab_exec vgw perl "$T_FAKE" --bind $T_VGW2 \
+	    --peer 169.254.249.62 --id 200.0.0.1 "$@"
+}
+
+# ---- messages for the scripted peer ------------------------------------------
 # t_upd NEXT-HOP "AS..." PREFIX...: an UPDATE for fakepeer.pl --msg
 # announcing the prefixes (A.B.C.D/L) with ORIGIN IGP, the AS_PATH of
 # the ASes given (4-octet) and NEXT-HOP.  T_EOR is the End-of-RIB.

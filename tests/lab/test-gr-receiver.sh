@@ -19,29 +19,18 @@ set -u
 t_need_lab jq
 
 export LAB_GR=1
-lab_up || { t_fail "lab_up"; t_done; }
-lab_birdc disable tun2 >/dev/null
-conf="$LAB_DIR/vtibgpd.conf"
-log="$LAB_DIR/vtibgpd.log"
-t_vtibgpd_conf "$conf"
-echo "stalepath-time 8s" >>"$conf"
-lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>"$log"
-daemon=$LAB_SPAWN_PID
+T_GLOBAL="stalepath-time 8s" t_fake_lab
 ctl() { "$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" "$@"; }
-t_check "session 1 with BIRD is established" lab_wait 20 t_bird_established tun1
 
-FAKE="$top_srcdir/tests/lab/fakepeer.pl"
-VGW2=169.254.249.61
+VGW2=$T_VGW2
 ONLY7=10.10.7.0/24 ONLY8=10.10.8.0/24
 # fake N ARGS...: scripted session N from tunnel 2's VGW address, in the
 # background until fake_end N (its End-of-RIB is for ARGS to send).
 fake() {
 	local n=$1
 	shift
-	( lab_wait 15 lab_exec vgw perl "$FAKE" --bind $VGW2 \
-	    --peer 169.254.249.62 --id 200.0.0.1 --echo-keepalive \
-	    --pidfile "$LAB_DIR/fake$n.pid" --wait 300 "$@" \
-	    >"$LAB_DIR/fake$n.out" 2>&1 ) &
+	( t_fake --echo-keepalive --pidfile "$LAB_DIR/fake$n.pid" \
+	    --wait 300 "$@" >"$LAB_DIR/fake$n.out" 2>&1 ) &
 	lab_record_pid $!
 }
 state2() { ctl -j show neighbor vti1 | jq -r '.neighbors[0].state // "IDLE"'; }

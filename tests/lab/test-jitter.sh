@@ -7,15 +7,9 @@ set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 t_need_lab
 
-lab_up || { t_fail "lab_up"; t_done; }
-lab_birdc disable tun2 >/dev/null
-t_start_vtibgpd
-t_check "session 1 with BIRD is established" lab_wait 20 t_bird_established tun1
+t_fake_lab
 
-FAKE="$top_srcdir/tests/lab/fakepeer.pl"
-out=$(lab_wait 15 lab_exec vgw perl "$FAKE" --bind 169.254.249.61 \
-    --peer 169.254.249.62 --id 200.0.0.1 --hold 3 --echo-keepalive \
-    --keepalive-times --wait 12 2>&1)
+out=$(t_fake --hold 3 --echo-keepalive --keepalive-times --wait 12 2>&1)
 t_eq "the session with hold time 3 stays up" ALIVE "$(tail -n 1 <<<"$out")"
 # the gaps between KEEPALIVEs, in ms (uptime has 10 ms steps)
 gaps=$(awk '$1 == "KEEPALIVE" { if (n++) printf "%d\n", ($2 - t) * 1000 + 0.5; t = $2 }' <<<"$out")

@@ -8,31 +8,19 @@ set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 t_need_lab
 
-lab_up || { t_fail "lab_up"; t_done; }
-lab_birdc disable tun2 >/dev/null
-t_start_vtibgpd
-t_check "session 1 with BIRD is established" lab_wait 20 t_bird_established tun1
+t_fake_lab
 
-FAKE="$top_srcdir/tests/lab/fakepeer.pl"
 marker=ffffffffffffffffffffffffffffffff
 origin=40010100
 aspath=4002060201${T_ASPATH:-0000fc00}
 nexthop=400304a9fef93d
 nlri=100a0a
 
-# fake ARGS...: one scripted session from 169.254.249.61 (BGP ID above ours,
-# so a connection collision keeps its connection).
-fake() {
-	lab_exec vgw perl "$FAKE" --bind 169.254.249.61 --peer 169.254.249.62 \
-	    --id 200.0.0.1 --wait 2 "$@" 2>&1
-}
-
 # case NAME EXPECTED ARGS...: EXPECTED is "NOTIFICATION c s[ data]" or ALIVE
 case_() {
 	local name=$1 want=$2 got
 	shift 2
-	# retried while the session does not open (we may be backing off)
-	got=$(lab_wait 15 fake "$@" | tail -n 1)
+	got=$(t_fake --wait 2 "$@" 2>&1 | tail -n 1)
 	case $got in
 	"$want"*) t_ok "$name: $want" ;;
 	*) t_fail "$name: expected '$want', got '$got'" ;;

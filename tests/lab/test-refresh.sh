@@ -11,19 +11,13 @@ set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 t_need_lab
 
-lab_up || { t_fail "lab_up"; t_done; }
-lab_birdc disable tun2 >/dev/null
-t_start_vtibgpd
-t_check "session 1 with BIRD is established" lab_wait 20 t_bird_established tun1
+t_fake_lab
 
-FAKE="$top_srcdir/tests/lab/fakepeer.pl"
 # refresh SUBTYPE [EXTRA-HEX]: a session that waits out our first UPDATEs,
 # sends one ROUTE-REFRESH for IPv4 unicast, and reports what came back
 # within 2 s ("UPDATES n" then ALIVE or NOTIFICATION ...), on one line.
 refresh() {
-	lab_wait 15 lab_exec vgw perl "$FAKE" --bind 169.254.249.61 \
-	    --peer 169.254.249.62 --id 200.0.0.1 --sleep 1.5 \
-	    --msg "5:0001${1}01${2:-}" --wait 2 2>&1 |
+	t_fake --sleep 1.5 --msg "5:0001${1}01${2:-}" --wait 2 2>&1 |
 	    grep -E '^(UPDATES|ALIVE|CLOSED|NOTIFICATION)' | tr '\n' ' ' |
 	    sed 's/ $//'
 }

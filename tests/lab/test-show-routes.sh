@@ -10,19 +10,12 @@ set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 t_need_lab jq
 
-lab_up || { t_fail "lab_up"; t_done; }
-lab_birdc disable tun2 >/dev/null
-t_start_vtibgpd
+t_fake_lab
 ctl() { "$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" "$@"; }
-t_check "session 1 with BIRD is established" lab_wait 20 t_bird_established tun1
 
-FAKE="$top_srcdir/tests/lab/fakepeer.pl"
-VGW2=169.254.249.61
-( lab_wait 15 lab_exec vgw perl "$FAKE" --bind $VGW2 \
-    --peer 169.254.249.62 --id 200.0.0.1 \
-    --msg "$(t_upd $VGW2 64512 10.10.0.0/16)" --sleep 4 \
-    --msg "$(t_upd $VGW2 64512 0.0.0.0/0)" \
-    --msg "$(t_upd $VGW2 "64512 65000" 172.100.0.0/16)" \
+( t_fake --msg "$(t_upd $T_VGW2 64512 10.10.0.0/16)" --sleep 4 \
+    --msg "$(t_upd $T_VGW2 64512 0.0.0.0/0)" \
+    --msg "$(t_upd $T_VGW2 "64512 65000" 172.100.0.0/16)" \
     --msg "$(t_upd 1.2.3.4 64512 10.10.5.0/24)" --wait 60 \
     >"$LAB_DIR/fake.out" 2>&1 ) &
 lab_record_pid $!
