@@ -145,6 +145,22 @@ t_fake() {
 	    --peer 169.254.249.62 --id 200.0.0.1 "$@"
 }
 
+# t_fake_done: the end of such a test: vtibgpd still running, session 1
+# (BIRD) never disturbed, no sanitizer report; on a failure the end of
+# vtibgpd's log.  Then t_done.
+t_fake_done() {
+	t_check "the daemon is still running" lab_pid_alive "$daemon"
+	t_check "session 1 is still established" t_bird_established tun1
+	t_eq "session 1 never flapped" 0 \
+	    "$(grep -c '169.254.249.57: Established -> ' "$log")"
+	t_check "no sanitizer report" eval '! grep -qE \
+	    "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'
+	if [ "$t_failed" -gt 0 ]; then
+		echo "# --- vtibgpd log"; sed 's/^/# /' "$log" | tail -80
+	fi
+	t_done
+}
+
 # ---- messages for the scripted peer ------------------------------------------
 # t_upd NEXT-HOP "AS..." PREFIX...: an UPDATE for fakepeer.pl --msg
 # announcing the prefixes (A.B.C.D/L) with ORIGIN IGP, the AS_PATH of
