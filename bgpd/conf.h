@@ -118,8 +118,9 @@ struct conf {
 	uint32_t		 local_as;
 	char			*user;		/* NULL: stay root */
 	uint32_t		 gr_time_s;	/* 0: off */
-	uint32_t		 stalepath_s;	/* a restarted peer's End-of-RIB
-						   is awaited at most this long
+	uint32_t		 stalepath_s;	/* End-of-RIB of a peer
+						   back from a restart is
+						   awaited this long at most
 						   (RFC 4724 4.2) */
 	bool			 return_steering;
 	char			*control_group;

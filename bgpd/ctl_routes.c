@@ -27,10 +27,11 @@ struct entry {
 	const struct rib_attrs	*paths[RIB_MAX_PEERS];
 	uint8_t			 best;
 	uint8_t			 standby;
-	uint8_t			 stale;		/* kept across a graceful
-						   restart */
-	uint8_t			 kernel[RIB_USER_BYTES];	/* where its
-						   routes are (fib_routes_of) */
+	uint8_t			 stale;		/* kept across a
+						   graceful restart */
+	uint8_t			 kernel[RIB_USER_BYTES];	/* where
+						   its routes are
+						   (fib_routes_of) */
 };
 
 /* Prefixes in address order: the matches of a filter, or every prefix

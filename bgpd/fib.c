@@ -98,11 +98,12 @@ struct fib {
 						   the kernel has them now */
 	uint32_t		 mismatch[RIB_MAX_PEERS];
 	uint32_t		 on[RIB_MAX_PEERS];	/* routes on G(i) */
-	uint32_t		 pinned[RIB_MAX_PEERS];	/* primaries on NH(i) */
+	uint32_t		 pinned[RIB_MAX_PEERS];	/* primaries on
+							   NH(i) */
 	uint32_t		 lacks[RIB_MAX_PEERS][RIB_MAX_PEERS];
 				/* primaries on G(i) whose prefix has no
 				   path on tunnel j */
-	uint8_t			 homing;	/* groups being brought home */
+	uint8_t			 homing;	/* groups going home */
 	uint8_t			 synced;	/* tunnels done with their
 						   first UPDATEs */
 	size_t			(*walk)(size_t, size_t, rib_walk_user_fn,
@@ -619,8 +620,10 @@ static void
 count(struct fib *f, const uint8_t *st, uint8_t best, uint8_t standby,
     int dir)
 {
-	uint8_t		want = want_of(f, best), want_sb = standby_mask(standby);
-	uint8_t		sb = sb_of(st), pri = pinned(st) ? 0 : st[PRI], lack;
+	uint8_t		want = want_of(f, best);
+	uint8_t		want_sb = standby_mask(standby);
+	uint8_t		sb = sb_of(st), pri = pinned(st) ? 0 : st[PRI];
+	uint8_t		lack = (uint8_t)~rib_carriers(best, standby);
 	unsigned	i;
 
 	if (want_sb != 0 && sb == 0)
@@ -630,8 +633,8 @@ count(struct fib *f, const uint8_t *st, uint8_t best, uint8_t standby,
 	if (pinned(st))
 		f->pinned[lowest_bit(st[PRI])] += (uint32_t)dir;
 	else if (pri != 0 && (pri & (pri - 1)) == 0)
-		for (i = lowest_bit(pri), lack = (uint8_t)~rib_carriers(best, standby);
-		    lack != 0; lack &= (uint8_t)(lack - 1))
+		for (i = lowest_bit(pri); lack != 0;
+		    lack &= (uint8_t)(lack - 1))
 			f->lacks[i][lowest_bit(lack)] += (uint32_t)dir;
 	if (!aliasing(f))
 		return;
@@ -685,7 +688,7 @@ standby_spot(const struct fib *f, const uint8_t *st, uint8_t want,
 
 	if (want == 0)
 		return 0;
-	if (want_sb == 0)	/* none wanted: one like the primary may stay */
+	if (want_sb == 0)	/* none wanted: one like the primary stays */
 		return alias && sb != 0 && resolve(f, sb) == want ? sb : 0;
 	if (sb != want_sb && (!alias || sb == 0 || resolve(f, sb) != want_sb))
 		return want_sb;
@@ -716,8 +719,8 @@ primary_spot(const struct fib *f, const uint8_t *st, uint8_t want,
 	}
 	if (aliasing(f) && cur.mask == 0 && sb != 0 && sb == sb_of(st) &&
 	    resolve(f, sb) == want)
-		return cur;	/* the standby forwards: its primary went with
-				   a link */
+		return cur;	/* the standby forwards: its primary
+				   went with a link */
 	if (!f->nexthops || (want & (want - 1)) != 0)
 		return s;
 	/* G(want) points at a tunnel without a path for the prefix (want
@@ -1101,7 +1104,7 @@ struct strand_walk {
 	struct fib	*f;
 	uint8_t		 group;
 	uint8_t		 to;
-	uint8_t		 now;		/* where G(i) forwards until then */
+	uint8_t		 now;		/* G(i)'s target before */
 	size_t		 pinned;
 };
 

@@ -20,8 +20,9 @@
  * moves, such a primary is put on the nexthop it forwards to (pinned),
  * where the RIB's next word finds it (a stale path kept across a peer's
  * graceful restart so keeps forwarding into its own tunnel).  The RIB
- * keeps, per prefix, where its routes are (its user bytes).  With ECMP, a prefix that uses several tunnels has its primary on a
- * group holding all of them, and routes are re-pointed one by one.
+ * keeps, per prefix, where its routes are (its user bytes).  With ECMP,
+ * a prefix that uses several tunnels has its primary on a group holding
+ * all of them, and routes are re-pointed one by one.
  */
 #ifndef VTB_FIB_H
 #define VTB_FIB_H
@@ -149,16 +150,17 @@ uint32_t	 fib_metric(const struct fib *);
 struct fib_route {
 	bool		present;
 	uint32_t	nhid;		/* the group it is on, or with
-					   tunnel_nexthop the tunnel's own
-					   nexthop; 0 for a plain route */
-	bool		tunnel_nexthop;	/* a primary its tunnel's group cannot
-					   carry now (the group forwards into
-					   a tunnel without a path for it) */
-	uint8_t		forwards;	/* the tunnels it forwards into now */
+					   tunnel_nexthop the tunnel's
+					   own nexthop; 0: a plain route */
+	bool		tunnel_nexthop;	/* a primary its tunnel's
+					   group cannot carry now (it
+					   forwards into a tunnel
+					   without a path for it) */
+	uint8_t		forwards;	/* its tunnels now */
 };
 void		 fib_routes_of(const struct fib *,
-		    const uint8_t user[RIB_USER_BYTES], struct fib_route *primary,
-		    struct fib_route *standby);
+		    const uint8_t user[RIB_USER_BYTES],
+		    struct fib_route *primary, struct fib_route *standby);
 /* The nexthop object of tunnel slot, its interface and gateway. */
 uint32_t	 fib_nexthop(const struct fib *, unsigned slot,
 		    const char **ifname, struct in_addr *gw);

@@ -32,15 +32,16 @@ void		 gr_set_stalepath(struct gr *, unsigned stalepath_s);
  * no other peer has one (rib_peer_stale) for restart_s at most; else
  * they go (rib_peer_flush).
  */
-void		 gr_session_down(struct gr *, unsigned slot, const char *name,
-		    bool graceful, unsigned restart_s);
+void		 gr_session_down(struct gr *, unsigned slot,
+		    const char *name, bool graceful, unsigned restart_s);
 
 /* The session of slot is Established again, the peer's OPEN said caps. */
 void		 gr_session_up(struct gr *, unsigned slot, const char *name,
 		    const struct msg_caps *caps);
 
 /* End-of-RIB from slot (RFC 4724 2). */
-void		 gr_end_of_rib(struct gr *, unsigned slot, const char *name);
+void		 gr_end_of_rib(struct gr *, unsigned slot,
+		    const char *name);
 
 /* The tunnel of slot can no longer forward (link down, probes lost):
  * its stale paths go now (RFC 4724 4.2 allows it). */

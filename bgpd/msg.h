@@ -218,10 +218,11 @@ struct msg_update {
 	enum msg_update_action	 action;
 	uint32_t		 discarded;	/* ATTR_BIT of discarded ones */
 	bool			 end_of_rib;	/* RFC 4724 2: empty UPDATE */
-	bool			 bad_nexthop;	/* not the decoder's: set by the
-						   session when the NEXT_HOP is
-						   not on the tunnel (RFC 4271
-						   6.3), the routes are refused */
+	bool			 bad_nexthop;	/* not the decoder's:
+						   set by the session when
+						   the NEXT_HOP is not on
+						   the tunnel (RFC 4271
+						   6.3): routes refused */
 };
 
 /*
@@ -308,8 +309,8 @@ enum { ERR_RR_LEN = 1 };
 
 struct msg_refresh {
 	uint16_t	afi;
-	uint8_t		subtype;	/* enum msg_refresh_subtype, or any
-					   other value (to be ignored) */
+	uint8_t		subtype;	/* enum msg_refresh_subtype,
+					   or any other (ignored) */
 	uint8_t		safi;
 };
 

@@ -51,7 +51,7 @@ struct router {
 	struct sess_engine	*sess;
 	struct rib		*rib;
 	struct fib		*fib;
-	struct gr		*gr;		/* peers in graceful restart */
+	struct gr		*gr;		/* graceful restarts */
 	ev_timer		 t_converge;	/* start-up timeout */
 	ev_timer		 t_quiet;	/* checks quietness */
 	uint64_t		 last_update_ms[SESS_MAX_PEERS];

@@ -180,10 +180,10 @@ rib_update(struct rib *r, unsigned i, const struct msg_update *u,
 enum sweep {
 	SWEEP_ALL,		/* drop them all */
 	SWEEP_STALE,		/* drop the stale ones */
-	SWEEP_RESTART,		/* drop where another peer has a fresh path,
-				   the policy refused it or it is stale from
-				   an earlier restart, mark the others stale
-				   (RFC 4724 4.2) */
+	SWEEP_RESTART,		/* drop where another peer has a fresh
+				   path, the policy refused it or it is
+				   stale from an earlier restart, mark
+				   the others stale (RFC 4724 4.2) */
 };
 
 static void

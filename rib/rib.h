@@ -33,8 +33,8 @@ struct rib_prefix {
 struct rib_attrs {
 	uint32_t	 refcnt;
 	uint32_t	 hash;
-	bool		 bad_nexthop;	/* NEXT_HOP not on the tunnel (RFC
-					   4271 6.3): the path is refused */
+	bool		 bad_nexthop;	/* NEXT_HOP not on the tunnel
+					   (RFC 4271 6.3): refused */
 	uint8_t		 origin;
 	bool		 has_med;
 	uint32_t	 med;

@@ -49,11 +49,11 @@ stale2() { ctl -j show routes "$1" | jq -r '[.routes[0].paths[]? |
 # routes says its primary forwards into, and the device the kernel uses
 # for ADDRESS (ip route get), "best kernel-says kernel-does"
 truth() {
-	local j
-	j=$(ctl -j show routes "$1")
-	echo "$(jq -r '[.routes[0].paths[] | select(.best) | .interface] | join(",")' <<<"$j")" \
-	    "$(jq -r '[.routes[0].kernel[] | select(.primary) | .members[].interface] | join(",")' <<<"$j")" \
-	    "$(lab_exec cgw ip -j route get "$2" | jq -r '.[0].dev')"
+	ctl -j show routes "$1" | jq -r '.routes[0] |
+	    [.paths[] | select(.best) | .interface] as $best |
+	    [.kernel[] | select(.primary) | .members[].interface] as $kernel |
+	    "\($best | join(",")) \($kernel | join(","))"' | tr '\n' ' '
+	lab_exec cgw ip -j route get "$2" | jq -r '.[0].dev'
 }
 
 # --- a restart with no other tunnel for two prefixes ------------------------

@@ -1056,7 +1056,7 @@ test_route_refresh_roundtrip(void **state)
 struct rr_vec {
 	const char	*name;
 	const char	*body;		/* hex, after the header */
-	bool		 enhanced;	/* Enhanced Route Refresh negotiated */
+	bool		 enhanced;	/* Enhanced Route Refresh */
 	uint8_t		 code, sub;
 	const char	*data;
 	uint8_t		 subtype;	/* when it decodes */

@@ -901,7 +901,7 @@ test_consecutive_restart(void **state)
 	assert_int_equal(rib_peer_stale_count(f->r, A), 2);
 	update(f, A, NULL, 0, &p, 1, &path, UPD_OK);	/* back: p again */
 	assert_int_equal(rib_peer_stale_count(f->r, A), 1);
-	rib_peer_stale(f->r, A, 2000);			/* and down again */
+	rib_peer_stale(f->r, A, 2000);		/* and down again */
 	assert_int_equal(rib_peer_stale_count(f->r, A), 1);
 	assert_int_equal(rib_peer_stats(f->r, A)->received, 1);
 	check_masks(f, "10.20.0.0/16", MA, 0);
