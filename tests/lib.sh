@@ -92,8 +92,8 @@ t_vtibgpd_conf() {
 	cat >"$1" <<CONF
 router-id 172.100.0.1
 local-as 65000
-$(for n in ${T_NETWORKS:-172.100.0.0/16}; do echo "network $n"; done)
-${T_GLOBAL:-}
+$(for n in ${T_NETWORKS:-172.100.0.0/16}; do echo "network $n"; done
+[ -z "${T_GLOBAL:-}" ] || echo "$T_GLOBAL")
 defaults { hold-time ${T_HOLD:-30} keepalive ${T_KEEPALIVE:-10} connect-retry ${T_RETRY:-1} }
 import { allow 10.10.0.0/16 le 24 }
 neighbor 169.254.249.57 { interface vti0 remote-as ${T_AS1:-64512} ${2:-} }
