@@ -19,8 +19,10 @@ max=$(sort -n <<<"$gaps" | tail -n 1)
 echo "# $n gaps between KEEPALIVEs (ms): $(echo $gaps)"
 t_check "at least 10 gaps measured ($n)" test "$n" -ge 10
 t_check "none shorter than 0.75 s less a step ($min ms)" test "$min" -ge 740
-t_check "none longer than 1 s and a step ($max ms)" test "$max" -le 1020
-t_check "they spread over more than 100 ms ($min to $max ms)" \
-    test $((max - min)) -gt 100
+t_check "none longer than 1 s, a step and a little load ($max ms)" \
+    test "$max" -le 1050
+# (10 draws from 250 ms fall within 60 ms of each other once in 50,000)
+t_check "they spread over more than 60 ms ($min to $max ms)" \
+    test $((max - min)) -gt 60
 
 t_fake_done
