@@ -62,7 +62,7 @@ counters=$("$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" -j show neighbor vti0 | jq -c '.n
 t_eq "rejections by reason: own AS, default route, covering, inside, not allowed" "$loops 1 1 1 1" \
     "$(jq -r '"\(.rejected_own_as) \(.rejected_default_route) \(.rejected_covers_network) \(.rejected_inside_network) \(.rejected_not_allowed)"' <<<"$counters")"
 t_eq "metrics: the refusals by reason" \
-    "not_allowed 1 default_route 1 covers_network 1 own_as $loops inside_network 1" \
+    "not_allowed 1 default_route 1 covers_network 1 own_as $loops inside_network 1 bad_nexthop 0" \
     "$("$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" metrics | sed -n \
     's/^vtibgp_prefixes_rejected_total{neighbor="169.254.249.57",reason="\([a-z_]*\)"} /\1 /p' | xargs)"
 t_eq "show routes: the loop says so" "AS_PATH loop (own AS 65000)" \
