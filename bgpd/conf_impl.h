@@ -7,7 +7,7 @@
 #define VTB_CONF_IMPL_H
 
 #include "bgpd/conf.h"
-#include "bgpd/log.h"
+#include "lib/log.h"
 
 /* Where each neighbor's settings were written, for the final checks. */
 struct nbr_pos {

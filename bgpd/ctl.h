@@ -23,7 +23,7 @@
 
 #include <protobuf-c/protobuf-c.h>
 
-#include "bgpd/log.h"
+#include "lib/log.h"
 #include "proto/vtibgp.pb-c.h"
 
 /* Frames: three big-endian 32-bit words, then the payload. */

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "bgpd/ctl_fmt.h"
-#include "bgpd/utf8.h"
+#include "lib/utf8.h"
 
 struct jw {
 	FILE	*f;

@@ -18,8 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bgpd/clock.h"
 #include "bgpd/ctl_server_impl.h"
+#include "lib/clock.h"
 
 void
 ctl_limits_default(struct ctl_limits *l)

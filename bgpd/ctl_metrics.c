@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/clock.h"
 #include "bgpd/ctl_impl.h"
 #include "bgpd/daemon.h"
 #include "bgpd/fib.h"
 #include "bgpd/probe.h"
 #include "bgpd/router.h"
 #include "bgpd/session.h"
+#include "lib/clock.h"
 #include "rib/rib.h"
 
 static void

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "bgpd/ctl_pool.h"
-#include "bgpd/log.h"
+#include "lib/log.h"
 
 static void *
 pool_keep(struct ctl_pool *p, void *item)

@@ -28,8 +28,8 @@
 #include <unistd.h>
 
 #include "bgpd/ctl_server_impl.h"
-#include "bgpd/log.h"
-#include "bgpd/utf8.h"
+#include "lib/log.h"
+#include "lib/utf8.h"
 
 #define CTL_BACKLOG		64
 #define CTL_READ_BURST		32	/* frames per read callback */

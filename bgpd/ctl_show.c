@@ -7,7 +7,6 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "bgpd/clock.h"
 #include "bgpd/ctl_handlers.h"
 #include "bgpd/ctl_impl.h"
 #include "bgpd/daemon.h"
@@ -15,6 +14,7 @@
 #include "bgpd/probe.h"
 #include "bgpd/router.h"
 #include "bgpd/session.h"
+#include "lib/clock.h"
 #include "rib/rib.h"
 
 static char *

@@ -25,8 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/clock.h"
 #include "bgpd/ctl_impl.h"
+#include "lib/clock.h"
 
 #define WATCH_ROUTES_PER_S	100
 #define WATCH_RING		1024		/* events kept for the slow */

@@ -15,15 +15,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bgpd/clock.h"
 #include "bgpd/ctl_handlers.h"
 #include "bgpd/ctl_impl.h"
 #include "bgpd/daemon.h"
 #include "bgpd/drill.h"
-#include "bgpd/log.h"
 #include "bgpd/privdrop.h"
 #include "bgpd/router.h"
 #include "bgpd/sdnotify.h"
+#include "lib/clock.h"
+#include "lib/log.h"
 
 struct daemon {
 	struct ev_loop	*loop;

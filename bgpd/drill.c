@@ -21,14 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/clock.h"
 #include "bgpd/conf.h"
 #include "bgpd/drill.h"
 #include "bgpd/fib.h"
-#include "bgpd/log.h"
 #include "bgpd/probe.h"
 #include "bgpd/router.h"
 #include "bgpd/session.h"
+#include "lib/clock.h"
+#include "lib/log.h"
 #include "rib/rib.h"
 
 #define DRILL_MESSAGE		"failover drill"

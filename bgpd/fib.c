@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/clock.h"
 #include "bgpd/fib.h"
-#include "bgpd/log.h"
+#include "lib/clock.h"
+#include "lib/log.h"
 
 #define NH_ID(i)	(KR_NHID_BASE + 0x001U + (i))	/* tunnel nexthop */
 #define GROUP_ID(i)	(KR_NHID_BASE + 0x100U + (i))	/* tunnel group */

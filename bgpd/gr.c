@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bgpd/clock.h"
 #include "bgpd/gr.h"
-#include "bgpd/log.h"
+#include "lib/clock.h"
+#include "lib/log.h"
 
 enum gr_phase {
 	GR_NONE,

@@ -29,7 +29,7 @@
 #include "bgpd/conf.h"
 #include "bgpd/import.h"
 #include "bgpd/import_impl.h"
-#include "bgpd/log.h"
+#include "lib/log.h"
 
 #define MAX_KEY		64	/* a normalized key or header, in bytes */
 #define MAX_VALUE	64	/* a value we read, in bytes */

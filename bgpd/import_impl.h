@@ -10,7 +10,7 @@
 
 #include "bgpd/conf.h"
 #include "bgpd/import.h"
-#include "bgpd/log.h"
+#include "lib/log.h"
 
 /* A line of the text. */
 struct line {

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "bgpd/msg_impl.h"
-#include "bgpd/utf8.h"
+#include "lib/utf8.h"
 
 /* ---- names ---------------------------------------------------------- */
 

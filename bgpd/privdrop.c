@@ -18,8 +18,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "bgpd/log.h"
 #include "bgpd/privdrop.h"
+#include "lib/log.h"
 
 #define KEEP	((1U << CAP_NET_ADMIN) | (1U << CAP_NET_RAW) | \
 		 (1U << CAP_NET_BIND_SERVICE))

@@ -24,10 +24,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "bgpd/clock.h"
-#include "bgpd/log.h"
 #include "bgpd/msg_buf.h"
 #include "bgpd/probe.h"
+#include "lib/clock.h"
+#include "lib/log.h"
 
 #define ICMP_ECHOREPLY_T	0
 #define ICMP_ECHO_T		8

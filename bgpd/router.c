@@ -22,13 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/clock.h"
 #include "bgpd/fib.h"
 #include "bgpd/gr.h"
-#include "bgpd/log.h"
 #include "bgpd/probe.h"
 #include "bgpd/router.h"
 #include "bgpd/session.h"
+#include "lib/clock.h"
+#include "lib/log.h"
 #include "rib/rib.h"
 
 #define BGP_PORT	179

@@ -8,7 +8,7 @@
 #ifndef VTB_SDNOTIFY_H
 #define VTB_SDNOTIFY_H
 
-#include "bgpd/log.h"
+#include "lib/log.h"
 
 /*
  * Send the formatted state (e.g. "READY=1\nSTATUS=running") to the service

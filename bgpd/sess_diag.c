@@ -13,8 +13,8 @@
 
 #include <stdio.h>
 
-#include "bgpd/clock.h"
 #include "bgpd/sess_impl.h"
+#include "lib/clock.h"
 
 #define SESS_DIAG_LOG_MS	(5 * 60 * 1000)	/* one line per 5 minutes */
 

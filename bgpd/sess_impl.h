@@ -5,8 +5,8 @@
 #ifndef VTB_SESS_IMPL_H
 #define VTB_SESS_IMPL_H
 
-#include "bgpd/log.h"
 #include "bgpd/session.h"
+#include "lib/log.h"
 
 /* One read: bounds the kernel requests one loop iteration can add (each
  * /24 takes 4 bytes: 2,000 of them) while the router paces reading. */

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bgpd/clock.h"
 #include "bgpd/sess_impl.h"
+#include "lib/clock.h"
 
 static uint32_t	peer_event(struct peer *, enum fsm_event);
 static void	peer_send_routes(struct peer *, bool);

@@ -13,7 +13,7 @@
 
 #include "bgpd/conf.h"
 #include "bgpd/daemon.h"
-#include "bgpd/log.h"
+#include "lib/log.h"
 
 #define DEFAULT_CONF	SYSCONFDIR "/vtibgpd.conf"
 #define DEFAULT_SOCK	RUNSTATEDIR "/vtibgpd.sock"

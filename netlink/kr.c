@@ -17,7 +17,7 @@
 #include <netlink/msg.h>
 #include <netlink/socket.h>
 
-#include "bgpd/log.h"
+#include "lib/log.h"
 #include "netlink/kr_impl.h"
 
 #ifndef SOL_NETLINK

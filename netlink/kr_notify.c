@@ -23,7 +23,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
-#include "bgpd/log.h"
+#include "lib/log.h"
 #include "netlink/kr_impl.h"
 
 /* ---- the nexthop model ------------------------------------------------ */

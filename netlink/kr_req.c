@@ -18,7 +18,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
-#include "bgpd/log.h"
+#include "lib/log.h"
 #include "netlink/kr_impl.h"
 
 #define KR_GROUP_MAX	256

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/log.h"
+#include "lib/log.h"
 #include "netlink/kr_impl.h"
 
 #define RSET_MIN	64

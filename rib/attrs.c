@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/log.h"
+#include "lib/log.h"
 #include "rib/rib_impl.h"
 
 #define ATTR_MIN_BUCKETS	64

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/log.h"
+#include "lib/log.h"
 #include "rib/rib_impl.h"
 
 static uint32_t

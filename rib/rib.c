@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/log.h"
+#include "lib/log.h"
 #include "rib/rib_impl.h"
 
 static void

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/log.h"
+#include "lib/log.h"
 #include "rib/rib_impl.h"
 
 #define TABLE_MIN_CAP	1024

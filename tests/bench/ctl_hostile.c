@@ -28,8 +28,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "bgpd/clock.h"
 #include "bgpd/ctl.h"
+#include "lib/clock.h"
 
 #define MAX_CONNS	1024
 #define RETRY_MS	500

@@ -17,8 +17,8 @@
 
 #include <ev.h>
 
-#include "bgpd/clock.h"
-#include "bgpd/log.h"
+#include "lib/clock.h"
+#include "lib/log.h"
 #include "netlink/kr.h"
 
 #define NH1	(KR_NHID_BASE + 0x001)

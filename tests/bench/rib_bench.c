@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "bgpd/clock.h"
+#include "lib/clock.h"
 #include "rib/rib_impl.h"
 
 #define BATCH	500

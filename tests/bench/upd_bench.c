@@ -21,10 +21,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "bgpd/clock.h"
-#include "bgpd/msg.h"
-#include "rib/rib.h"
 #include "bgpd/conf.h"
+#include "bgpd/msg.h"
+#include "lib/clock.h"
+#include "rib/rib.h"
 
 struct msgbuf {
 	uint8_t		*buf;

@@ -24,7 +24,7 @@
 #include <cmocka.h>
 #include <ev.h>
 
-#include "bgpd/log.h"
+#include "lib/log.h"
 #include "netlink/kr.h"
 #include "netlink/kr_impl.h"	/* the queue's capacity */
 

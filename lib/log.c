@@ -11,8 +11,8 @@
 #include <syslog.h>
 #include <time.h>
 
-#include "bgpd/log.h"
-#include "bgpd/utf8.h"
+#include "lib/log.h"
+#include "lib/utf8.h"
 
 static bool	log_foreground = true;
 static bool	log_verbose;

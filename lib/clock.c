@@ -5,7 +5,7 @@
 
 #include <time.h>
 
-#include "bgpd/clock.h"
+#include "lib/clock.h"
 
 static uint64_t
 read_us(clockid_t id)
