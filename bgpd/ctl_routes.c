@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/conf.h"
 #include "bgpd/ctl_impl.h"
 #include "bgpd/daemon.h"
 #include "bgpd/fib.h"
 #include "bgpd/router.h"
 #include "bgpd/session.h"
+#include "conf/conf.h"
 #include "rib/rib.h"
 
 #define ROUTES_PAGE_DEFAULT	1000

@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "bgpd/conf.h"
+#include "conf/conf.h"
 
 struct daemon;
 struct ctl_server;

@@ -21,12 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/conf.h"
 #include "bgpd/drill.h"
 #include "bgpd/fib.h"
 #include "bgpd/probe.h"
 #include "bgpd/router.h"
 #include "bgpd/session.h"
+#include "conf/conf.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "rib/rib.h"

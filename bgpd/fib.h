@@ -31,7 +31,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bgpd/conf.h"
+#include "conf/conf.h"
 #include "netlink/kr.h"
 #include "rib/rib.h"
 

@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/conf.h"
 #include "bgpd/import.h"
 #include "bgpd/import_impl.h"
+#include "conf/conf.h"
 #include "lib/log.h"
 
 #define MAX_KEY		64	/* a normalized key or header, in bytes */

@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "bgpd/conf.h"
 #include "bgpd/import.h"
+#include "conf/conf.h"
 #include "lib/log.h"
 
 /* A line of the text. */

@@ -16,9 +16,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bgpd/conf.h"
 #include "bgpd/fsm.h"
 #include "bgpd/msg.h"
+#include "conf/conf.h"
 
 #define SESS_MAX_PEERS	8	/* neighbors; each has a slot below it */
 

@@ -23,10 +23,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bgpd/conf.h"
 #include "bgpd/ctl_client.h"
 #include "bgpd/ctl_fmt.h"
 #include "bgpd/import.h"
+#include "conf/conf.h"
 
 #define DEFAULT_SOCK	RUNSTATEDIR "/vtibgpd.sock"
 #define TIMEOUT_MS	30000		/* per answer */

@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bgpd/conf.h"
 #include "bgpd/daemon.h"
+#include "conf/conf.h"
 #include "lib/log.h"
 
 #define DEFAULT_CONF	SYSCONFDIR "/vtibgpd.conf"

@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bgpd/conf.h"
 #include "bgpd/msg.h"
+#include "conf/conf.h"
 
 #define RIB_MAX_PEERS	8
 #define RIB_USER_BYTES	2	/* kept per prefix for the daemon (the FIB) */

@@ -21,8 +21,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "bgpd/conf.h"
 #include "bgpd/msg.h"
+#include "conf/conf.h"
 #include "lib/clock.h"
 #include "rib/rib.h"
 

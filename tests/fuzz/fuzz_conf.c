@@ -1,5 +1,5 @@
 /*
- * fuzz_conf.c: fuzz target of the config parser (bgpd/conf_*.c) on
+ * fuzz_conf.c: fuzz target of the config parser (conf/conf_*.c) on
  * arbitrary text, as `vtibgpd -n` and a reload read it.
  *
  * Invariants (abort when broken): what parses prints (conf_print) to
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/conf.h"
+#include "conf/conf.h"
 #include "tests/fuzz/fuzz.h"
 
 /* conf_print into a new string; NULL if the output failed. */

@@ -31,9 +31,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "bgpd/conf.h"
 #include "bgpd/ctl.h"
 #include "bgpd/ctl_handlers.h"
+#include "conf/conf.h"
 #include "tests/fuzz/fuzz.h"
 
 #define MAX_HANDLERS	64

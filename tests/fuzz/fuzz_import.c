@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/conf.h"
 #include "bgpd/import.h"
+#include "conf/conf.h"
 #include "tests/fuzz/fuzz.h"
 
 static const char	*networks[] = { "172.100.0.0/16" };

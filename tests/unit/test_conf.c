@@ -1,5 +1,5 @@
 /*
- * test_conf.c: the config parser (bgpd/conf_*.c) against the contract of
+ * test_conf.c: the config parser (conf/conf_*.c) against the contract of
  * DESIGN.md "Config file": every key and its defaults, one table of
  * invalid inputs with the exact message and position, print/parse round
  * trips, and the file checks of conf_parse_file().
@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "bgpd/conf.h"
+#include "conf/conf.h"
 
 /* The smallest valid file: what every row below starts from. */
 #define NOBODY_UID	65534

@@ -20,8 +20,8 @@
 
 #include <cmocka.h>
 
-#include "bgpd/conf.h"
 #include "bgpd/import.h"
+#include "conf/conf.h"
 
 #define G	IMPORT_AWS_GENERIC
 #define V	IMPORT_AWS_VYOS

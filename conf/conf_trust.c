@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bgpd/conf_impl.h"
+#include "conf/conf_impl.h"
 
 static bool
 trusted_owner(uid_t uid, const char *user)

@@ -1,12 +1,12 @@
 /*
  * conf_impl.h: what the config parser's files share: typed value readers,
  * error formatting and the positions kept for the final checks.
- * Not for use outside bgpd/conf_*.c.
+ * Not for use outside conf/conf_*.c.
  */
 #ifndef VTB_CONF_IMPL_H
 #define VTB_CONF_IMPL_H
 
-#include "bgpd/conf.h"
+#include "conf/conf.h"
 #include "lib/log.h"
 
 /* Where each neighbor's settings were written, for the final checks. */

@@ -6,7 +6,7 @@
 #ifndef VTB_CONF_LEX_H
 #define VTB_CONF_LEX_H
 
-#include "bgpd/conf.h"
+#include "conf/conf.h"
 
 #define LEX_MAX_TOKEN	1024
 

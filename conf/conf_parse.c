@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bgpd/conf_impl.h"
-#include "bgpd/conf_lex.h"
+#include "conf/conf_impl.h"
+#include "conf/conf_lex.h"
 
 #define CONF_MAX_FILE	(4 * 1024 * 1024)
 

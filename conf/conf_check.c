@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/conf_impl.h"
+#include "conf/conf_impl.h"
 
 static const struct conf_pos nowhere = { 0, 0 };
 

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bgpd/conf_impl.h"
-#include "bgpd/conf_lex.h"
+#include "conf/conf_impl.h"
+#include "conf/conf_lex.h"
 
 void
 lex_init(struct lexer *lx, const char *buf, size_t len,

@@ -8,7 +8,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 
-#include "bgpd/conf_impl.h"
+#include "conf/conf_impl.h"
 
 static const char *
 onoff(bool b)
