@@ -24,16 +24,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "lib/log.h"
-#include "proto/vtibgp.pb-c.h"
-
-/* Frames: three big-endian 32-bit words, then the payload. */
-#define CTL_HDR_LEN		12
-#define CTL_MAX_PAYLOAD		(1024U * 1024U)
-#define CTL_METHOD_MASK		0x00ffffffU
-#define CTL_FLAG_MASK		0xff000000U
-#define CTL_F_MORE		0x20000000U	/* streamed; more follow */
-#define CTL_F_ERROR		0x40000000U	/* payload is an Error; last */
-#define CTL_F_END		0x80000000U	/* end of stream; last */
+#include "proto/ctl_frame.h"
 
 /*
  * Server limits (vtibgpd(8), CONTROL SOCKET LIMITS).  The socket is open
@@ -193,16 +184,5 @@ bool		 ctl_request_operator(const struct ctl_request *);
 struct ctl_server *ctl_request_server(const struct ctl_request *);
 /* The rpc name of the request's method ("Watch"). */
 const char	*ctl_request_method(const struct ctl_request *);
-
-/* ---- frames, for both ends (ctl_frame.c) ------------------------------ */
-
-void		 ctl_hdr_encode(uint8_t hdr[CTL_HDR_LEN], uint32_t word,
-		    uint32_t id, uint32_t len);
-void		 ctl_hdr_decode(const uint8_t hdr[CTL_HDR_LEN], uint32_t *word,
-		    uint32_t *id, uint32_t *len);
-
-/* The method with this index or rpc name, or NULL / -1. */
-const ProtobufCMethodDescriptor *ctl_method(uint32_t index);
-int		 ctl_method_index(const char *name);
 
 #endif

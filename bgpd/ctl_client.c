@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bgpd/ctl_client.h"
+#include "lib/log.h"
 
 struct ctl_conn {
 	int		 fd;

@@ -10,7 +10,7 @@
 
 #include <protobuf-c/protobuf-c.h>
 
-#include "bgpd/ctl.h"
+#include "proto/ctl_frame.h"
 
 struct ctl_conn;
 

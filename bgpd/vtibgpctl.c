@@ -27,6 +27,7 @@
 #include "bgpd/ctl_fmt.h"
 #include "bgpd/import.h"
 #include "conf/conf.h"
+#include "lib/log.h"
 
 #define DEFAULT_SOCK	RUNSTATEDIR "/vtibgpd.sock"
 #define TIMEOUT_MS	30000		/* per answer */

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "bgpd/ctl.h"
+#include "proto/ctl_frame.h"
 
 static void
 put_u32(uint8_t *p, uint32_t v)
