@@ -1,6 +1,6 @@
 /*
  * fuzz_import.c: fuzz target of the AWS configuration importer
- * (bgpd/import_aws.c, `vtibgpctl import`), which reads files downloaded
+ * (bgpctl/import_aws.c, `vtibgpctl import`), which reads files downloaded
  * by an operator and writes a vtibgpd.conf.
  *
  * Each input is read in both formats, with and without the operator's
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/import.h"
+#include "bgpctl/import.h"
 #include "conf/conf.h"
 #include "tests/fuzz/fuzz.h"
 

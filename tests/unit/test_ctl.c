@@ -29,9 +29,9 @@
 
 #include <cmocka.h>
 
+#include "bgpctl/ctl_client.h"
+#include "bgpctl/ctl_fmt.h"
 #include "bgpd/ctl.h"
-#include "bgpd/ctl_client.h"
-#include "bgpd/ctl_fmt.h"
 #include "bgpd/ctl_impl.h"
 
 #define WAIT_MS		10000	/* the longest any step may take */

@@ -1,5 +1,5 @@
 /*
- * test_import.c: the AWS importer (bgpd/import_aws.c).  Both downloads of
+ * test_import.c: the AWS importer (bgpctl/import_aws.c).  Both downloads of
  * tests/import/samples/ must import into a configuration that the config
  * parser reads back with the right neighbors, ASNs, addresses and timers;
  * one table of variants of them (line ends, spacing, comments, foreign
@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "bgpd/import.h"
+#include "bgpctl/import.h"
 #include "conf/conf.h"
 
 #define G	IMPORT_AWS_GENERIC

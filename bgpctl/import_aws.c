@@ -26,8 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/import.h"
-#include "bgpd/import_impl.h"
+#include "bgpctl/import.h"
+#include "bgpctl/import_impl.h"
 #include "conf/conf.h"
 #include "lib/log.h"
 

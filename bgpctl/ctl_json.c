@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "bgpd/ctl_fmt.h"
+#include "bgpctl/ctl_fmt.h"
 #include "lib/utf8.h"
 
 struct jw {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "bgpd/ctl_fmt.h"
+#include "bgpctl/ctl_fmt.h"
 #include "proto/vtibgp.pb-c.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))

@@ -1,6 +1,6 @@
 /*
  * import_impl.h: what the files of the AWS importer share.  Not for use
- * outside bgpd/import_*.c.
+ * outside bgpctl/import_*.c.
  */
 #ifndef VTB_IMPORT_IMPL_H
 #define VTB_IMPORT_IMPL_H
@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "bgpd/import.h"
+#include "bgpctl/import.h"
 #include "conf/conf.h"
 #include "lib/log.h"
 

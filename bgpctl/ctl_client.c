@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bgpd/ctl_client.h"
+#include "bgpctl/ctl_client.h"
 #include "lib/log.h"
 
 struct ctl_conn {

@@ -30,7 +30,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "bgpd/import_impl.h"
+#include "bgpctl/import_impl.h"
 
 #define UTF16_PAIRS	32	/* characters looked at for NUL bytes */
 #define SCAN_LEN	48	/* of the start of a line, squeezed */

@@ -23,9 +23,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bgpd/ctl_client.h"
-#include "bgpd/ctl_fmt.h"
-#include "bgpd/import.h"
+#include "bgpctl/ctl_client.h"
+#include "bgpctl/ctl_fmt.h"
+#include "bgpctl/import.h"
 #include "conf/conf.h"
 #include "lib/log.h"
 
