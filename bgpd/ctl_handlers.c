@@ -11,7 +11,7 @@
 #include "bgpd/ctl_impl.h"
 #include "bgpd/daemon.h"
 #include "bgpd/router.h"
-#include "bgpd/session.h"
+#include "bgpd/session/session.h"
 
 enum action { SHUTDOWN, ENABLE, RESET, REFRESH };
 

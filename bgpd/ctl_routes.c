@@ -15,7 +15,7 @@
 #include "bgpd/daemon.h"
 #include "bgpd/fib.h"
 #include "bgpd/router.h"
-#include "bgpd/session.h"
+#include "bgpd/session/session.h"
 #include "conf/conf.h"
 #include "rib/rib.h"
 

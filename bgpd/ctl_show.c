@@ -13,7 +13,7 @@
 #include "bgpd/fib.h"
 #include "bgpd/probe.h"
 #include "bgpd/router.h"
-#include "bgpd/session.h"
+#include "bgpd/session/session.h"
 #include "lib/clock.h"
 #include "rib/rib.h"
 

@@ -25,7 +25,7 @@
 #include "bgpd/fib.h"
 #include "bgpd/probe.h"
 #include "bgpd/router.h"
-#include "bgpd/session.h"
+#include "bgpd/session/session.h"
 #include "conf/conf.h"
 #include "lib/clock.h"
 #include "lib/log.h"

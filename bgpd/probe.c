@@ -24,8 +24,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "bgpd/msg_buf.h"
 #include "bgpd/probe.h"
+#include "bgpd/session/msg_buf.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 

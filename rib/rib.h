@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bgpd/msg.h"
+#include "bgpd/session/msg.h"
 #include "conf/conf.h"
 
 #define RIB_MAX_PEERS	8

@@ -21,7 +21,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "bgpd/msg.h"
+#include "bgpd/session/msg.h"
 #include "conf/conf.h"
 #include "lib/clock.h"
 #include "rib/rib.h"

@@ -1,5 +1,5 @@
 /*
- * fuzz_msg.c: fuzz target of the BGP message codec (bgpd/msg*.c).
+ * fuzz_msg.c: fuzz target of the BGP message codec (bgpd/session/msg*.c).
  *
  * The input is what a peer sends on the TCP connection.  It is cut into
  * messages as sess_conn.c does (msg_header_decode, then wait for the
@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/msg.h"
+#include "bgpd/session/msg.h"
 #include "tests/fuzz/fuzz.h"
 
 #define PEER_AS		64512

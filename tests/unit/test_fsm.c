@@ -1,5 +1,5 @@
 /*
- * test_fsm.c: the BGP FSM (bgpd/fsm.c) against RFC 4271 8.2.2 and RFC
+ * test_fsm.c: the BGP FSM (bgpd/session/fsm.c) against RFC 4271 8.2.2 and RFC
  * 6608, without a network.  One expectation row for every state and every
  * event of fsm.h, written from the RFC text, then a few walks through
  * several states, invariants over the whole matrix, and the names.
@@ -13,8 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "bgpd/fsm.h"
-#include "bgpd/msg.h"
+#include "bgpd/session/fsm.h"
+#include "bgpd/session/msg.h"
 
 #define X_NOTIF		FSM_A_SEND_NOTIFICATION
 #define X_OPEN		FSM_A_SEND_OPEN

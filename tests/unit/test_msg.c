@@ -1,5 +1,5 @@
 /*
- * test_msg.c: table-driven tests of the BGP message codec (bgpd/msg.h):
+ * test_msg.c: table-driven tests of the BGP message codec (bgpd/session/msg.h):
  * bytes in, expected result or error out; round trips of everything we
  * send; and a short mutation run over all vectors under the sanitizers.
  * Each table row is a cmocka test of its own, named after the row.
@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "bgpd/msg.h"
+#include "bgpd/session/msg.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define B(t)		ATTR_BIT(t)

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/msg_impl.h"
+#include "bgpd/session/msg_impl.h"
 
 /* ---- prefixes ---------------------------------------------------------- */
 

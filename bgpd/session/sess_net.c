@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "bgpd/sess_impl.h"
+#include "bgpd/session/sess_impl.h"
 
 #define GTSM_TTL	255
 #define EBGP_TTL	1	/* single hop, as every eBGP speaker sends */

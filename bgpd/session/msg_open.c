@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "bgpd/msg_impl.h"
+#include "bgpd/session/msg_impl.h"
 
 #define BGP_VERSION		4
 #define OPT_PARAM_CAPA		2	/* RFC 5492 */

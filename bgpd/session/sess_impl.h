@@ -1,11 +1,11 @@
 /*
  * sess_impl.h: what the files of the session layer share.  Not for use
- * outside bgpd/sess*.c and bgpd/session.c.
+ * outside bgpd/session/sess*.c and session.c.
  */
 #ifndef VTB_SESS_IMPL_H
 #define VTB_SESS_IMPL_H
 
-#include "bgpd/session.h"
+#include "bgpd/session/session.h"
 #include "lib/log.h"
 
 /* One read: bounds the kernel requests one loop iteration can add (each

@@ -16,8 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bgpd/fsm.h"
-#include "bgpd/msg.h"
+#include "bgpd/session/fsm.h"
+#include "bgpd/session/msg.h"
 #include "conf/conf.h"
 
 #define SESS_MAX_PEERS	8	/* neighbors; each has a slot below it */

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bgpd/msg_impl.h"
+#include "bgpd/session/msg_impl.h"
 #include "lib/utf8.h"
 
 /* ---- names ---------------------------------------------------------- */

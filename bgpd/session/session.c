@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bgpd/sess_impl.h"
+#include "bgpd/session/sess_impl.h"
 #include "lib/clock.h"
 
 static uint32_t	peer_event(struct peer *, enum fsm_event);

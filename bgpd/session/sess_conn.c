@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bgpd/sess_impl.h"
+#include "bgpd/session/sess_impl.h"
 
 static void	conn_readable(struct ev_loop *, ev_io *, int);
 static void	conn_writable(struct ev_loop *, ev_io *, int);

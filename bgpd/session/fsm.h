@@ -1,7 +1,7 @@
 /*
  * fsm.h: the BGP finite state machine of RFC 4271 section 8, as a pure
  * function of (state, event) that returns the next state and the actions
- * to take.  It owns no socket and no timer: bgpd/session.c performs the
+ * to take.  It owns no socket and no timer: bgpd/session/session.c performs the
  * actions, in the order of the fsm_action bits below.
  *
  * Options of section 8.1.1 this implementation uses: no DelayOpen, no

@@ -9,7 +9,7 @@
 
 #include <stdlib.h>
 
-#include "bgpd/msg_impl.h"
+#include "bgpd/session/msg_impl.h"
 
 #define AS_MAX_REPEAT	1000	/* 4 KB: a message could not hold more */
 #define SEG_MAX		255

@@ -7,8 +7,8 @@
 #ifndef VTB_MSG_IMPL_H
 #define VTB_MSG_IMPL_H
 
-#include "bgpd/msg.h"
-#include "bgpd/msg_buf.h"
+#include "bgpd/session/msg.h"
+#include "bgpd/session/msg_buf.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 

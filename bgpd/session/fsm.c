@@ -66,8 +66,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bgpd/fsm.h"
-#include "bgpd/msg.h"
+#include "bgpd/session/fsm.h"
+#include "bgpd/session/msg.h"
 
 /* The event of a state's last row: "any other event". */
 #define EV_OTHER	0

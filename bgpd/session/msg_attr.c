@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/msg_impl.h"
+#include "bgpd/session/msg_impl.h"
 
 #define WELL_KNOWN	ATTR_F_TRANSITIVE
 #define OPT_TRANS	(ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE)

@@ -12,7 +12,7 @@
 #include <ev.h>
 #include <stdbool.h>
 
-#include "bgpd/msg.h"
+#include "bgpd/session/msg.h"
 #include "rib/rib.h"
 
 struct gr;
