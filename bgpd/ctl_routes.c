@@ -13,7 +13,7 @@
 
 #include "bgpd/ctl_impl.h"
 #include "bgpd/daemon.h"
-#include "bgpd/fib.h"
+#include "bgpd/fib/fib.h"
 #include "bgpd/router.h"
 #include "bgpd/session/session.h"
 #include "conf/conf.h"

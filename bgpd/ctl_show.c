@@ -10,7 +10,7 @@
 #include "bgpd/ctl_handlers.h"
 #include "bgpd/ctl_impl.h"
 #include "bgpd/daemon.h"
-#include "bgpd/fib.h"
+#include "bgpd/fib/fib.h"
 #include "bgpd/probe.h"
 #include "bgpd/router.h"
 #include "bgpd/session/session.h"

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/fib.h"
+#include "bgpd/fib/fib.h"
 #include "bgpd/probe.h"
 #include "bgpd/router.h"
 #include "bgpd/session/gr.h"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/fib.h"
+#include "bgpd/fib/fib.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 
