@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bgpd/ctl_handlers.h"
-#include "bgpd/ctl_impl.h"
+#include "bgpd/control/ctl_handlers.h"
+#include "bgpd/control/ctl_impl.h"
 #include "bgpd/daemon.h"
 #include "bgpd/drill.h"
 #include "bgpd/privdrop.h"

@@ -28,7 +28,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "bgpd/ctl.h"
+#include "bgpd/control/ctl.h"
 #include "lib/clock.h"
 
 #define MAX_CONNS	1024

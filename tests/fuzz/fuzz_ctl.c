@@ -1,6 +1,6 @@
 /*
- * fuzz_ctl.c: fuzz target of the control socket server (bgpd/ctl_server.c,
- * ctl_frame.c): framing, method lookup, permission check, request
+ * fuzz_ctl.c: fuzz target of the control socket server (bgpd/control/,
+ * proto/ctl_frame.c): framing, method lookup, permission check, request
  * decoding with the generated descriptors, dispatch and the answers.
  *
  * The input is what a client writes on its connection.  A real
@@ -31,8 +31,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "bgpd/ctl.h"
-#include "bgpd/ctl_handlers.h"
+#include "bgpd/control/ctl.h"
+#include "bgpd/control/ctl_handlers.h"
 #include "conf/conf.h"
 #include "tests/fuzz/fuzz.h"
 

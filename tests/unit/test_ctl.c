@@ -1,5 +1,6 @@
 /*
- * test_ctl.c: the control socket (bgpd/ctl.h, ctl_client.h, ctl_fmt.h).
+ * test_ctl.c: the control socket (bgpd/control/ctl.h, bgpctl/ctl_client.h,
+ * bgpctl/ctl_fmt.h).
  * Each test starts a ctl_server on a fresh socket in a private libev loop
  * with the handler table below, and drives it with raw sockets from this
  * process (the loop runs while a test waits for an answer), with
@@ -31,8 +32,8 @@
 
 #include "bgpctl/ctl_client.h"
 #include "bgpctl/ctl_fmt.h"
-#include "bgpd/ctl.h"
-#include "bgpd/ctl_impl.h"
+#include "bgpd/control/ctl.h"
+#include "bgpd/control/ctl_impl.h"
 
 #define WAIT_MS		10000	/* the longest any step may take */
 #define NOBODY		65534

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/ctl_pool.h"
+#include "bgpd/control/ctl_pool.h"
 #include "lib/log.h"
 
 static void *

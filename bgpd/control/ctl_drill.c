@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "bgpd/ctl_impl.h"
+#include "bgpd/control/ctl_impl.h"
 #include "bgpd/daemon.h"
 #include "bgpd/drill.h"
 

@@ -7,8 +7,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "bgpd/ctl_handlers.h"
-#include "bgpd/ctl_impl.h"
+#include "bgpd/control/ctl_handlers.h"
+#include "bgpd/control/ctl_impl.h"
 #include "bgpd/daemon.h"
 #include "bgpd/fib/fib.h"
 #include "bgpd/probe.h"

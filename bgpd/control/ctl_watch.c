@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/ctl_impl.h"
+#include "bgpd/control/ctl_impl.h"
 #include "lib/clock.h"
 
 #define WATCH_ROUTES_PER_S	100

@@ -27,7 +27,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "bgpd/ctl_server_impl.h"
+#include "bgpd/control/ctl_server_impl.h"
 #include "lib/log.h"
 #include "lib/utf8.h"
 

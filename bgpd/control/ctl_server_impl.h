@@ -8,7 +8,7 @@
 
 #include <sys/queue.h>
 
-#include "bgpd/ctl.h"
+#include "bgpd/control/ctl.h"
 
 /* Control work runs below the routing work (libev priority 0): the
  * operator's clients first, then everyone else's. */

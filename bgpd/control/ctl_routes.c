@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/ctl_impl.h"
+#include "bgpd/control/ctl_impl.h"
 #include "bgpd/daemon.h"
 #include "bgpd/fib/fib.h"
 #include "bgpd/router.h"

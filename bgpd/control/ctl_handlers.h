@@ -5,7 +5,7 @@
 #ifndef VTB_CTL_HANDLERS_H
 #define VTB_CTL_HANDLERS_H
 
-#include "bgpd/ctl.h"
+#include "bgpd/control/ctl.h"
 
 /* The handler table; the handlers' arg is the struct daemon. */
 extern const struct ctl_handler ctl_handlers[];

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/ctl_impl.h"
+#include "bgpd/control/ctl_impl.h"
 #include "bgpd/daemon.h"
 #include "bgpd/fib/fib.h"
 #include "bgpd/probe.h"

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bgpd/ctl_handlers.h"
-#include "bgpd/ctl_impl.h"
+#include "bgpd/control/ctl_handlers.h"
+#include "bgpd/control/ctl_impl.h"
 #include "bgpd/daemon.h"
 #include "bgpd/router.h"
 #include "bgpd/session/session.h"

@@ -5,8 +5,8 @@
 #ifndef VTB_CTL_IMPL_H
 #define VTB_CTL_IMPL_H
 
-#include "bgpd/ctl.h"
-#include "bgpd/ctl_pool.h"
+#include "bgpd/control/ctl.h"
+#include "bgpd/control/ctl_pool.h"
 
 /* ctl_show.c */
 int	ctl_show_summary(struct ctl_request *, const ProtobufCMessage *,

@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bgpd/ctl_server_impl.h"
+#include "bgpd/control/ctl_server_impl.h"
 #include "lib/clock.h"
 
 void
