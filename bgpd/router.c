@@ -23,9 +23,9 @@
 #include <string.h>
 
 #include "bgpd/fib/fib.h"
+#include "bgpd/gr.h"
 #include "bgpd/probe.h"
 #include "bgpd/router.h"
-#include "bgpd/session/gr.h"
 #include "bgpd/session/session.h"
 #include "lib/clock.h"
 #include "lib/log.h"

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bgpd/session/gr.h"
+#include "bgpd/gr.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 
