@@ -207,7 +207,7 @@ timers(struct ctl_pool *pool, const struct sess_info *si)
 	return m;
 }
 
-/* The capabilities we send (see send_open in session.c). */
+/* The capabilities we send (see peer_send_open in session.c). */
 static Vtibgp__Capabilities *
 caps_sent(struct ctl_pool *pool, const struct conf *c)
 {

@@ -7,7 +7,7 @@
  * line (rate-limited per neighbor) names the causes that fit this
  * neighbor's settings, and `show neighbor` keeps it as the last error;
  * and a new connection from the peer wins the collision with that one
- * (session.c, collision()).
+ * (sess_accept.c, peer_collision()).
  */
 #include "config.h"
 

@@ -145,18 +145,85 @@ void	conn_close_after(struct conn *, const uint8_t *msg, size_t len);
 /* Queue a whole message; -1 when the queue is over its bound. */
 int	conn_send(struct conn *, const uint8_t *msg, size_t len);
 
-/* session.c: called by the files above */
+/* Called by the files above. */
+/* sess_accept.c */
 void	sess_connected(struct peer *, struct conn *);	/* connect() done */
-void	sess_conn_closed(struct peer *, struct conn *);	/* peer closed c */
 void	sess_connect_failed(struct peer *, struct conn *, int err);
 void	sess_accepted(struct sess_engine *, int fd, struct in_addr src,
 	    struct in_addr dst);
+void	sess_conn_error(struct conn *, const char *why);
+/* sess_tunnel.c */
+void	sess_conn_closed(struct peer *, struct conn *);	/* peer closed c */
+/* sess_msg.c */
 /*
  * One whole message of len bytes on c; type 0 means the header was bad
  * and peer->err says why.  Returns -1 once c is gone.
  */
 int	sess_message(struct conn *, uint8_t type, const uint8_t *msg,
 	    size_t len);
-void	sess_conn_error(struct conn *, const char *why);
+
+/* ---- between the files of the session's life -------------------------- */
+
+/* session.c: FSM events in, actions out; timers; what the session sends */
+/* Start t (one of p's timers) to fire once after seconds, or stop it. */
+void	peer_timer_start(struct peer *, ev_timer *t, double seconds);
+void	peer_timer_stop(struct peer *, ev_timer *t);
+/* Set up the timers of a new peer p (none started), each feeding p's FSM. */
+void	peer_timers_init(struct peer *);
+/*
+ * Feed ev to p's FSM and carry out the actions it returns (FSM_A_* bits,
+ * also returned).  p's connections may be gone on return: check them
+ * again (sess_msg.c's conn_alive).
+ */
+uint32_t peer_event(struct peer *, enum fsm_event ev);
+/* Close with Cease/subcode (and text for subcodes 2 and 4, RFC 9003),
+ * whatever the state; an Idle peer just stops waiting to start. */
+void	peer_stop(struct peer *, uint8_t subcode, const char *text);
+/* The tunnel cannot carry a session now: link down or probes lost. */
+bool	peer_blocked(const struct peer *);
+/* Free p's connection and the pending one (collision candidate). */
+void	peer_close_conns(struct peer *);
+/*
+ * Queue a whole message on c (nothing if c is NULL or len 0), counted in
+ * p's stats by type; a message over the queue's bound is dropped, logged.
+ */
+void	peer_send(struct peer *, struct conn *c, const uint8_t *msg,
+	    size_t len);
+/*
+ * A NOTIFICATION on c (none while c is connecting): code and subcode with
+ * data, or with text a Cease's shutdown communication (RFC 9003); noted
+ * in p's stats as the last sent, and logged.
+ */
+void	peer_send_notification(struct peer *, struct conn *c, uint8_t code,
+	    uint8_t subcode, const uint8_t *data, size_t len,
+	    const char *text);
+/* Our OPEN on c, with our capabilities (graceful restart's R and F bits
+ * when the engine restarted with our routes kept). */
+void	peer_send_open(struct peer *, struct conn *c);
+/* Note in n a NOTIFICATION sent or received (text may be NULL), now. */
+void	sess_note_notif(struct sess_notif *n, uint8_t code, uint8_t subcode,
+	    const char *text);
+
+/* sess_accept.c */
+/*
+ * The pending connection sent OPEN o: keep one of the two connections
+ * (RFC 4271 6.8), sending Cease/Collision on the other.  1 when the
+ * pending one now is p->conn (in OpenSent), 0 when it was closed.
+ */
+int	peer_collision(struct peer *, const struct msg_open *o);
+
+/* sess_export.c */
+/* All our networks (and the halves while steering), then End-of-RIB if
+ * eor (the session just came up, RFC 4724 2). */
+void	peer_send_routes(struct peer *, bool eor);
+/* e's identity and networks from c, and the halves made from them. */
+void	sess_engine_set_conf(struct sess_engine *, const struct conf *c);
+/*
+ * A reload: e takes c's identity and networks (sess_engine_set_conf) and
+ * each established session announces and withdraws what changed; all of
+ * them again on e->peers[i] if prepend_changed[i].
+ */
+void	sess_reexport(struct sess_engine *, const struct conf *c,
+	    bool *prepend_changed);
 
 #endif

@@ -5,7 +5,7 @@
  * messages as sess_conn.c does (msg_header_decode, then wait for the
  * whole length; a bad header ends the stream, as the session then sends
  * a NOTIFICATION and closes), and each message goes to the decoder the
- * session calls for its type, followed by the checks session.c makes on
+ * session calls for its type, followed by the checks sess_msg.c makes on
  * the result.  UPDATEs are decoded four times, with and without the
  * 4-octet AS capability, as eBGP and iBGP.  Each message also goes
  * through msg_decode(), the table-driven entry point, which must agree.
@@ -148,7 +148,7 @@ update_roundtrip(const struct msg_update *u, bool as4, bool ebgp)
 	msg_free(&m);
 }
 
-/* What session.c does with a decoded UPDATE (check_routes). */
+/* What sess_msg.c does with a decoded UPDATE (check_routes). */
 static void
 update_checks(const struct msg_update *u)
 {
@@ -207,7 +207,7 @@ do_notification(const uint8_t *msg, size_t len)
 		return;
 	if (msg_notification_decode(msg + MSG_HEADER_LEN,
 	    len - MSG_HEADER_LEN, n, &err) == -1) {
-		/* session.c then reads code and subcode itself */
+		/* sess_msg.c then reads code and subcode itself */
 		n->code = msg[MSG_HEADER_LEN];
 		n->subcode = msg[MSG_HEADER_LEN + 1];
 		names(&err);
