@@ -5,8 +5,10 @@
 #ifndef VTB_IMPORT_IMPL_H
 #define VTB_IMPORT_IMPL_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "bgpctl/import.h"
 #include "conf/conf.h"
@@ -43,9 +45,12 @@ struct import_scan {
 	bool		 aws_first;
 };
 
-/* Fill err with a message at pos (line 0: nowhere); always returns -1. */
+/* Fill err with a message at pos (line 0: nowhere); always returns -1.
+ * (import_text.c) */
 int	import_errorf(struct import_error *, struct conf_pos, const char *,
 	    ...) VTB_PRINTF(3, 4);
+
+/* ---- import_detect.c: what a file is ------------------------------------ */
 
 /*
  * Whether text is UTF-16 (Windows Notepad's "Unicode"): it starts with a
@@ -87,5 +92,162 @@ int	import_ends_early(const struct import_scan *, struct import_error *);
 /* " (this looks like the other format: ...)" if it does, else "". */
 const char *import_format_hint(enum import_format,
 	    const struct import_scan *);
+
+/* ---- what the readers fill (import_text.c and the files below) ---------- */
+
+#define MAX_KEY		64	/* a normalized key or header, in bytes */
+#define MAX_VALUE	64	/* a value we read, in bytes */
+#define MAX_SHOW	40	/* of a bad value, in a message */
+#define VY_MAX_NETS	8	/* its network lines mentioned in a comment */
+
+struct word {
+	const char	*s;
+	size_t		 len;
+	struct conf_pos	 pos;
+};
+
+/* The values of a tunnel, all formats. */
+enum key {
+	K_CGW_OUT, K_VGW_OUT, K_CGW_IN, K_VGW_IN, K_NEIGHBOR,
+	K_LOCAL_AS, K_REMOTE_AS, K_HOLD, K_KEEPALIVE, K_MAX
+};
+
+enum vtype { V_ADDR, V_INSIDE, V_ASN, V_SECONDS };
+
+/* Subsections of a Generic tunnel section. */
+enum sub { SUB_NONE, SUB_OUTSIDE, SUB_INSIDE, SUB_BGP, SUB_MAX };
+
+struct value {
+	bool		set;
+	struct conf_pos	pos;
+	struct in_addr	addr;
+	uint32_t	num;
+};
+
+struct tunnel {
+	int		no;		/* 1 or 2; 0: not seen */
+	struct conf_pos	pos;		/* its section header or first line */
+	char		ifname[IF_NAMESIZE];
+	struct conf_pos	ifpos;		/* VyOS: its vti bind */
+	struct value	v[K_MAX];
+	struct conf_pos	sub_pos[SUB_MAX];
+	struct conf_pos	unread_hold;	/* a "hold" key we do not read */
+	char		unread_key[MAX_SHOW + 1];
+};
+
+/* A network line of a VyOS file, for a comment. */
+struct vy_net {
+	struct conf_prefix	pfx;
+	int			line;
+};
+
+/* What a reader found: the two tunnels and what the comments mention. */
+struct found {
+	struct tunnel	 tun[2];
+	char		 vpn_id[48];	/* "vpn-..." or "" */
+	struct vy_net	 nets[VY_MAX_NETS];
+	size_t		 n_nets;
+	int		 end_tun;	/* Generic: the tunnel the file ends
+					   in, or 0 */
+};
+
+struct reader {
+	enum import_format	 fmt;
+	struct line		*lines;
+	size_t			 n_lines;
+	struct import_error	*err;
+	struct import_warnings	*warn;
+	struct import_scan	 scan;
+	bool			 reading;	/* as fmt, after detect */
+	bool			 no_end;	/* last line left open */
+	struct found		 f;
+};
+
+/* A message about no line. */
+static const struct conf_pos nowhere = { 0, 0 };
+
+/* Names of the keys in messages: "Customer Gateway ASN". */
+extern const char *const import_key_names[K_MAX];
+
+static inline bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f';
+}
+
+static inline struct word
+line_word(const struct line *ln)
+{
+	struct word	w = { ln->s, ln->len, { ln->no, 1 } };
+
+	return w;
+}
+
+/* ---- import_text.c: lines, words, values, sections ---------------------- */
+
+/* Add a warning at pos (line 0: nowhere): something assumed. */
+void	import_warnf(struct reader *, struct conf_pos, const char *, ...)
+	    VTB_PRINTF(3, 4);
+/*
+ * Split text into r->lines at LF, CRLF or a lone CR.  A UTF-8 byte order
+ * mark is skipped; a NUL byte is refused (this is not a text file).
+ * 0, or -1 with r->err filled in.
+ */
+int	import_split_lines(struct reader *, const char *text, size_t len);
+/* w without its leading and trailing blanks. */
+void	import_trim(struct word *w);
+/* w without the leading comment marks of a VyOS file, then trimmed. */
+void	import_strip_bang(struct word *w);
+/* The next word of w, skipping blanks; w keeps the rest.  len 0: none. */
+struct word import_next_word(struct word *w);
+/* w in lower case with each run of blanks made one space, into buf;
+ * false if it does not fit. */
+bool	import_normalize(const struct word *, char *buf, size_t size);
+/* w for a message: printable, at most MAX_SHOW bytes, in buf. */
+const char *import_show(const struct word *, char *buf, size_t size);
+/* w as a C string in buf; false if it does not fit or holds a NUL. */
+bool	import_copy_word(const struct word *, char *buf, size_t size);
+/* w as a value of type t into v: one word ("30 seconds" for V_SECONDS).
+ * 0, or -1 with why. */
+int	import_read_value(enum vtype t, struct word w, struct value *v,
+	    char *why, size_t size);
+/*
+ * Read w into key k of tunnel t (t->no 0: not in a tunnel yet); what
+ * names it in messages.  A value given twice must be the same.  0, or -1
+ * with r->err filled in.
+ */
+int	import_set_value(struct reader *, struct tunnel *t, enum key k,
+	    enum vtype type, const char *what, struct word w);
+/* Line i is a rule, i + 1 a title and i + 2 a rule again (bang: VyOS
+ * comment marks before each). */
+bool	import_is_banner(const struct reader *, size_t i, bool bang);
+/*
+ * "IPSec Tunnel #N" alone on line ln: returns N (1 or 2) and its position,
+ * 0 if the line is something else, -1 (r->err filled in) for a tunnel
+ * number AWS never uses.
+ */
+int	import_tunnel_header(struct reader *, const struct line *ln, bool bang,
+	    struct conf_pos *pos);
+/* Start tunnel n's section at pos; NULL (r->err filled in) if it has one
+ * already. */
+struct tunnel *import_tunnel_start(struct reader *, int n,
+	    struct conf_pos pos);
+/* "Your VPN Connection ID : vpn-..." (key and val): kept for comments. */
+void	import_vpn_id(struct reader *, const struct word *key,
+	    struct word val);
+/* Split "KEY : VALUE" at its colon (see the older layout in
+ * import_text.c); false if there is none. */
+bool	import_split_key(struct word w, struct word *key, struct word *val);
+
+/* ---- the readers: r->f from r->lines, 0 or -1 with r->err -------------- */
+
+int	import_read_generic(struct reader *);	/* import_generic.c */
+int	import_read_vyos(struct reader *);	/* import_vyos.c */
+
+/* ---- import_write.c ---------------------------------------------------- */
+
+/* Write the configuration of what r found to out, if the config parser
+ * takes it.  0, or -1 with r->err filled in. */
+int	import_emit(struct reader *, const struct import_opts *, FILE *out);
 
 #endif

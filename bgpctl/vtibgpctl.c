@@ -4,7 +4,7 @@
  * the control socket (ctl_client.h) and prints each reply as text
  * (ctl_text.c), as JSON with -j (ctl_json.c), or, for metrics, as the
  * Prometheus text the daemon produced.  `import` needs no daemon: it turns
- * a file downloaded from AWS into a vtibgpd.conf (import_aws.c).
+ * a file downloaded from AWS into a vtibgpd.conf (import_*.c).
  *
  * Exit status: 0 success, 1 the request failed (message on stderr), 2
  * usage error, 3 the daemon is not reachable.

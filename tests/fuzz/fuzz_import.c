@@ -1,6 +1,6 @@
 /*
  * fuzz_import.c: fuzz target of the AWS configuration importer
- * (bgpctl/import_aws.c, `vtibgpctl import`), which reads files downloaded
+ * (bgpctl/import_*.c, `vtibgpctl import`), which reads files downloaded
  * by an operator and writes a vtibgpd.conf.
  *
  * Each input is read in both formats, with and without the operator's

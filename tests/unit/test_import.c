@@ -1,5 +1,5 @@
 /*
- * test_import.c: the AWS importer (bgpctl/import_aws.c).  Both downloads of
+ * test_import.c: the AWS importer (bgpctl/import_*.c).  Both downloads of
  * tests/import/samples/ must import into a configuration that the config
  * parser reads back with the right neighbors, ASNs, addresses and timers;
  * one table of variants of them (line ends, spacing, comments, foreign
