@@ -1,7 +1,9 @@
 /*
- * ctl_server_impl.h: what ctl_server.c (sockets, frames, dispatch) and
- * ctl_limits.c (who may connect, how much memory and time control work
- * may take) share.  Not for use outside those two files.
+ * ctl_server_impl.h: what the files of the control server share:
+ * ctl_server.c (the socket, clients coming and going), ctl_conn.c (a
+ * client's bytes: frames in, answers out), ctl_request.c (requests
+ * dispatched and answered) and ctl_limits.c (who may connect, how much
+ * memory and time control work may take).  Not for use outside them.
  */
 #ifndef VTB_CTL_SERVER_IMPL_H
 #define VTB_CTL_SERVER_IMPL_H
@@ -99,6 +101,45 @@ struct ctl_server {
 	LIST_HEAD(, ctl_uid)	 uids;
 	struct log_ratelimit	 rl;
 };
+
+/* ---- ctl_server.c ------------------------------------------------------- */
+
+/* A warning caused by a client, rate-limited per server. */
+void	srv_warnx(struct ctl_server *, const char *fmt, ...)
+	    VTB_PRINTF(2, 3);
+/* srv_warnx about client c, naming its pid and uid. */
+void	client_warnx(struct ctl_client *c, const char *fmt, ...)
+	    VTB_PRINTF(2, 3);
+/* Close c now: its open requests are cancelled, its buffers and its
+ * connection's count released, c freed. */
+void	client_close(struct ctl_client *c);
+
+/* ---- ctl_conn.c --------------------------------------------------------- */
+
+/* c's watchers (read, write, kill, idle), at its class's priority. */
+void	client_watchers(struct ctl_client *c);
+/*
+ * Queue one frame of n octets of payload (packed from m, or copied from
+ * raw).  0, -1 if the client is dropped (now or before) or, for a
+ * streamed frame, the memory budget has no room, -2 if the payload is
+ * over CTL_MAX_PAYLOAD (nothing queued).
+ */
+int	client_queue(struct ctl_client *c, uint32_t word, uint32_t id,
+	    const ProtobufCMessage *m, const uint8_t *raw, size_t n);
+/* client_queue of m (NULL: no payload). */
+int	client_send(struct ctl_client *c, uint32_t word, uint32_t id,
+	    const ProtobufCMessage *m);
+/* An Error frame for the request (word, id), best effort. */
+void	client_send_error(struct ctl_client *c, uint32_t word, uint32_t id,
+	    Vtibgp__ErrorCode, const char *fmt, ...) VTB_PRINTF(5, 6);
+
+/* ---- ctl_request.c ------------------------------------------------------ */
+
+/* The client went: each open request hears it, then is freed. */
+void	client_cancel_requests(struct ctl_client *c);
+/* One complete frame from c (c->word, c->id, c->payload): check, decode,
+ * dispatch to its handler, or answer with an Error. */
+void	client_dispatch(struct ctl_client *c);
 
 /* ---- ctl_limits.c ------------------------------------------------------- */
 
