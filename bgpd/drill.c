@@ -10,73 +10,28 @@
  * RIB has moved, and the kernel has answered every request sent; then the
  * kernel is read back (fib_check) to prove where the routes forward.
  * Every wait has a timeout; any failure after the shutdown goes straight
- * to putting the session back.
+ * to putting the session back.  The checks before a drill starts are in
+ * drill_preflight.c.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <ifaddrs.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/drill.h"
+#include "bgpd/drill_impl.h"
 #include "bgpd/fib/fib.h"
 #include "bgpd/probe.h"
 #include "bgpd/router.h"
 #include "bgpd/session/session.h"
 #include "conf/conf.h"
 #include "lib/clock.h"
-#include "lib/log.h"
 #include "rib/rib.h"
 
 #define DRILL_MESSAGE		"failover drill"
 #define DRILL_QUIET_MS		3000	/* routes back, best unchanged */
-
-enum phase {
-	PH_IDLE,
-	PH_PRECHECK,		/* --probe answers before anything changes */
-	PH_FAILOVER,		/* active shut down; until confirmed */
-	PH_HOLD,		/* out of service for hold_s */
-	PH_FAILBACK,		/* enabled again; until confirmed */
-};
-
-struct drills {
-	struct ev_loop		*loop;
-	struct router		*r;
-	struct drill		 hist[DRILL_HISTORY];
-	size_t			 n_hist;
-	uint32_t		 next_id;
-
-	/* the drill running (hist[n_hist - 1]) */
-	enum phase		 ph;
-	drill_fn		 fn;
-	void			*arg;
-	char			 from_peer[INET_ADDRSTRLEN];
-	char			 to_peer[INET_ADDRSTRLEN];
-	unsigned		 from_slot;
-	unsigned		 to_slot;
-	uint32_t		 best_before;
-	uint32_t		 accepted_before;
-	uint64_t		 start_us;
-	uint64_t		 phase_us;	/* shutdown or enable */
-	uint64_t		 established_us; /* failback: session up */
-	uint64_t		 accepted_us;	/* failback: paths back */
-	struct in_addr		 probe_addr;
-	struct in_addr		 probe_src;
-	struct probe		*probe;
-	char			 who[24];	/* "drill N", for the log */
-	bool			 probe_answered;
-	bool			 failed;
-	bool			 aborted;
-	char			 abort_reason[128];
-	ev_timer		 t_timeout;
-	ev_timer		 t_hold;
-	ev_timer		 t_precheck;
-	ev_timer		 t_abort;	/* abort, out of the caller */
-	ev_check		 w_check;
-};
 
 static void	restore(struct drills *, const char *why);
 static void	finish(struct drills *);
@@ -96,20 +51,18 @@ drill_outcome_name(enum drill_outcome o)
 	}
 }
 
-static struct drill *
-cur(struct drills *ds)
+struct drill *
+drills_cur(struct drills *ds)
 {
 	return &ds->hist[ds->n_hist - 1];
 }
 
-static void	step(struct drills *, bool ok, const char *name,
-		    const char *fmt, ...) VTB_PRINTF(4, 5);
-
 /* One step done: kept, logged, and told to the client. */
-static void
-step(struct drills *ds, bool ok, const char *name, const char *fmt, ...)
+void
+drills_step(struct drills *ds, bool ok, const char *name, const char *fmt,
+    ...)
 {
-	struct drill		*d = cur(ds);
+	struct drill		*d = drills_cur(ds);
 	struct drill_step	*s;
 	va_list			 ap;
 
@@ -171,157 +124,6 @@ ms3(char *buf, size_t len, uint64_t us)
 	    (unsigned long long)(us % 1000));
 }
 
-/* ---- preflight ---------------------------------------------------------- */
-
-/* What the policy accepted from a that b has too (the paths it refused,
- * e.g. our own networks reflected back with our AS, do not count). */
-struct cover {
-	unsigned		a, b;
-	uint32_t		carried;	/* prefixes a has a path for */
-	uint32_t		missing;	/* ... that b has none for */
-	struct rib_prefix	first;
-};
-
-static void
-cover_one(const struct rib_prefix *pfx,
-    const struct rib_attrs *const paths[RIB_MAX_PEERS], uint8_t best,
-    uint8_t standby, void *arg)
-{
-	struct cover	*c = arg;
-	uint8_t		 used = rib_carriers(best, standby);
-
-	if (!(used & (1U << c->a)))
-		return;
-	c->carried++;
-	if (used & (1U << c->b))
-		return;
-	if (c->missing++ == 0)
-		c->first = *pfx;
-}
-
-/* The tunnel to take out: the one given, or the one carrying most. */
-static struct peer *
-pick_active(struct drills *ds, const char *from, char *why, size_t len)
-{
-	struct sess_engine	*e = router_sessions(ds->r);
-	const struct rib_peer_stats *rs;
-	struct sess_info	 si;
-	struct peer		*p, *best = NULL;
-	uint32_t		 most = 0;
-	size_t			 i;
-
-	if (from != NULL && from[0] != '\0') {
-		if ((p = sess_peer_find(e, from)) == NULL)
-			snprintf(why, len, "no neighbor on interface or at "
-			    "address %s", from);
-		return p;
-	}
-	for (i = 0; (p = sess_peer_at(e, i)) != NULL; i++) {
-		sess_peer_info(p, &si);
-		rs = rib_peer_stats(router_rib(ds->r), si.slot);
-		if (si.state == FSM_ESTABLISHED && (best == NULL ||
-		    rs->best > most)) {
-			best = p;
-			most = rs->best;
-		}
-	}
-	if (best == NULL && (best = sess_peer_at(e, 0)) == NULL)
-		snprintf(why, len, "no neighbor is configured");
-	return best;
-}
-
-/*
- * Both sessions Established, and a backup with a path for every prefix
- * the active tunnel has.  false (a failed step) if not.
- */
-static bool
-preflight(struct drills *ds, struct peer *active)
-{
-	struct drill		*d = cur(ds);
-	struct sess_info	 si, bi;
-	struct peer		*p, *backup = NULL;
-	struct cover		 c, bc = { 0 };
-	char			 pfx[INET_ADDRSTRLEN];
-	size_t			 i;
-
-	sess_peer_info(active, &si);
-	snprintf(d->from, sizeof(d->from), "%s", si.conf->ifname);
-	snprintf(ds->from_peer, sizeof(ds->from_peer), "%s", si.name);
-	ds->from_slot = si.slot;
-	if (si.state != FSM_ESTABLISHED) {
-		step(ds, false, "preflight", "the session on %s is %s, not "
-		    "Established: there is nothing to fail over",
-		    si.conf->ifname, fsm_state_name(si.state));
-		return false;
-	}
-	for (i = 0; (p = sess_peer_at(router_sessions(ds->r), i)) != NULL;
-	    i++) {
-		sess_peer_info(p, &bi);
-		if (p == active || bi.state != FSM_ESTABLISHED)
-			continue;
-		memset(&c, 0, sizeof(c));
-		c.a = si.slot;
-		c.b = bi.slot;
-		rib_walk(router_rib(ds->r), cover_one, &c);
-		if (backup == NULL || c.missing < bc.missing) {
-			backup = p;
-			bc = c;
-		}
-	}
-	if (backup == NULL) {
-		step(ds, false, "preflight", "no other session is "
-		    "Established: taking %s out would cut the traffic",
-		    si.conf->ifname);
-		return false;
-	}
-	sess_peer_info(backup, &bi);
-	snprintf(d->to, sizeof(d->to), "%s", bi.conf->ifname);
-	snprintf(ds->to_peer, sizeof(ds->to_peer), "%s", bi.name);
-	ds->to_slot = bi.slot;
-	if (bc.missing > 0) {
-		inet_ntop(AF_INET, &bc.first.addr, pfx, sizeof(pfx));
-		step(ds, false, "preflight", "%s has no path for %u of the %u "
-		    "prefixes that %s carries (%s/%u first): the drill would "
-		    "cut them off", bi.conf->ifname, bc.missing, bc.carried,
-		    si.conf->ifname, pfx, bc.first.len);
-		return false;
-	}
-	step(ds, true, "preflight", "%s and %s Established; %s has a path "
-	    "for all %u prefixes of %s", si.conf->ifname, bi.conf->ifname,
-	    bi.conf->ifname, bc.carried, si.conf->ifname);
-	return true;
-}
-
-/* A local address inside one of our networks, to ping from, so that the
- * answer comes back the way our traffic does; 0.0.0.0 if none. */
-static struct in_addr
-probe_source(const struct conf *c)
-{
-	struct ifaddrs		*ifa, *i;
-	struct in_addr		 a = { INADDR_ANY }, x;
-	uint32_t		 mask;
-	size_t			 k;
-
-	if (c == NULL || getifaddrs(&ifa) == -1)
-		return a;
-	for (i = ifa; i != NULL && a.s_addr == INADDR_ANY; i = i->ifa_next) {
-		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
-			continue;
-		x = ((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr;
-		for (k = 0; k < c->n_networks; k++) {
-			mask = c->networks[k].len == 0 ? 0 :
-			    htonl(~0U << (32 - c->networks[k].len));
-			if ((x.s_addr & mask) ==
-			    c->networks[k].addr.s_addr) {
-				a = x;
-				break;
-			}
-		}
-	}
-	freeifaddrs(ifa);
-	return a;
-}
-
 /* ---- the steps ------------------------------------------------------------ */
 
 static void
@@ -333,8 +135,8 @@ shut_down(struct drills *ds)
 
 	if ((p = peer_named(ds, ds->from_peer, &si)) == NULL ||
 	    si.state != FSM_ESTABLISHED) {
-		step(ds, false, "preflight", "the session on %s left "
-		    "Established before the drill began", cur(ds)->from);
+		drills_step(ds, false, "preflight", "the session on %s left "
+		    "Established before the drill began", drills_cur(ds)->from);
 		finish(ds);
 		return;
 	}
@@ -343,7 +145,7 @@ shut_down(struct drills *ds)
 	ds->accepted_before = rs->accepted;
 	ds->phase_us = clock_mono_us();
 	(void)sess_peer_shutdown(p, DRILL_MESSAGE);
-	step(ds, true, "take out of service", "%s: NOTIFICATION "
+	drills_step(ds, true, "take out of service", "%s: NOTIFICATION "
 	    "Cease/Administrative Shutdown \"%s\" sent to %s; it carried %u "
 	    "prefixes", si.conf->ifname, DRILL_MESSAGE, si.name,
 	    ds->best_before);
@@ -353,7 +155,7 @@ shut_down(struct drills *ds)
 static void
 start_hold(struct drills *ds)
 {
-	struct drill	*d = cur(ds);
+	struct drill	*d = drills_cur(ds);
 
 	ds->ph = PH_HOLD;
 	ev_timer_stop(ds->loop, &ds->t_timeout);
@@ -373,7 +175,7 @@ check_failover(struct drills *ds)
 	const struct rib_peer_stats *rs;
 	struct fib_check	 c;
 	struct sess_info	 si;
-	struct drill		*d = cur(ds);
+	struct drill		*d = drills_cur(ds);
 	char			 t[32];
 
 	if (peer_named(ds, ds->from_peer, &si) == NULL) {
@@ -387,13 +189,13 @@ check_failover(struct drills *ds)
 	d->failover_us = clock_mono_us() - ds->phase_us;
 	ms3(t, sizeof(t), d->failover_us);
 	if (fib_check(router_fib(ds->r), &c) == -1) {
-		step(ds, false, "traffic on the backup", "the kernel could "
-		    "not be read back");
+		drills_step(ds, false, "traffic on the backup", "the kernel "
+		    "could not be read back");
 		restore(ds, "putting it back");
 		return;
 	}
 	if (c.on[ds->from_slot] != 0 || c.unresolved != 0) {
-		step(ds, false, "traffic on the backup", "%llu of %llu "
+		drills_step(ds, false, "traffic on the backup", "%llu of %llu "
 		    "primary routes still forward into %s (%llu unresolved) "
 		    "after the kernel confirmed every request",
 		    (unsigned long long)c.on[ds->from_slot],
@@ -402,12 +204,13 @@ check_failover(struct drills *ds)
 		restore(ds, "putting it back");
 		return;
 	}
-	step(ds, true, "traffic on the backup", "%llu of %llu primary routes "
-	    "forward into %s, none into %s; every kernel request confirmed "
-	    "%s after the shutdown%s", (unsigned long long)c.on[ds->to_slot],
+	drills_step(ds, true, "traffic on the backup", "%llu of %llu primary "
+	    "routes forward into %s, none into %s; every kernel request "
+	    "confirmed %s after the shutdown%s",
+	    (unsigned long long)c.on[ds->to_slot],
 	    (unsigned long long)c.primaries, d->to, d->from, t, c.verified ?
-	    " (read back from the kernel)" : " (plain routes: by the "
-	    "kernel's answers)");
+	    " (read back from the kernel)" : " (plain routes: by the kernel's "
+	    "answers)");
 	start_hold(ds);
 }
 
@@ -417,12 +220,12 @@ check_hold(struct drills *ds)
 {
 	const struct probe_stats *st;
 	struct sess_info	 si;
-	struct drill		*d = cur(ds);
+	struct drill		*d = drills_cur(ds);
 
 	if (peer_named(ds, ds->to_peer, &si) == NULL ||
 	    si.state != FSM_ESTABLISHED) {
-		step(ds, false, "hold", "the backup %s went down during the "
-		    "drill", d->to);
+		drills_step(ds, false, "hold", "the backup %s went down during "
+		    "the drill", d->to);
 		restore(ds, "putting the active tunnel back at once");
 		return;
 	}
@@ -432,8 +235,8 @@ check_hold(struct drills *ds)
 	if (st->received == 0)
 		return;
 	ds->probe_answered = true;
-	step(ds, true, "probe through the backup", "%s answers through %s "
-	    "(round trip %u.%03u ms)", d->probe, d->to,
+	drills_step(ds, true, "probe through the backup", "%s answers through "
+	    "%s (round trip %u.%03u ms)", d->probe, d->to,
 	    st->rtt_last_us / 1000, st->rtt_last_us % 1000);
 }
 
@@ -444,13 +247,13 @@ check_failback(struct drills *ds)
 	const struct rib_peer_stats *rs;
 	struct fib_check	 c;
 	struct sess_info	 si;
-	struct drill		*d = cur(ds);
+	struct drill		*d = drills_cur(ds);
 	uint64_t		 now = clock_mono_us();
 	char			 t[32], t2[32];
 
 	if (peer_named(ds, ds->from_peer, &si) == NULL) {
-		step(ds, false, "traffic back", "the neighbor was removed by "
-		    "a reload");
+		drills_step(ds, false, "traffic back", "the neighbor was "
+		    "removed by a reload");
 		finish(ds);
 		return;
 	}
@@ -473,29 +276,29 @@ check_failback(struct drills *ds)
 	ms3(t, sizeof(t), d->failback_us);
 	ms3(t2, sizeof(t2), ds->established_us - ds->phase_us);
 	if (fib_check(router_fib(ds->r), &c) == -1) {
-		step(ds, false, "traffic back", "the kernel could not be read "
-		    "back");
+		drills_step(ds, false, "traffic back", "the kernel could not "
+		    "be read back");
 		finish(ds);
 		return;
 	}
 	if (c.on[ds->from_slot] < rs->best) {
-		step(ds, false, "traffic back", "the RIB puts %u prefixes on "
-		    "%s but only %llu primary routes forward into it",
-		    rs->best, d->from,
+		drills_step(ds, false, "traffic back", "the RIB puts %u "
+		    "prefixes on %s but only %llu primary routes forward into "
+		    "it", rs->best, d->from,
 		    (unsigned long long)c.on[ds->from_slot]);
 	} else if (rs->best >= ds->best_before)
-		step(ds, true, "traffic back", "%u prefixes forward into %s "
-		    "again, as before the drill; session Established %s and "
-		    "every kernel request confirmed %s after enabling",
+		drills_step(ds, true, "traffic back", "%u prefixes forward "
+		    "into %s again, as before the drill; session Established "
+		    "%s and every kernel request confirmed %s after enabling",
 		    rs->best, d->from, t2, t);
 	else
-		step(ds, true, "traffic back", "%s is Established again (%s) "
-		    "with all %u of its prefixes, but %u of the %u it carried "
-		    "stay on %s: the decision process prefers those paths "
-		    "now (equal paths: the older wins; give %s a higher "
+		drills_step(ds, true, "traffic back", "%s is Established again "
+		    "(%s) with all %u of its prefixes, but %u of the %u it "
+		    "carried stay on %s: the decision process prefers those "
+		    "paths now (equal paths: the older wins; give %s a higher "
 		    "preference to make it the primary)", d->from, t2,
-		    rs->accepted, ds->best_before - rs->best,
-		    ds->best_before, d->to, d->from);
+		    rs->accepted, ds->best_before - rs->best, ds->best_before,
+		    d->to, d->from);
 	finish(ds);
 }
 
@@ -524,7 +327,7 @@ static void
 note_probes(struct drills *ds)
 {
 	const struct probe_stats *st;
-	struct drill		*d = cur(ds);
+	struct drill		*d = drills_cur(ds);
 
 	if (ds->probe == NULL)
 		return;
@@ -543,15 +346,15 @@ restore(struct drills *ds, const char *why)
 	note_probes(ds);
 	stop_waits(ds);
 	if ((p = peer_named(ds, ds->from_peer, &si)) == NULL) {
-		step(ds, false, "put back in service", "the neighbor %s is "
-		    "gone (reload)", ds->from_peer);
+		drills_step(ds, false, "put back in service", "the neighbor %s "
+		    "is gone (reload)", ds->from_peer);
 		finish(ds);
 		return;
 	}
 	ds->phase_us = clock_mono_us();
 	ds->established_us = ds->accepted_us = 0;
 	(void)sess_peer_enable(p);
-	step(ds, true, "put back in service", "%s: session enabled%s%s",
+	drills_step(ds, true, "put back in service", "%s: session enabled%s%s",
 	    si.conf->ifname, why != NULL ? "; " : "", why != NULL ? why : "");
 	wait_for(ds, PH_FAILBACK, DRILL_FAILBACK_MAX_S);
 }
@@ -560,24 +363,24 @@ static void
 on_hold_over(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct drills		*ds = w->data;
-	struct drill		*d = cur(ds);
+	struct drill		*d = drills_cur(ds);
 
 	note_probes(ds);
 	if (ds->probe != NULL) {
 		if (d->probes_sent == d->probes_lost)
-			step(ds, false, "probe through the backup", "%s did "
-			    "not answer through %s: %u probes in %u s, none "
-			    "answered", d->probe, d->to, d->probes_sent,
+			drills_step(ds, false, "probe through the backup",
+			    "%s did not answer through %s: %u probes in %u s, "
+			    "none answered", d->probe, d->to, d->probes_sent,
 			    d->hold_s);
 	}
 	if (ds->probe != NULL)
-		step(ds, true, "hold", "%s out of service for %u s; %s stayed "
-		    "Established; %s answered %u of %u probes through it",
-		    d->from, d->hold_s, d->to, d->probe,
+		drills_step(ds, true, "hold", "%s out of service for %u s; %s "
+		    "stayed Established; %s answered %u of %u probes through "
+		    "it", d->from, d->hold_s, d->to, d->probe,
 		    d->probes_sent - d->probes_lost, d->probes_sent);
 	else
-		step(ds, true, "hold", "%s out of service for %u s; %s stayed "
-		    "Established", d->from, d->hold_s, d->to);
+		drills_step(ds, true, "hold", "%s out of service for %u s; %s "
+		    "stayed Established", d->from, d->hold_s, d->to);
 	restore(ds, NULL);
 }
 
@@ -585,20 +388,20 @@ static void
 on_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct drills	*ds = w->data;
-	struct drill	*d = cur(ds);
+	struct drill	*d = drills_cur(ds);
 	struct sess_info si;
 
 	if (ds->ph == PH_FAILOVER) {
-		step(ds, false, "traffic on the backup", "not confirmed after "
-		    "%d s (%zu kernel requests unanswered)",
+		drills_step(ds, false, "traffic on the backup", "not confirmed "
+		    "after %d s (%zu kernel requests unanswered)",
 		    DRILL_FAILOVER_MAX_S, fib_pending(router_fib(ds->r)));
 		restore(ds, "putting it back");
 		return;
 	}
 	if (peer_named(ds, ds->from_peer, &si) == NULL)
 		si.state = FSM_IDLE;
-	step(ds, false, "traffic back", "%s not back after %d s (session "
-	    "%s); it stays enabled", d->from, DRILL_FAILBACK_MAX_S,
+	drills_step(ds, false, "traffic back", "%s not back after %d s "
+	    "(session %s); it stays enabled", d->from, DRILL_FAILBACK_MAX_S,
 	    fsm_state_name(si.state));
 	finish(ds);
 }
@@ -607,7 +410,7 @@ static void
 on_precheck(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct drills		*ds = w->data;
-	struct drill		*d = cur(ds);
+	struct drill		*d = drills_cur(ds);
 	const struct probe_stats *st = probe_stats(ds->probe);
 	uint64_t		 sent = st->sent, got = st->received;
 	uint32_t		 rtt = st->rtt_avg_us;
@@ -615,14 +418,14 @@ on_precheck(struct ev_loop *loop, ev_timer *w, int revents)
 	probe_free(ds->probe);
 	ds->probe = NULL;
 	if (got == 0) {
-		step(ds, false, "probe before the drill", "%s does not answer "
-		    "now (%llu probes): a check through the backup would "
-		    "prove nothing", d->probe, (unsigned long long)sent);
+		drills_step(ds, false, "probe before the drill", "%s does not "
+		    "answer now (%llu probes): a check through the backup "
+		    "would prove nothing", d->probe, (unsigned long long)sent);
 		finish(ds);
 		return;
 	}
-	step(ds, true, "probe before the drill", "%s answers: %llu of %llu "
-	    "probes, round trip %u.%03u ms", d->probe,
+	drills_step(ds, true, "probe before the drill", "%s answers: %llu of "
+	    "%llu probes, round trip %u.%03u ms", d->probe,
 	    (unsigned long long)got, (unsigned long long)sent, rtt / 1000,
 	    rtt % 1000);
 	shut_down(ds);
@@ -631,7 +434,7 @@ on_precheck(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 finish(struct drills *ds)
 {
-	struct drill	*d = cur(ds);
+	struct drill	*d = drills_cur(ds);
 	char		 a[32], b[32], sum[sizeof(d->summary)];
 
 	stop_waits(ds);
@@ -675,14 +478,14 @@ on_abort(struct ev_loop *loop, ev_timer *w, int revents)
 
 	switch (ds->ph) {
 	case PH_PRECHECK:
-		step(ds, false, "aborted", "%s; nothing was changed",
+		drills_step(ds, false, "aborted", "%s; nothing was changed",
 		    ds->abort_reason);
 		finish(ds);
 		break;
 	case PH_FAILOVER:
 	case PH_HOLD:
 		snprintf(why, sizeof(why), "aborted: %s", ds->abort_reason);
-		step(ds, false, "aborted", "%s", ds->abort_reason);
+		drills_step(ds, false, "aborted", "%s", ds->abort_reason);
 		restore(ds, why);
 		break;
 	default:
@@ -736,7 +539,7 @@ drills_start(struct drills *ds, const struct drill_request *rq, drill_fn fn,
 	struct in_addr	 a = { INADDR_ANY };
 
 	if (drills_running(ds)) {
-		d = cur(ds);
+		d = drills_cur(ds);
 		snprintf(why, len, "drill %u is running (from %s, started by "
 		    "uid %u): one at a time", d->id, d->from,
 		    (unsigned)d->uid);
@@ -753,7 +556,7 @@ drills_start(struct drills *ds, const struct drill_request *rq, drill_fn fn,
 		    DRILL_MAX_HOLD_S);
 		return -1;
 	}
-	if ((active = pick_active(ds, rq->from, why, len)) == NULL)
+	if ((active = drills_pick_active(ds, rq->from, why, len)) == NULL)
 		return -1;
 	if (ds->n_hist == DRILL_HISTORY) {
 		memmove(&ds->hist[0], &ds->hist[1],
@@ -777,7 +580,7 @@ drills_start(struct drills *ds, const struct drill_request *rq, drill_fn fn,
 	ds->ph = PH_PRECHECK;
 	snprintf(ds->who, sizeof(ds->who), "drill %u", d->id);
 	log_info("drill %u: started by uid %u", d->id, (unsigned)d->uid);
-	if (!preflight(ds, active)) {
+	if (!drills_preflight(ds, active)) {
 		finish(ds);
 		return 0;
 	}
@@ -785,7 +588,7 @@ drills_start(struct drills *ds, const struct drill_request *rq, drill_fn fn,
 		shut_down(ds);
 		return 0;
 	}
-	ds->probe_src = probe_source(rq->conf);
+	ds->probe_src = drills_probe_source(rq->conf);
 	ds->probe = probe_new(ds->loop, ds->who, "", a, ds->probe_src,
 	    DRILL_PROBE_MS, UINT32_MAX, NULL, NULL);
 	probe_start(ds->probe);
