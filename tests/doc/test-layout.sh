@@ -1,0 +1,77 @@
+#!/bin/bash
+# test-layout.sh: the map in README.md's Layout section stays true.  Every
+# source folder and file of the two programs and of what they share is
+# named there; the walls it draws hold: only netlink/ includes the
+# kernel's or libnl's netlink headers, rib/ opens no socket, each folder
+# includes only from the folders it may use (the client nothing of the
+# daemon, what both use nothing of either), and vtibgpctl holds none of
+# the daemon's code.
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+
+cd "$top_srcdir" || exit 1
+layout=$(sed -n '/^## Layout$/,/^## [^L]/p' README.md)
+dirs="bgpd bgpd/session bgpd/fib bgpd/control bgpctl conf proto lib rib
+    netlink"
+
+# --- the map names every folder and file ------------------------------------
+missing=
+for d in $(find bgpd bgpctl conf proto lib rib netlink -name '*.c' \
+    -printf '%h\n' | sort -u); do
+	grep -qF "\`$d/\`" <<<"$layout" || missing="$missing $d/"
+done
+t_eq "every folder with sources is in the map" "" "$missing"
+missing=
+for f in $(find bgpd bgpctl conf proto lib rib netlink \
+    \( -name '*.c' -o -name '*.proto' \) ! -name '*.pb-c.c' | sort); do
+	grep -qF "\`${f##*/}\`" <<<"$layout" || missing="$missing $f"
+done
+t_eq "every source file is in the map" "" "$missing"
+
+# --- the walls ------------------------------------------------------------------
+# The folders whose headers the files of folder $1 may include.
+allowed() {
+	case $1 in
+	lib)		echo lib ;;
+	conf)		echo conf lib ;;
+	proto)		echo proto ;;
+	bgpctl)		echo bgpctl conf proto lib ;;
+	netlink)	echo netlink lib ;;
+	rib)		echo rib bgpd/session conf lib ;;
+	bgpd/session)	echo bgpd/session conf lib ;;
+	bgpd/fib)	echo bgpd/fib netlink rib conf lib ;;
+	bgpd/control)	echo bgpd/control bgpd bgpd/session bgpd/fib rib conf \
+			    proto lib ;;
+	bgpd)		echo bgpd bgpd/session bgpd/fib bgpd/control rib conf \
+			    proto lib ;;
+	esac
+}
+bad=
+for d in $dirs; do
+	ok=" $(allowed "$d") "
+	for f in "$d"/*.[ch]; do
+		for inc in $(sed -n 's/^#include "\(.*\)\/[^/]*"$/\1/p' "$f"); do
+			case $ok in *" $inc "*) ;; *) bad="$bad $f:$inc" ;; esac
+		done
+	done
+done
+t_eq "each folder includes only from the folders it may use" "" "$bad"
+t_eq "only netlink/ includes netlink headers" "" "$(grep -lE \
+    '^#include <(netlink/|linux/(rt)?netlink\.h|linux/nexthop\.h)' \
+    $(for d in $dirs; do [ "$d" = netlink ] || echo "$d"/*.[ch]; done))"
+t_eq "rib/ opens no socket" "" "$(grep -lE \
+    '\<(socket|connect|bind|accept4?|send(to|msg)?|recv(from|msg)?)\(' \
+    rib/*.[ch])"
+
+# --- the client holds none of the daemon's code ---------------------------------
+if ! command -v nm >/dev/null; then
+	echo "# skip: nm not found"
+elif [ ! -x "$VTIBGPCTL" ]; then
+	t_fail "vtibgpctl is built ($VTIBGPCTL)"
+else
+	t_eq "vtibgpctl holds no session, RIB, kernel or server code" "" \
+	    "$(nm --defined-only "$VTIBGPCTL" | awk '$3 ~ \
+	    /^(sess_|fsm_|msg_|fib_|kr_|rib_|router_|ctl_server_|drills_)/ \
+	    { print $3 }' | sort | head -n 5 | xargs)"
+fi
+t_done
