@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_client.c: the client's end of the control socket: frames over a
  * blocking Unix stream socket, every wait bounded by poll().

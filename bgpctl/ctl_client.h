@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_client.h: the client's end of the control socket (vtibgpctl, tests):
  * connect, send a request, read its answers with a timeout.  Blocking

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_fmt.h: how vtibgpctl prints the daemon's replies: one formatter per
  * format.  JSON is generic (it walks any message through its descriptor,

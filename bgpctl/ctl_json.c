@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_json.c: any protobuf-c message as JSON, by walking its descriptor:
  * one formatter for every reply of the control protocol, with the field

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_text.c: the replies of the control protocol as text for an
  * operator, one formatter per reply type, in columns like bgpctl and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * import.h: turn a configuration file downloaded from the AWS console
  * (Site-to-Site VPN, "Generic" or "Vyatta/VyOS" vendor) into a complete

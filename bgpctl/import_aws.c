@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * import_aws.c: `vtibgpctl import`: read the configuration file that AWS
  * offers for download for a Site-to-Site VPN connection ("Generic" or

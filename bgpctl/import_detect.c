@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * import_detect.c: what a file given to `vtibgpctl import` is, before it
  * is read as the format the operator named: its encoding, and whose

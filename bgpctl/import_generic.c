@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * import_generic.c: the reader of the "Generic" file: "IPSec Tunnel #N"
  * sections whose subsections ("Outside IP Addresses", "Inside IP

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * import_impl.h: what the files of the AWS importer share.  Not for use
  * outside bgpctl/import_*.c.

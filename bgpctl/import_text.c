@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * import_text.c: what both readers of the importer use: the text split
  * into lines and words, the values read from them (addresses, ASNs,

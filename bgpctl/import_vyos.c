@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * import_vyos.c: the reader of the "Vyatta" (VyOS) file: `set` commands
  * for the IPsec peers, their VTIs and the BGP neighbors, matched against

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * import_write.c: the vtibgpd.conf written from what a reader found,
  * each value with a comment saying where in the file it was; it is

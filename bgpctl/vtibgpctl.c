@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vtibgpctl.c: main() of the command-line client.  It checks the command
  * line against the command table of vtibgpctl(8), sends the request over

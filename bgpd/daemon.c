@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * daemon.c: the libev loop of vtibgpd and its signals: SIGHUP reloads the
  * configuration (a bad file keeps the old one), SIGTERM and SIGINT stop.

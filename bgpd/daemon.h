@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * daemon.h: the running daemon: its event loop, its configuration and
  * what signals do to them.

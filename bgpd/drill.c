@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * drill.c: failover drills, a small state machine on the event loop.
  *

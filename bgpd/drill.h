@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * drill.h: failover drills (`vtibgpctl drill failover`).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * drill_impl.h: what drill.c (the drill's steps on the event loop) and
  * drill_preflight.c (the checks before it starts) share.  Not for use

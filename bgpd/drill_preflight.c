@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * drill_preflight.c: before a drill changes anything: which tunnel to
  * take out, whether both sessions are Established and the backup has a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gr.c: graceful restart as the receiving speaker (RFC 4724 4.2).
  *

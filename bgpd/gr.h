@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gr.h: graceful restart as the receiving speaker (RFC 4724 4.2): what
  * the RIB keeps of a peer whose session went down and for how long.  The

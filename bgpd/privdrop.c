@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * privdrop.c: after start, run as an unprivileged user with only the
  * capabilities the daemon needs: CAP_NET_ADMIN (routes, nexthops),

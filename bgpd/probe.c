@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * probe.c: ICMP echo liveness probes of a tunnel.
  *

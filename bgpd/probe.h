@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * probe.h: liveness probes of a tunnel (config `probe { interval misses }`).
  *

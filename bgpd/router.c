@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * router.c: sessions -> RIB -> kernel, and links -> sessions.
  *

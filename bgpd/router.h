@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * router.h: the routing job wired together: BGP sessions (session.h)
  * feed the RIB (rib/rib.h), whose choices become kernel routes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sdnotify.c: the systemd notify protocol without libsystemd.  A message
  * is rare (start, reload, stop), so each one opens a datagram socket,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sdnotify.h: tell the service manager how vtibgpd is doing, with the
  * systemd notify protocol (sd_notify(3)) spoken directly: one datagram of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vtibgpd.c: main() of the daemon: command line, config check (-n),
  * going to the background, then the event loop in daemon.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf.h: the configuration of vtibgpd as read from vtibgpd.conf.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf_check.c: defaults, cross-checks that need the whole file, and the
  * small helpers around struct conf (free, lookups, messages).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf_impl.h: what the config parser's files share: typed value readers,
  * error formatting, the positions kept for the final checks, and the

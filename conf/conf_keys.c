@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf_keys.c: the keys of vtibgpd.conf, block by block (the top level,
  * timers, import, kernel, neighbor and its probe), each with a handler

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf_lex.c: the tokenizer of vtibgpd.conf (see conf_lex.h).
  */

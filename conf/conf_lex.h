@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf_lex.h: the tokenizer of vtibgpd.conf.  Words, "quoted strings",
  * braces; '#' starts a comment to the end of the line; any whitespace

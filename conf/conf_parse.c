@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf_parse.c: the grammar of vtibgpd.conf.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf_print.c: write a struct conf back as vtibgpd.conf text.  Every
  * setting is written, defaults included, so the output documents what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf_trust.c: whether the config file may be trusted, as sshd's
  * StrictModes decides for its files.  The file must be owned by root, by

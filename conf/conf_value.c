@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf_value.c: readers for the typed values of vtibgpd.conf: numbers,
  * AS numbers, IPv4 addresses and prefixes, durations, on/off.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * clock.h: the clocks vtibgpd reads: monotonic for timers and durations,
  * real time for what operators see.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * log.c: logging to syslog or stderr, and a rate limiter for messages that
  * peers or clients can provoke.

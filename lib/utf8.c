@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * utf8.c: UTF-8 checks and escaping shared by the BGP codec (RFC 9003
  * shutdown communication), the control socket and the log.

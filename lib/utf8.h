@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * utf8.h: checking and escaping text that comes from someone else (a
  * peer's shutdown communication, a control client's request, anything

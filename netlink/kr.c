@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * kr.c: the life of a struct kr: its sockets, the start-up checks (do
  * nexthop objects exist, nexthop_compat_mode, the routes of other

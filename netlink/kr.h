@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * kr.h: the kernel side of vtibgpd: nexthop objects, nexthop groups and
  * routes in one table with one protocol, and the state of the tunnel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * kr_dump.c: synchronous requests on the blocking dump socket (with
  * strict checking, so the kernel filters route dumps by table): dumps of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * kr_impl.h: what the files of netlink/ share behind kr.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * kr_notify.c: the notification socket (RTNLGRP_LINK, RTNLGRP_IPV4_ROUTE,
  * RTNLGRP_NEXTHOP), the watched links and the model of our nexthops.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * kr_queue.c: the request side of kr: the queue of messages (strictly
  * in order), batches of whole messages per send(), the window of

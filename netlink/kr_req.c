@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * kr_req.c: the requests of kr.h built as raw rtnetlink messages
  * (libnl 3.7 has no nexthop objects): RTM_NEWNEXTHOP/RTM_DELNEXTHOP on

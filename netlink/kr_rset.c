@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * kr_rset.c: a counted set of route keys (dst, len, metric), open
  * addressing with linear probing.  It holds the routes of other protocols

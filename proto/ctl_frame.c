@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_frame.c: what both ends of the control socket share: the frame
  * header and the methods of the generated service descriptor.

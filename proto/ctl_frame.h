@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_frame.h: the frames of the control socket, as both ends read and
  * write them (proto/vtibgp.proto, "Framing"): a header of three

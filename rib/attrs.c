@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * attrs.c: interned path attributes.  Every path with the same ORIGIN,
  * AS_PATH, NEXT_HOP, MED and COMMUNITIES (and verdict on the NEXT_HOP)

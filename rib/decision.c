@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * decision.c: the decision process, which tunnel a prefix uses.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * policy.c: the import policy of vtibgpd.conf(5).  A route is accepted
  * only when an `allow` rule matches it; a default route, or a route that

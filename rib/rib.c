@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * rib.c: the entry points of the RIB.  UPDATEs come in, peers are
  * flushed, the policy is reloaded; every path that changes runs the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * rib.h: the routes learned from the VGW tunnels (Adj-RIB-In per peer),
  * the choice of the best tunnel per prefix (Loc-RIB) and the import

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * rib_impl.h: what the files of rib/ share (the struct rib, the prefix
  * table, the attribute store) and the debug hooks that the unit tests and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * table.c: the prefix table, one struct rib_entry (24 bytes) per prefix
  * that some peer sent, paths inline.

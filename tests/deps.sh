@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tests/deps.sh: the Debian packages that building vtibgpd, its lab, its
 # tests (systemd-analyze, python3, clang for the fuzzers) and its .deb
 # need, and a function that installs the missing ones (sourced by

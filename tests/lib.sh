@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tests/lib.sh: small helpers shared by the shell tests (sourced).
 #
 # Each check prints "ok N - what" or "not ok N - what"; t_done exits 0 when

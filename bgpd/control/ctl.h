@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl.h: the daemon's end of the control socket.  A ctl_server listens on
  * a Unix stream socket, reads frames (proto/vtibgp.proto, "Framing"),

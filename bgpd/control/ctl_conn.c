@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_conn.c: a control client's connection: its output queue, bounded
  * (a client that does not read is dropped), the frames read from it a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_drill.c: the DrillFailover and ShowDrills methods.  A drill streams
  * one DrillProgress per step and a last one with the result; the client

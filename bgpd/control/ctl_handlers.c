@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_handlers.c: the table of methods the daemon serves on its control
  * socket, and the small ones: neighbor actions and reload.

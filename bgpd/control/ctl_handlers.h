@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_handlers.h: what the daemon answers on its control socket: one
  * handler per method of proto/vtibgp.proto that this version serves.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_impl.h: the handler functions of ctl_handlers.c's table, from the
  * files that implement them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_limits.c: who may connect to the control socket and how much its
  * clients may take, so that no local user can slow the routing or lock

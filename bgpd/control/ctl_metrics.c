@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_metrics.c: the Metrics method: Prometheus text exposition format
  * 0.0.4, every metric with HELP and TYPE, names prefixed vtibgp_.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_pool.h: the strings and sub-messages a reply points at live in a
  * pool freed at once when the reply has been sent.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_request.c: the requests of the control socket: each complete frame
  * checked (method, permission, open requests, strings) and decoded with

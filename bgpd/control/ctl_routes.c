@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_routes.c: ShowRoutes: per prefix, the path from each tunnel, which
  * one forwards and which is the standby, and what is in the kernel.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_server.c: the control socket of vtibgpd: a non-blocking Unix stream
  * server in the libev loop.  It frames, decodes and dispatches requests

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_server_impl.h: what the files of the control server share:
  * ctl_server.c (the socket, clients coming and going), ctl_conn.c (a

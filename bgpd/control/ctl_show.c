@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_show.c: ShowSummary and ShowNeighbor: sessions, their counters and
  * the kernel's summary, from the session layer, the RIB and the FIB.

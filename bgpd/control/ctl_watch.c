@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_watch.c: the Watch method: every client that asked gets each event
  * as one streamed Event, until it goes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fib.c: RIB changes to kernel routes on nexthop objects (see fib.h for
  * the scheme of primary and standby routes and the one-message failover):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fib.h: from the RIB's choice of tunnels to routes in the kernel.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fib_carrier.c: what the kernel removes by itself when a tunnel loses
  * its carrier (its nexthop, the groups left empty, every route on them),

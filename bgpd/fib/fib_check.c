@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fib_check.c: what the kernel forwards on now, read back from it: for
  * the primary routes, how many forward into each tunnel (fib_check()).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fib_failover.c: a silent failure (hold timer, NOTIFICATION, probes):
  * the failed tunnel's group is rewritten to a live tunnel, one message

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fib_home.c: the way back: a tunnel that is up again gets its group
  * pointing at it once the routes on it want it (all but a few, or all it

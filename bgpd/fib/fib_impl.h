@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fib_impl.h: what the files of bgpd/fib/ share: the nexthop ids, the
  * state each prefix keeps in the RIB's user bytes, struct fib, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fib_route.c: where a prefix's routes are and where the RIB wants them:
  * the groups that tunnel masks point at, the counters of routes per

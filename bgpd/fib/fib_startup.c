@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fib_startup.c: start-up: the routes an earlier run left forward until
  * the sessions have converged, then those not learned again go; every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fsm.c: the BGP finite state machine of RFC 4271 section 8.2.2, as one
  * table of (state, event) -> (next state, actions, NOTIFICATION).

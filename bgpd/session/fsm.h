@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fsm.h: the BGP finite state machine of RFC 4271 section 8, as a pure
  * function of (state, event) that returns the next state and the actions

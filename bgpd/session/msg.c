@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * msg.c: the frame of every BGP message (RFC 4271 4.1), the table that
  * dispatches on the message type, the names of types and error codes,

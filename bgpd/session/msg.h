@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * msg.h: the BGP-4 message codec (RFC 4271 section 4), with capabilities
  * (RFC 5492, 4760, 2918, 6793, 4724), RFC 7606 error handling, RFC 8203 /

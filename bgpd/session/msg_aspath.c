@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * msg_aspath.c: AS_PATH in its two wire forms (RFC 4271 4.3 with 2-octet
  * ASNs, RFC 6793 with 4-octet ASNs) and the one form kept in memory:

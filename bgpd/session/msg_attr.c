@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * msg_attr.c: the path attributes of an UPDATE (RFC 4271 4.3, 5), one
  * table row per attribute we know with its flags, its RFC 7606 weight

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * msg_buf.h: the bounds-checked reader and writer under the BGP codec.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * msg_impl.h: what the files of the BGP codec share and nobody else sees:
  * error filling, message framing, and the UPDATE decoding context that

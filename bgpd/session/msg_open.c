@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * msg_open.c: the OPEN message (RFC 4271 4.2, 6.2) and the capabilities
  * it carries (RFC 5492): multiprotocol (RFC 4760), route refresh (RFC

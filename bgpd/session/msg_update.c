@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * msg_update.c: the UPDATE message (RFC 4271 4.3, 6.3): its three
  * fields, the IPv4 unicast NLRI in them and in MP_REACH_NLRI /

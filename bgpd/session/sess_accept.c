@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sess_accept.c: the connections of a session: ours completed or failed,
  * the peer's accepted, and connection collisions (RFC 4271 6.8).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sess_conn.c: one TCP connection of a session: non-blocking reads cut
  * into whole BGP messages, and a bounded write queue.

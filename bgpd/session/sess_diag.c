@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sess_diag.c: a session that cannot get past OpenSent explains itself.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sess_export.c: our routes on each session: our networks announced
  * (then End-of-RIB) and withdrawn, the halves of return steering, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sess_impl.h: what the files of the session layer share.  Not for use
  * outside bgpd/session/sess*.c and session.c.

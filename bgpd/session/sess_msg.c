@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sess_msg.c: the messages a session receives, one handler per type:
  * OPEN (negotiation), UPDATE (with the checks that need the session's

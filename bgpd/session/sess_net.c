@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sess_net.c: the sockets of the session layer: the listener, outgoing
  * connections bound to the tunnel interface and its inside address, the

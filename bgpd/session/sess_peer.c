@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sess_peer.c: the session engine and its neighbors: made, started,
  * stopped, reconfigured (sessions whose settings did not change stay

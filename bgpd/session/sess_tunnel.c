@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sess_tunnel.c: what the tunnel says of a session: its interface going
  * down or up, the liveness probes lost or answered, its inside address

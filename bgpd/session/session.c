@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * session.c: the life of a BGP session: FSM events in, FSM actions out
  * (fsm.h), the session's timers, and the messages it sends.  The rest

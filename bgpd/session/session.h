@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * session.h: BGP sessions with the VGW endpoints, one per configured
  * neighbor, each bound to its tunnel interface.  The session layer owns

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # tests/bench/bench.sh: vtibgpd against BIRD 2 and FRR in the namespace lab
 # (tests/lab/lab.sh), one device under test (DUT) at a time, same VGW
 # emulator (BIRD 2 with the lab's AWS profile, announcing 10.10.0.0/16 and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl_hostile.c: a local user doing its worst on vtibgpd's control socket
  * (issue 16), for tests/lab/test-hostile.sh and the benchmark

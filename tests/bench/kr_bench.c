@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * kr_bench.c: how fast netlink/kr.h moves routes, in a network namespace
  * of its own (needs root).  N routes (argument, default 100000) on one

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # tests/bench/micro.sh UPD_BENCH: the micro-benchmark of the UPDATE decoder
 # and the RIB insert (tests/bench/upd_bench.c) as CSV rows of bench.sh:
 # prefixes per second on one core (best of 3 runs at 1,000,000 prefixes,

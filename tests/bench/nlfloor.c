@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * nlfloor.c: the kernel floor of the benchmark, by its own netlink writer
  * (libnl for the messages, batched sendmsg).  Run it in the lab's CGW

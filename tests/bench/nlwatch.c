@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * nlwatch.c: the benchmark's route watcher.  Runs in a network namespace
  * (the CGW of the lab) and follows, from rtnetlink notifications alone,

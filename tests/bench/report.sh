@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # tests/bench/report.sh CSV [MACHINE_FILE]: doc/benchmarks.md from the
 # rows of tests/bench/bench.sh (dut,n,metric,rep,value,unit), with the
 # hand-written tests/bench/notes.md appended.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * rib_bench.c: the RIB at full table size, outside make check.
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-bench-smoke.sh: the benchmark harness at a smoke size, so that it
 # cannot rot: N = 100, one repetition, every DUT installed (BIRD, FRR if
 # present: convergence and carrier loss; vtibgpd with probes: also a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * upd_bench.c: the UPDATE decoder and the RIB insert on one core, as
  * vtibgpd's session layer runs them for each UPDATE from a tunnel.

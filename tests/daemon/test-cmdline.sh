@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-cmdline.sh: the daemon's and the client's command line, `vtibgpd -n`
 # on the sample and on every file of tests/conf/, and a running daemon's
 # reaction to SIGHUP (good and bad file) and SIGTERM.

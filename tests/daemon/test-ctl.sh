@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-ctl.sh: vtibgpctl's command line and exit status without a daemon:
 # usage errors exit 2, import of a missing file fails (1), and every command
 # that needs the daemon exits 3 naming the socket when nobody listens.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-deps.sh: what tests/deps.sh installs.  The demo installs what it
 # runs and nothing of the test suite's (no Prometheus, debhelper, GoBGP,
 # FRR, clang, valgrind); the test command installs everything the demo

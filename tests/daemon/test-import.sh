@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-import.sh: `vtibgpctl import` on the AWS downloads of
 # tests/import/samples/ and on the variants of tests/import/good/ (each
 # output must pass `vtibgpd -n`) and tests/import/bad/ (exit 1 and the

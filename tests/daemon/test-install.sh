@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-install.sh: `make install DESTDIR=...` from the build tree puts each
 # file where configure said (binaries, man pages, the sample config next to
 # the real one and in docdir, the systemd unit), the unit names the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-notify.sh: the systemd notify protocol (sd_notify) of a real vtibgpd
 # started as the unit starts it (no -d, NOTIFY_SOCKET set): a Python
 # datagram socket stands in for systemd and records what arrives.  READY=1

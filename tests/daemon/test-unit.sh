@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-unit.sh: the systemd unit that make generates (doc/vtibgpd.service):
 # every @dir@ substituted, `systemd-analyze verify` silent on it, the
 # settings the daemon relies on, and the sandbox's exposure score.  Then

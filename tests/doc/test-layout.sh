@@ -1,16 +1,17 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-layout.sh: the map in README.md's Layout section stays true.  Every
 # source folder and file of the two programs and of what they share is
 # named there; the walls it draws hold: only netlink/ includes the
 # kernel's or libnl's netlink headers, rib/ opens no socket, each folder
 # includes only from the folders it may use (the client nothing of the
 # daemon, what both use nothing of either), and vtibgpctl holds none of
-# the daemon's code.
+# the daemon's code.  And each source file names its license.
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 
 cd "$top_srcdir" || exit 1
-layout=$(sed -n '/^## Layout$/,/^## [^L]/p' README.md)
+layout=$(awk '/^## / { in_map = $0 == "## Layout" } in_map' README.md)
 dirs="bgpd bgpd/session bgpd/fib bgpd/control bgpctl conf proto lib rib
     netlink"
 
@@ -62,6 +63,22 @@ t_eq "only netlink/ includes netlink headers" "" "$(grep -lE \
 t_eq "rib/ opens no socket" "" "$(grep -lE \
     '\<(socket|connect|bind|accept4?|send(to|msg)?|recv(from|msg)?)\(' \
     rib/*.[ch])"
+
+# --- the license ----------------------------------------------------------------
+# Each source file names it in its first line (after a #! line).
+missing=
+for f in $(find bgpd bgpctl conf proto lib rib netlink tests \( -name '*.[ch]' \
+    -o -name '*.proto' -o -name '*.sh' -o -name '*.pl' -o -name '*.py' \) \
+    ! -name '*.pb-c.[ch]' ! -path 'tests/fuzz/corpus/*' | sort) \
+    Makefile.am configure.ac doc/*.[58] doc/vtibgp-updown \
+    doc/vtibgpd.service.in tests/run-all tests/lab/demo; do
+	[ -e "$f" ] || continue
+	sed -n '1{/^#!/d};1,2p' "$f" | head -n 1 |
+	    grep -q 'SPDX-License-Identifier: ISC' || missing="$missing $f"
+done
+t_eq "every source file names its license (SPDX)" "" "$missing"
+t_check "LICENSE is the ISC license" grep -q \
+    'Permission to use, copy, modify, and distribute this software' LICENSE
 
 # --- the client holds none of the daemon's code ---------------------------------
 if ! command -v nm >/dev/null; then

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-man.sh: the man pages render without warnings (mandoc -T lint at
 # warning level), and the examples of vtibgpd.conf(5) pass vtibgpd -n.
 set -u

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz.h: what every fuzz target in tests/fuzz/ provides.  Each target is
  * one file with LLVMFuzzerTestOneInput(); it is linked either with

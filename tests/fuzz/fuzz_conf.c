@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_conf.c: fuzz target of the config parser (conf/conf_*.c) on
  * arbitrary text, as `vtibgpd -n` and a reload read it.

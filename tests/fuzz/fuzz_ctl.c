@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_ctl.c: fuzz target of the control socket server (bgpd/control/,
  * proto/ctl_frame.c): framing, method lookup, permission check, request

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_fail.c: how a fuzz target gives up when an invariant fails: the
  * reason on stderr, then abort() so that libFuzzer saves the input and

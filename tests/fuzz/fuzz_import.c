@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_import.c: fuzz target of the AWS configuration importer
  * (bgpctl/import_*.c, `vtibgpctl import`), which reads files downloaded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_msg.c: fuzz target of the BGP message codec (bgpd/session/msg*.c).
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 # gen-seeds.py: writes the generated part of the seed corpora of the fuzz
 # targets (tests/fuzz/corpus/fuzz_msg and fuzz_ctl): BGP messages and
 # streams as an AWS VGW, BIRD or FRR send them, and control-socket frames

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * replay.c: a main() for the fuzz targets without libFuzzer.  It calls
  * LLVMFuzzerTestOneInput() once on each file named on the command line,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # tests/fuzz/run-fuzzers.sh: build the fuzz targets with clang and
 # libFuzzer (configure --enable-fuzzing: coverage, ASan, UBSan) and run
 # each for FUZZ_SECONDS (default 60) on a copy of its seed corpus.

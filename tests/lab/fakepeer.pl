@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: ISC
 # fakepeer.pl: a scripted BGP speaker for the lab, to send what a real
 # peer would not.  It connects from --bind to --peer:179 (with the
 # system's default TTL, 64: no TTL security), exchanges OPEN and

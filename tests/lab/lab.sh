@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # tests/lab/lab.sh - network-namespace test lab for vtibgpd.
 #
 # Source this file from a test (then call lab_up / lab_down), or run it by

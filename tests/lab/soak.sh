@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tests/lab/soak.sh: the faults and the checker of the fault soak (sourced
 # by test-soak.sh and test-valgrind.sh after lib.sh and lab.sh).
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-control.sh: vtibgpctl against a running vtibgpd in the lab: show
 # summary/neighbor/routes (text and -j), metrics, neighbor actions seen by
 # BIRD on the wire, reload good and bad, and the access rule: anyone may

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-drill.sh: failover drills end to end against the BIRD VGW pair.
 # A drill passes (text and JSON), moves every route to tunnel 2 and back
 # as the kernel shows, and the VPC host answers through tunnel 2 during

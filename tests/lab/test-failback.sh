@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-failback.sh: the way back after a silent failure.  Tunnel 1 is
 # best for four prefixes, tunnel 2 (preference 90) the standby.  The
 # probes take tunnel 1 down: its group points at tunnel 2 and no route is

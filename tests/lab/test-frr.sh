@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-frr.sh: interoperability with FRR on its defaults.  FRR 8 (zebra +
 # bgpd, started by hand in the VGW namespace in a pathspace of its own)
 # replaces BIRD as the VGW pair and runs as AWS does: AS 64512, timers

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-gobgp.sh: interoperability with GoBGP on its defaults.  gobgpd
 # replaces BIRD as the VGW pair and runs as AWS does: AS 64512, hold time
 # 30 / keepalive 10, MED 100 on each tunnel (a global export policy with

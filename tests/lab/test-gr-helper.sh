@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-gr-helper.sh: vtibgpd as a graceful restart receiver (RFC 4724).
 # When the VGW emulator (BIRD, GR on, restart time 5 s) dies without a
 # NOTIFICATION, a prefix that no other tunnel carries keeps forwarding

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-gr-receiver.sh: RFC 4724 4.2, vtibgpd as the receiving speaker,
 # every MUST and SHOULD, against a scripted peer (fakepeer.pl) on tunnel
 # 2 that restarts (its session ends without a NOTIFICATION) and comes

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-gtsm.sh: TTL security (GTSM, RFC 5082) is the one knob this test
 # turns, on both sides when it says so; every other lab test runs the AWS
 # profile, where it is off.

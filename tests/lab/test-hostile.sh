@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-hostile.sh: local users doing their worst on the control socket
 # (issue 16) cannot lock out the operator or stop the routing.  Sixteen
 # unprivileged users (setpriv) keep 16 connections each to vtibgpd's

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-jitter.sh: RFC 4271 10, jitter on the KeepaliveTimer.  A scripted
 # peer (fakepeer.pl) on tunnel 2 offers hold time 3, so our keepalive is
 # 1 s; it answers each KEEPALIVE and notes when each arrived.  The gaps

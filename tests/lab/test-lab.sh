@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # tests/lab/test-lab.sh - checks that the namespace lab itself works, before
 # any daemon test relies on it.  Automake test protocol: exit 0 pass,
 # 1 fail, 77 skip (never skips when CI=true).  Prints one "ok"/"not ok"

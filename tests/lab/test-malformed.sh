@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-malformed.sh: a scripted peer (fakepeer.pl) on tunnel 2 sends what
 # no sane peer sends.  Each case gets the NOTIFICATION RFC 4271 section 6 /
 # RFC 7606 prescribe, or none where the route is only treated as

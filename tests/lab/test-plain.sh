@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-plain.sh: the fallback for kernels without nexthop objects (forced
 # here with VTIBGPD_NO_NEXTHOPS=1): plain routes via the VGW, a standby one
 # metric higher, and a carrier loss moves the primary to tunnel 2.

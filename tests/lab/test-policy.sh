@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-policy.sh: the import policy in the kernel.  BIRD announces
 # 10.10.0.0/16, three /24s in 10.128/16, a default route and a route
 # covering our own network, two inside it, and one whose AS_PATH holds our

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-privdrop.sh: `user nobody` in the config.  After start vtibgpd runs
 # as nobody with CAP_NET_ADMIN, CAP_NET_RAW and CAP_NET_BIND_SERVICE only
 # (effective, permitted and bounding sets), and keeps working: sessions,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-probe.sh: liveness probes and return steering.  The VGW (BIRD)
 # keeps a dead tunnel's routes until its hold timer (12 s here), as AWS
 # does for 30 s.  With `probe { interval 200ms misses 3 }` a silent drop

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-refresh.sh: ROUTE-REFRESH as RFC 2918 and RFC 7313 have it, from a
 # scripted peer (fakepeer.pl) on tunnel 2.  vtibgpd advertises route
 # refresh but not Enhanced Route Refresh (RFC 7313 capability 70), so:

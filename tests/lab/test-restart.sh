@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-restart.sh: a crash and restart of vtibgpd (kill -9) loses no
 # packet in either direction: our routes stay in the kernel while we are
 # gone, BIRD (a graceful restart helper, as DESIGN.md expects of the peer)

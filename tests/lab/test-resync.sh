@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-resync.sh: lost kernel notifications (ENOBUFS) are not ignored.
 # vtibgpd is stopped (SIGSTOP) while one of its routes is deleted and a
 # flood of route changes of another protocol overflows its notification

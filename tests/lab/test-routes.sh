@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-routes.sh: what the routing job puts in the kernel and how it
 # fails over.  BIRD (the VGW pair) announces 10.10.0.0/16 with MED 100 on
 # both tunnels; vtibgpd installs it with protocol bgp, metric 20, on the

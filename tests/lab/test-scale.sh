@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-scale.sh: 10,000 prefixes (plus 10.10.0.0/16) from both tunnels:
 # all installed with a standby, all moved by a carrier loss (the kernel's
 # flush, nothing written), all back with standbys after recovery.  Counts

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-session.sh: BGP sessions of vtibgpd with BIRD 2 as the two AWS
 # endpoints: both reach Established and stay up for two hold times; our
 # network reaches BIRD with the right AS_PATH (prepend on tunnel 2); a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-show-routes.sh: `show routes` lists every prefix received, accepted
 # or not, also when only refused paths came after the last change of a
 # best path (the listing is cached between requests), each refused path

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-soak.sh: fault soak, bounded in count and in time.  One vtibgpd
 # (probes on both tunnels, tunnel 1 preferred) lives through
 # carrier flaps alternating between the tunnels, BIRD restarts, silent

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-updown.sh: doc/vtibgp-updown, the IPsec updown hook, called the way
 # strongSwan's updown plugin and libreswan's pluto call it, in the cgw
 # namespace, against a running vtibgpd with BIRD as the VGW pair.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-valgrind.sh: a short fault soak with vtibgpd under valgrind
 # memcheck: 3 carrier flaps alternating between the tunnels, a BIRD
 # restart, a silent drop seen by the probes, a failover drill, a reload,

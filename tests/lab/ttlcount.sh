@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tests/lab/ttlcount.sh: count the BGP segments on each tunnel by TTL, with
 # nftables counters in the vgw namespace (sourced by the interop tests,
 # after lab_up).  Counters of table inet vtbttl, for tunnel N (1: vti0,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # test-deb.sh: build the Debian package the way a Debian build would see
 # the source: the tarball of `make dist` plus debian/, then
 # `dpkg-buildpackage -us -uc -b` (no sanitizers; its `make check` skips the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_conf.c: the config parser (conf/conf_*.c) against the contract of
  * DESIGN.md "Config file": every key and its defaults, one table of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_ctl.c: the control socket (bgpd/control/ctl.h, bgpctl/ctl_client.h,
  * bgpctl/ctl_fmt.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_fsm.c: the BGP FSM (bgpd/session/fsm.c) against RFC 4271 8.2.2 and RFC
  * 6608, without a network.  One expectation row for every state and every

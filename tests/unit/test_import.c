@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_import.c: the AWS importer (bgpctl/import_*.c).  Both downloads of
  * tests/import/samples/ must import into a configuration that the config

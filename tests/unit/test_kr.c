@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_kr.c: netlink/kr.h against the real kernel, in a network
  * namespace of its own (unshare(CLONE_NEWNET): it and everything in it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_msg.c: table-driven tests of the BGP message codec (bgpd/session/msg.h):
  * bytes in, expected result or error out; round trips of everything we

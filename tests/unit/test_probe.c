@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_probe.c: the liveness prober (bgpd/probe.c) without its socket:
  * requests as built, replies matched by source, identifier, sequence

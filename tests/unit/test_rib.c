@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_rib.c: table-driven tests of the RIB (rib/rib.h): the decision
  * process step by step, the import policy rule by rule, and scenarios of
