@@ -28,13 +28,25 @@ t_check "both sessions go down" lab_wait 10 eval \
     '[ "$(grep -c "Established -> Idle" "$log")" -ge 2 ]'
 t_check "the prefix is kept as stale (no other tunnel has it)" \
     grep -q 'graceful restart (RFC 4724): 1 prefixes without another tunnel kept for up to 5s' "$log"
+# BIRD's sessions close in the order its sockets do, mostly tunnel 1's
+# first: the session lost first still had another tunnel with the path,
+# which was dropped at once; the other's is kept.
+first=$(sed -n 's/.*neighbor \([0-9.]*\): graceful restart (RFC 4724): 0 prefixes .*/\1/p' \
+    "$log" | head -n 1)
+case $first in
+169.254.249.61)	lost=1 kept=0 ;;
+*)		lost=0 kept=1 ;;
+esac
+g_lost=$((G0 + lost)) nh_kept=$((NH0 + kept))
 sleep 2
 t_eq "2 s later the primary route is still there" 1 "$(n_routes 20)"
-t_eq "tunnel 1's path was dropped at once: only tunnel 2's is kept" vti1 \
+t_eq "vti$lost, lost first, had its path dropped at once: vti$kept's is kept" \
+    "vti$kept" \
     "$("$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" -j show routes 10.10.0.0/16 |
     jq -r '[.routes[0].paths[].interface] | join(" ")')"
-t_check "nothing forwards into tunnel 1 (its group points at tunnel 2)" eval \
-    '[ "$(group_members $G0)" = "$NH1" ] && via_tunnel 2 10.10.0.0/16'
+t_check "nothing forwards into vti$lost (its group points at vti$kept)" eval \
+    '[ "$(group_members $g_lost)" = "$nh_kept" ] &&
+    via_tunnel $((kept + 1)) 10.10.0.0/16'
 t_check "after the restart time the stale route is withdrawn" lab_wait 10 eval \
     '[ "$(n_routes 20)" = 0 ]'
 
