@@ -263,6 +263,25 @@ refused(const struct ctl_frame *f, struct ctl_result *res)
 	return rc;
 }
 
+/*
+ * The request could not be sent.  A daemon that refuses a connection (over
+ * a limit) sends an Error with id 0 and closes it, maybe before the
+ * request was written, which then fails: its reason is waiting to be
+ * read, and says more than "closed the connection".
+ */
+static int
+send_failed(struct ctl_conn *c, struct ctl_result *res)
+{
+	struct ctl_frame	f;
+	int			saved = errno;
+
+	if ((saved == EPIPE || saved == ECONNRESET) &&
+	    ctl_recv(c, &f, 0) == 0 && f.id == 0 && (f.flags & CTL_F_ERROR))
+		return refused(&f, res);
+	errno = saved;
+	return recv_failed(res);
+}
+
 /* A reply frame: decode it as the method's output and pass it on. */
 static int
 deliver(const ProtobufCMethodDescriptor *md, const struct ctl_frame *f,
@@ -298,7 +317,7 @@ ctl_call(struct ctl_conn *c, const char *method, const ProtobufCMessage *m,
 		return result(res, CTL_IO, "%s: no such method for %s", method,
 		    m->descriptor->name);
 	if (ctl_send(c, (uint32_t)idx, id, m, timeout_ms) == -1)
-		return recv_failed(res);
+		return send_failed(c, res);
 	for (;;) {
 		if (ctl_recv(c, &f, timeout_ms) == -1)
 			return recv_failed(res);

@@ -1115,6 +1115,37 @@ test_reserved_for_operator(void **state)
 	WAIT_FOR(ctl_server_clients(fx.srv) == 0);
 }
 
+/*
+ * The client library, refused at connect before its request went out:
+ * the daemon's reason, not "closed the connection" (the daemon may send
+ * its Error and close before the client writes, which then fails).
+ */
+static void
+test_refused_before_request(void **state)
+{
+	struct ctl_stats	 st;
+	struct ctl_result	 res;
+	struct ctl_conn		*c;
+	Vtibgp__Empty		 e;
+	int			 held;
+
+	vtibgp__empty__init(&e);
+	set_limits(1, 0, 100, CTL_IDLE_S, CTL_MEM_BUDGET, CTL_MEM_RESERVED);
+	held = cli_connect();
+	check_summary(held, 1);
+	assert_non_null(c = ctl_connect(fx.path, 5000));
+	WAIT_FOR((ctl_server_stats(fx.srv, &st), st.refused_clients == 1));
+	assert_int_equal(ctl_call(c, "ShowSummary", &e.base, 5000, NULL, NULL,
+	    &res), -1);
+	if (res.status != CTL_REFUSED)
+		fail_msg("status %d, not refused: %s", res.status, res.message);
+	assert_int_equal(res.code, VTIBGP__ERROR_CODE__ERROR_TOO_MANY_CLIENTS);
+	assert_non_null(strstr(res.message, "too many control clients"));
+	ctl_conn_close(c);
+	close(held);
+	WAIT_FOR(ctl_server_clients(fx.srv) == 0);
+}
+
 static void
 test_per_uid(void **state)
 {
@@ -2018,6 +2049,7 @@ main(void)
 		T(test_open_requests_cap),
 		T(test_request_strings),
 		T(test_reserved_for_operator),
+		T(test_refused_before_request),
 		T(test_per_uid),
 		T(test_idle_timeout),
 		T(test_memory_budget),
