@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "bgpd/control/ctl_handlers.h"
-#include "bgpd/control/ctl_impl.h"
 #include "bgpd/daemon.h"
 #include "bgpd/drill.h"
 #include "bgpd/privdrop.h"

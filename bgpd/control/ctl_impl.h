@@ -7,6 +7,7 @@
 #define VTB_CTL_IMPL_H
 
 #include "bgpd/control/ctl.h"
+#include "bgpd/control/ctl_handlers.h"
 #include "bgpd/control/ctl_pool.h"
 
 /* ctl_show.c */
@@ -29,15 +30,7 @@ int	ctl_watch(struct ctl_request *, const ProtobufCMessage *, void *);
 /* The fan-out, a ctl_work_fn the first Watch installs on its server. */
 bool	ctl_watch_fanout(struct ctl_server *, void *);
 void	ctl_watch_stats(struct ctl_watch_stats *);
-/* Free the event ring (at exit). */
-void	ctl_watch_free(void);
 bool	ctl_watching(void);
-void	ctl_watch_emit(Vtibgp__EventKind, const char *neighbor,
-	    const char *ifname, const char *fmt, ...) VTB_PRINTF(4, 5);
-/* Whether one more route change may be sent now (rate limit). */
-bool	ctl_watch_route_allowed(void);
-/* Call every second: reports route changes held back. */
-void	ctl_watch_tick(void);
 /* ctl_drill.c */
 int	ctl_drill_failover(struct ctl_request *, const ProtobufCMessage *,
 	    void *);

@@ -57,6 +57,13 @@ for d in $dirs; do
 	done
 done
 t_eq "each folder includes only from the folders it may use" "" "$bad"
+bad=
+for d in $dirs; do
+	for inc in $(sed -n 's/^#include "\(.*_impl\.h\)"$/\1/p' "$d"/*.[ch]); do
+		[ "${inc%/*}" = "$d" ] || bad="$bad $d:$inc"
+	done
+done
+t_eq "a folder's *_impl.h is for its own files" "" "$bad"
 t_eq "only netlink/ includes netlink headers" "" "$(grep -lE \
     '^#include <(netlink/|linux/(rt)?netlink\.h|linux/nexthop\.h)' \
     $(for d in $dirs; do [ "$d" = netlink ] || echo "$d"/*.[ch]; done))"
