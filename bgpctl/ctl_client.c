@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "bgpctl/ctl_client.h"
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 
 struct ctl_conn {
 	int		 fd;

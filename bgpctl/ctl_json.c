@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "bgpctl/ctl_fmt.h"
-#include "lib/utf8.h"
+#include "bgpd/util/utf8.h"
 
 struct jw {
 	FILE	*f;

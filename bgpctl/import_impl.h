@@ -12,8 +12,8 @@
 #include <stdio.h>
 
 #include "bgpctl/import.h"
-#include "conf/conf.h"
-#include "lib/log.h"
+#include "bgpd/conf/conf.h"
+#include "bgpd/util/log.h"
 
 /* A line of the text. */
 struct line {

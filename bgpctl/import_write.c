@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "bgpctl/import_impl.h"
-#include "conf/conf.h"
+#include "bgpd/conf/conf.h"
 
 static const char *
 ntoa(struct in_addr a, char *buf)

@@ -27,8 +27,8 @@
 #include "bgpctl/ctl_client.h"
 #include "bgpctl/ctl_fmt.h"
 #include "bgpctl/import.h"
-#include "conf/conf.h"
-#include "lib/log.h"
+#include "bgpd/conf/conf.h"
+#include "bgpd/util/log.h"
 
 #define DEFAULT_SOCK	RUNSTATEDIR "/vtibgpd.sock"
 #define TIMEOUT_MS	30000		/* per answer */

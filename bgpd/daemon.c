@@ -22,8 +22,8 @@
 #include "bgpd/privdrop.h"
 #include "bgpd/router.h"
 #include "bgpd/sdnotify.h"
-#include "lib/clock.h"
-#include "lib/log.h"
+#include "bgpd/util/clock.h"
+#include "bgpd/util/log.h"
 
 struct daemon {
 	struct ev_loop	*loop;

@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "conf/conf.h"
+#include "bgpd/conf/conf.h"
 
 struct daemon;
 struct ctl_server;

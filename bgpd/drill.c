@@ -27,8 +27,8 @@
 #include "bgpd/probe.h"
 #include "bgpd/router.h"
 #include "bgpd/session/session.h"
-#include "conf/conf.h"
-#include "lib/clock.h"
+#include "bgpd/conf/conf.h"
+#include "bgpd/util/clock.h"
 #include "rib/rib.h"
 
 #define DRILL_MESSAGE		"failover drill"

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 
 #include "bgpd/drill.h"
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 
 struct conf;
 struct peer;

@@ -15,7 +15,7 @@
 #include "bgpd/drill_impl.h"
 #include "bgpd/router.h"
 #include "bgpd/session/session.h"
-#include "conf/conf.h"
+#include "bgpd/conf/conf.h"
 #include "rib/rib.h"
 
 /* What the policy accepted from a that b has too (the paths it refused,

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 
 #include "bgpd/gr.h"
-#include "lib/clock.h"
-#include "lib/log.h"
+#include "bgpd/util/clock.h"
+#include "bgpd/util/log.h"
 
 enum gr_phase {
 	GR_NONE,

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "bgpd/privdrop.h"
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 
 #define KEEP	((1U << CAP_NET_ADMIN) | (1U << CAP_NET_RAW) | \
 		 (1U << CAP_NET_BIND_SERVICE))

@@ -27,8 +27,8 @@
 
 #include "bgpd/probe.h"
 #include "bgpd/session/msg_buf.h"
-#include "lib/clock.h"
-#include "lib/log.h"
+#include "bgpd/util/clock.h"
+#include "bgpd/util/log.h"
 
 #define ICMP_ECHOREPLY_T	0
 #define ICMP_ECHO_T		8

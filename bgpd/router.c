@@ -28,8 +28,8 @@
 #include "bgpd/probe.h"
 #include "bgpd/router.h"
 #include "bgpd/session/session.h"
-#include "lib/clock.h"
-#include "lib/log.h"
+#include "bgpd/util/clock.h"
+#include "bgpd/util/log.h"
 #include "rib/rib.h"
 
 #define BGP_PORT	179

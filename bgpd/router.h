@@ -10,7 +10,7 @@
 #include <ev.h>
 #include <stdbool.h>
 
-#include "conf/conf.h"
+#include "bgpd/conf/conf.h"
 
 #define ROUTER_CONVERGE_TIMEOUT_S	60.	/* stale routes kept at most */
 #define ROUTER_QUIET_S			3.	/* no UPDATE: converged */

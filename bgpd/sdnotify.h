@@ -9,7 +9,7 @@
 #ifndef VTB_SDNOTIFY_H
 #define VTB_SDNOTIFY_H
 
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 
 /*
  * Send the formatted state (e.g. "READY=1\nSTATUS=running") to the service

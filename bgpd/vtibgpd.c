@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "bgpd/daemon.h"
-#include "conf/conf.h"
-#include "lib/log.h"
+#include "bgpd/conf/conf.h"
+#include "bgpd/util/log.h"
 
 #define DEFAULT_CONF	SYSCONFDIR "/vtibgpd.conf"
 #define DEFAULT_SOCK	RUNSTATEDIR "/vtibgpd.sock"

@@ -18,7 +18,7 @@
 #include <netlink/msg.h>
 #include <netlink/socket.h>
 
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 #include "netlink/kr_impl.h"
 
 #ifndef SOL_NETLINK

@@ -18,7 +18,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 #include "netlink/kr_impl.h"
 
 #ifndef IFF_LOWER_UP

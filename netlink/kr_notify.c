@@ -24,7 +24,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 #include "netlink/kr_impl.h"
 
 /* ---- the nexthop model ------------------------------------------------ */

@@ -19,7 +19,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 #include "netlink/kr_impl.h"
 
 /* ---- the queue -------------------------------------------------------- */

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 #include "netlink/kr_impl.h"
 
 #define RSET_MIN	64

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 #include "rib/rib_impl.h"
 
 #define ATTR_MIN_BUCKETS	64

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 #include "rib/rib_impl.h"
 
 static void

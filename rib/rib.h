@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "bgpd/session/msg.h"
-#include "conf/conf.h"
+#include "bgpd/conf/conf.h"
 
 #define RIB_MAX_PEERS	8
 #define RIB_USER_BYTES	2	/* kept per prefix for the daemon (the FIB) */

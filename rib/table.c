@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 #include "rib/rib_impl.h"
 
 #define TABLE_MIN_CAP	1024

@@ -24,7 +24,7 @@
 
 #include <protobuf-c/protobuf-c.h>
 
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 #include "proto/ctl_frame.h"
 
 /*

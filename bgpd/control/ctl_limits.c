@@ -20,7 +20,7 @@
 #include <stdlib.h>
 
 #include "bgpd/control/ctl_server_impl.h"
-#include "lib/clock.h"
+#include "bgpd/util/clock.h"
 
 void
 ctl_limits_default(struct ctl_limits *l)

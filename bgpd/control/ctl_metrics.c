@@ -16,7 +16,7 @@
 #include "bgpd/probe.h"
 #include "bgpd/router.h"
 #include "bgpd/session/session.h"
-#include "lib/clock.h"
+#include "bgpd/util/clock.h"
 #include "rib/rib.h"
 
 static void

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "bgpd/control/ctl_pool.h"
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 
 static void *
 pool_keep(struct ctl_pool *p, void *item)

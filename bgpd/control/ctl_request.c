@@ -14,7 +14,7 @@
 #include <sys/queue.h>
 
 #include "bgpd/control/ctl_server_impl.h"
-#include "lib/utf8.h"
+#include "bgpd/util/utf8.h"
 
 static void
 req_free(struct ctl_request *req)

@@ -17,7 +17,7 @@
 #include "bgpd/fib/fib.h"
 #include "bgpd/router.h"
 #include "bgpd/session/session.h"
-#include "conf/conf.h"
+#include "bgpd/conf/conf.h"
 #include "rib/rib.h"
 
 #define ROUTES_PAGE_DEFAULT	1000

@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "bgpd/control/ctl_server_impl.h"
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 
 #define CTL_BACKLOG		64
 #define CTL_ACCEPT_PAUSE_S	1.0	/* after EMFILE and the like */

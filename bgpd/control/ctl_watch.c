@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "bgpd/control/ctl_impl.h"
-#include "lib/clock.h"
+#include "bgpd/util/clock.h"
 
 #define WATCH_ROUTES_PER_S	100
 #define WATCH_RING		1024		/* events kept for the slow */

@@ -32,7 +32,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "conf/conf.h"
+#include "bgpd/conf/conf.h"
 #include "netlink/kr.h"
 #include "rib/rib.h"
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "bgpd/fib/fib_impl.h"
-#include "lib/clock.h"
+#include "bgpd/util/clock.h"
 
 /* A primary on G(i) (group) pointed at tunnel to by this rewrite. */
 struct strand_walk {

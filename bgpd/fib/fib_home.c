@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "bgpd/fib/fib_impl.h"
-#include "lib/clock.h"
+#include "bgpd/util/clock.h"
 
 /* Routes on G(i) that want another tunnel are moved one by one, then
  * G(i) points at tunnel i again, and the primaries pinned on NH(i) go

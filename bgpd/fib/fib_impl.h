@@ -10,7 +10,7 @@
 #include <net/if.h>
 
 #include "bgpd/fib/fib.h"
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 
 #define NH_ID(i)	(KR_NHID_BASE + 0x001U + (i))	/* tunnel nexthop */
 #define GROUP_ID(i)	(KR_NHID_BASE + 0x100U + (i))	/* tunnel group */

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #include "bgpd/fib/fib_impl.h"
-#include "lib/clock.h"
+#include "bgpd/util/clock.h"
 
 static void
 stale_add(const struct kr_prefix *p, uint32_t metric, uint32_t nhid,

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "bgpd/session/msg_impl.h"
-#include "lib/utf8.h"
+#include "bgpd/util/utf8.h"
 
 /* ---- names ---------------------------------------------------------- */
 

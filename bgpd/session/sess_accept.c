@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "bgpd/session/sess_impl.h"
-#include "lib/clock.h"
+#include "bgpd/util/clock.h"
 
 void
 sess_connected(struct peer *p, struct conn *c)

@@ -15,7 +15,7 @@
 #include <stdio.h>
 
 #include "bgpd/session/sess_impl.h"
-#include "lib/clock.h"
+#include "bgpd/util/clock.h"
 
 #define SESS_DIAG_LOG_MS	(5 * 60 * 1000)	/* one line per 5 minutes */
 

@@ -7,7 +7,7 @@
 #define VTB_SESS_IMPL_H
 
 #include "bgpd/session/session.h"
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 
 /* One read: bounds the kernel requests one loop iteration can add (each
  * /24 takes 4 bytes: 2,000 of them) while the router paces reading. */

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "bgpd/session/sess_impl.h"
-#include "lib/clock.h"
+#include "bgpd/util/clock.h"
 
 static bool
 conn_alive(const struct peer *p, const struct conn *c)

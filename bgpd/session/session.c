@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "bgpd/session/sess_impl.h"
-#include "lib/clock.h"
+#include "bgpd/util/clock.h"
 
 void
 peer_timer_start(struct peer *p, ev_timer *t, double seconds)

@@ -19,7 +19,7 @@
 
 #include "bgpd/session/fsm.h"
 #include "bgpd/session/msg.h"
-#include "conf/conf.h"
+#include "bgpd/conf/conf.h"
 
 #define SESS_MAX_PEERS	8	/* neighbors; each has a slot below it */
 

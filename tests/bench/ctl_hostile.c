@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #include "bgpd/control/ctl.h"
-#include "lib/clock.h"
+#include "bgpd/util/clock.h"
 
 #define MAX_CONNS	1024
 #define RETRY_MS	500

@@ -18,8 +18,8 @@
 
 #include <ev.h>
 
-#include "lib/clock.h"
-#include "lib/log.h"
+#include "bgpd/util/clock.h"
+#include "bgpd/util/log.h"
 #include "netlink/kr.h"
 
 #define NH1	(KR_NHID_BASE + 0x001)

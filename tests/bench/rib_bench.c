@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "lib/clock.h"
+#include "bgpd/util/clock.h"
 #include "rib/rib_impl.h"
 
 #define BATCH	500

@@ -23,8 +23,8 @@
 #include <time.h>
 
 #include "bgpd/session/msg.h"
-#include "conf/conf.h"
-#include "lib/clock.h"
+#include "bgpd/conf/conf.h"
+#include "bgpd/util/clock.h"
 #include "rib/rib.h"
 
 struct msgbuf {

@@ -12,18 +12,31 @@ set -u
 
 cd "$top_srcdir" || exit 1
 layout=$(awk '/^## / { in_map = $0 == "## Layout" } in_map' README.md)
-dirs="bgpd bgpd/session bgpd/fib bgpd/control bgpctl conf proto lib rib
-    netlink"
+dirs="bgpd bgpd/session bgpd/fib bgpd/control bgpd/conf bgpd/util bgpctl
+    proto rib netlink"
+
+# --- the top level holds what the developers' guide lists ---------------------
+# The programs' and the walls' folders, tests/, doc/, the build, the
+# packaging, README, LICENSE and the CI entry point; nothing else.
+extra=
+for f in $(git ls-files 2>/dev/null | sed 's,/.*,,' | sort -u); do
+	case $f in
+	bgpd|bgpctl|rib|netlink|proto|tests|doc|debian|.ci) ;;
+	configure.ac|Makefile.am|README.md|LICENSE|.gitignore|m4) ;;
+	*) extra="$extra $f" ;;
+	esac
+done
+t_eq "nothing at the top but the listed folders and files" "" "$extra"
 
 # --- the map names every folder and file ------------------------------------
 missing=
-for d in $(find bgpd bgpctl conf proto lib rib netlink -name '*.c' \
+for d in $(find bgpd bgpctl proto rib netlink -name '*.c' \
     -printf '%h\n' | sort -u); do
 	grep -qF "\`$d/\`" <<<"$layout" || missing="$missing $d/"
 done
 t_eq "every folder with sources is in the map" "" "$missing"
 missing=
-for f in $(find bgpd bgpctl conf proto lib rib netlink \
+for f in $(find bgpd bgpctl proto rib netlink \
     \( -name '*.c' -o -name '*.proto' \) ! -name '*.pb-c.c' | sort); do
 	grep -qF "\`${f##*/}\`" <<<"$layout" || missing="$missing $f"
 done
@@ -33,18 +46,18 @@ t_eq "every source file is in the map" "" "$missing"
 # The folders whose headers the files of folder $1 may include.
 allowed() {
 	case $1 in
-	lib)		echo lib ;;
-	conf)		echo conf lib ;;
+	bgpd/util)	echo bgpd/util ;;
+	bgpd/conf)	echo bgpd/conf bgpd/util ;;
 	proto)		echo proto ;;
-	bgpctl)		echo bgpctl conf proto lib ;;
-	netlink)	echo netlink lib ;;
-	rib)		echo rib bgpd/session conf lib ;;
-	bgpd/session)	echo bgpd/session conf lib ;;
-	bgpd/fib)	echo bgpd/fib netlink rib conf lib ;;
-	bgpd/control)	echo bgpd/control bgpd bgpd/session bgpd/fib rib conf \
-			    proto lib ;;
-	bgpd)		echo bgpd bgpd/session bgpd/fib bgpd/control rib conf \
-			    proto lib ;;
+	bgpctl)		echo bgpctl bgpd/conf proto bgpd/util ;;
+	netlink)	echo netlink bgpd/util ;;
+	rib)		echo rib bgpd/session bgpd/conf bgpd/util ;;
+	bgpd/session)	echo bgpd/session bgpd/conf bgpd/util ;;
+	bgpd/fib)	echo bgpd/fib netlink rib bgpd/conf bgpd/util ;;
+	bgpd/control)	echo bgpd/control bgpd bgpd/session bgpd/fib rib \
+			    bgpd/conf proto bgpd/util ;;
+	bgpd)		echo bgpd bgpd/session bgpd/fib bgpd/control rib \
+			    bgpd/conf proto bgpd/util ;;
 	esac
 }
 bad=
@@ -74,7 +87,7 @@ t_eq "rib/ opens no socket" "" "$(grep -lE \
 # --- the license ----------------------------------------------------------------
 # Each source file names it in its first line (after a #! line).
 missing=
-for f in $(find bgpd bgpctl conf proto lib rib netlink tests \( -name '*.[ch]' \
+for f in $(find bgpd bgpctl proto rib netlink tests \( -name '*.[ch]' \
     -o -name '*.proto' -o -name '*.sh' -o -name '*.pl' -o -name '*.py' \) \
     ! -name '*.pb-c.[ch]' ! -path 'tests/fuzz/corpus/*' | sort) \
     Makefile.am configure.ac doc/*.[58] doc/vtibgp-updown \

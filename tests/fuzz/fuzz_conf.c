@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * fuzz_conf.c: fuzz target of the config parser (conf/conf_*.c) on
+ * fuzz_conf.c: fuzz target of the config parser (bgpd/conf/conf_*.c) on
  * arbitrary text, as `vtibgpd -n` and a reload read it.
  *
  * Invariants (abort when broken): what parses prints (conf_print) to
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/conf.h"
+#include "bgpd/conf/conf.h"
 #include "tests/fuzz/fuzz.h"
 
 /* conf_print into a new string; NULL if the output failed. */

@@ -34,7 +34,7 @@
 
 #include "bgpd/control/ctl.h"
 #include "bgpd/control/ctl_handlers.h"
-#include "conf/conf.h"
+#include "bgpd/conf/conf.h"
 #include "tests/fuzz/fuzz.h"
 
 #define MAX_HANDLERS	64

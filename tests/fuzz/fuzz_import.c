@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "bgpctl/import.h"
-#include "conf/conf.h"
+#include "bgpd/conf/conf.h"
 #include "tests/fuzz/fuzz.h"
 
 static const char	*networks[] = { "172.100.0.0/16" };

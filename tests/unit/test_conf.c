@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_conf.c: the config parser (conf/conf_*.c) against the contract of
+ * test_conf.c: the config parser (bgpd/conf/conf_*.c) against the contract of
  * DESIGN.md "Config file": every key and its defaults, one table of
  * invalid inputs with the exact message and position, print/parse round
  * trips, and the file checks of conf_parse_file().
@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "conf/conf.h"
+#include "bgpd/conf/conf.h"
 
 /* The smallest valid file: what every row below starts from. */
 #define NOBODY_UID	65534

@@ -22,7 +22,7 @@
 #include <cmocka.h>
 
 #include "bgpctl/import.h"
-#include "conf/conf.h"
+#include "bgpd/conf/conf.h"
 
 #define G	IMPORT_AWS_GENERIC
 #define V	IMPORT_AWS_VYOS

@@ -25,7 +25,7 @@
 #include <cmocka.h>
 #include <ev.h>
 
-#include "lib/log.h"
+#include "bgpd/util/log.h"
 #include "netlink/kr.h"
 #include "netlink/kr_impl.h"	/* the queue's capacity */
 

@@ -6,7 +6,7 @@
 
 #include <time.h>
 
-#include "lib/clock.h"
+#include "bgpd/util/clock.h"
 
 static uint64_t
 read_us(clockid_t id)

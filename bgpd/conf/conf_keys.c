@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/conf_impl.h"
+#include "bgpd/conf/conf_impl.h"
 
 /* ---- top level ------------------------------------------------------ */
 

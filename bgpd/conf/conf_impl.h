@@ -8,9 +8,9 @@
 #ifndef VTB_CONF_IMPL_H
 #define VTB_CONF_IMPL_H
 
-#include "conf/conf.h"
-#include "conf/conf_lex.h"
-#include "lib/log.h"
+#include "bgpd/conf/conf.h"
+#include "bgpd/conf/conf_lex.h"
+#include "bgpd/util/log.h"
 
 /* Where each neighbor's settings were written, for the final checks. */
 struct nbr_pos {

@@ -9,7 +9,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 
-#include "conf/conf_impl.h"
+#include "bgpd/conf/conf_impl.h"
 
 static const char *
 onoff(bool b)

@@ -7,7 +7,7 @@
 #ifndef VTB_CONF_LEX_H
 #define VTB_CONF_LEX_H
 
-#include "conf/conf.h"
+#include "bgpd/conf/conf.h"
 
 #define LEX_MAX_TOKEN	1024
 

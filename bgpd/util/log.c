@@ -12,8 +12,8 @@
 #include <syslog.h>
 #include <time.h>
 
-#include "lib/log.h"
-#include "lib/utf8.h"
+#include "bgpd/util/log.h"
+#include "bgpd/util/utf8.h"
 
 static bool	log_foreground = true;
 static bool	log_verbose;

@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "conf/conf_impl.h"
+#include "bgpd/conf/conf_impl.h"
 
 #define CONF_MAX_FILE	(4 * 1024 * 1024)
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/conf_impl.h"
+#include "bgpd/conf/conf_impl.h"
 
 static const struct conf_pos nowhere = { 0, 0 };
 

@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "conf/conf_impl.h"
+#include "bgpd/conf/conf_impl.h"
 
 static bool
 trusted_owner(uid_t uid, const char *user)

@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "lib/utf8.h"
+#include "bgpd/util/utf8.h"
 
 size_t
 utf8_seq_len(const uint8_t *s, size_t n)

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conf/conf_impl.h"
-#include "conf/conf_lex.h"
+#include "bgpd/conf/conf_impl.h"
+#include "bgpd/conf/conf_lex.h"
 
 void
 lex_init(struct lexer *lx, const char *buf, size_t len,
