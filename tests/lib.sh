@@ -212,3 +212,23 @@ via_tunnel() {
 	    .[0].nhid // empty')
 	[ -n "$nh" ] && [ "$(group_members "$nh")" = "$want" ]
 }
+
+# bgp_probe NS DST [TTL]: connect from NS to DST:179 (with TTL, else the
+# system's) and report CLOSED (accepted, then closed with nothing sent),
+# DATA (something was sent), OPEN (accepted, nothing within 4 s), REFUSED
+# or TIMEOUT (no answer to the SYN).
+bgp_probe() {
+	lab_exec "$1" perl -MSocket=:all -MIO::Select -e '
+		socket(my $s, PF_INET, SOCK_STREAM, 0) or die;
+		!$ARGV[1] or setsockopt($s, IPPROTO_IP, IP_TTL, $ARGV[1])
+		    or die;
+		local $SIG{ALRM} = sub { print "TIMEOUT\n"; exit 0 };
+		alarm 4;
+		connect($s, pack_sockaddr_in(179, inet_aton($ARGV[0])))
+		    or do { print "REFUSED\n"; exit 0 };
+		alarm 0;
+		IO::Select->new($s)->can_read(4)
+		    or do { print "OPEN\n"; exit 0 };
+		print sysread($s, my $b, 100) ? "DATA\n" : "CLOSED\n";' \
+	    "$2" "${3:-0}"
+}

@@ -100,7 +100,8 @@ t_check "FRR has 10.10.0.0/16 to announce" lab_wait 10 eval \
 
 t_start_vtibgpd
 t_check "our config has no ttl-security line" eval '! grep -q ttl-security "$conf"'
-ctl() { "$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" "$@"; }
+# ctl, ping_vpc, our_timers, our_meds, installed, first_best
+. "$top_srcdir/tests/lab/interop.sh"
 
 # frr_state ADDR: FRR's BGP state of neighbor ADDR
 frr_state() {
@@ -113,15 +114,10 @@ frr_conns() {
 	    jq -r --arg a "$1" '"\(.[$a].connectionsEstablished) \(.[$a].connectionsDropped)"'
 }
 both_up() { frr_established "$LAB_CGW_IP1" && frr_established "$LAB_CGW_IP2"; }
-ping_vpc() { lab_exec lan ping -c 1 -W 1 "$LAB_VPC_HOST" >/dev/null 2>&1; }
 
 t_check "both sessions with FRR reach Established" lab_wait 30 both_up
 t_check "our log shows both Established" lab_wait 5 eval \
     '[ "$(grep -c "OpenConfirm -> Established" "$log")" -ge 2 ]'
-# AWS's timers, as we use them: from the OPENs exchanged (0 before)
-our_timers() {
-	ctl -j show neighbor "$1" | jq -r '.neighbors[0].timers | "\(.hold_negotiated_s)/\(.keepalive_s)"'
-}
 t_eq "hold time 30 and keepalive 10 in use on both sessions" "30/10 30/10" \
     "$(our_timers vti0) $(our_timers vti1)"
 ttl_checks FRR
@@ -136,28 +132,9 @@ t_check "FRR has our network from tunnel 1 with AS_PATH 65000" lab_wait 10 eval 
 t_check "FRR has our network from tunnel 2 with AS_PATH 65000 65000 65000" lab_wait 10 eval \
     '[ "$(frr_aspath $LAB_CGW_IP2)" = "65000 65000 65000" ]'
 
-# our_meds: "IFACE MED" of each path we have for 10.10.0.0/16
-our_meds() {
-	ctl -j show routes 10.10.0.0/16 2>/dev/null |
-	    jq -r '[.routes[0].paths[]? | "\(.interface) \(.med)"] | sort | join(" ")'
-}
-# installed N: 10.10.0.0/16 has its primary (metric 20) on tunnel N's
-# group and its standby (21) on the other's, each group holding its own
-# tunnel, and forwards into tunnel N
-installed() {
-	local g=$G0 s=$G1
-	[ "$1" = 2 ] && g=$G1 s=$G0
-	[ "$(route_nhid 10.10.0.0/16 20) $(route_nhid 10.10.0.0/16 21)" = "$g $s" ] &&
-	[ "$(group_members $G0)" = "$NH0" ] && [ "$(group_members $G1)" = "$NH1" ] &&
-	via_tunnel "$1" 10.10.0.0/16
-}
 t_check "we have 10.10.0.0/16 from both tunnels with FRR's MED 100" lab_wait 10 eval \
     '[ "$(our_meds)" = "vti0 100 vti1 100" ]'
-# Equal paths: which tunnel is best depends on which UPDATE came first
-# (the path that is best stays best, RFC 5004: rib/decision.c).
-best=$(ctl -j show routes 10.10.0.0/16 | jq -r '.routes[0].paths[] | select(.best) | .interface')
-echo "# first best: ${best:-none}"
-first=$([ "$best" = vti1 ] && echo 2 || echo 1)
+first=$(first_best)
 t_check "10.10.0.0/16 is installed: primary on tunnel $first's group, standby on the other's" \
     lab_wait 10 installed "$first"
 t_check "a ping crosses the tunnel (lan -> vpc)" lab_wait 10 ping_vpc

@@ -119,25 +119,11 @@ t_check "the dead connection lost the collision to the new one" grep -q \
 t_check "our segments now carry TTL 255" \
     test "$(packets in_ttl255)" -gt "$before"
 
-# probe NS DST TTL: connect from NS to DST:179 with TTL and report CLOSED
-# (accepted, then closed with nothing sent), DATA, REFUSED or TIMEOUT.
-probe() {
-	lab_exec "$1" perl -MSocket=:all -MIO::Select -e '
-		socket(my $s, PF_INET, SOCK_STREAM, 0) or die;
-		setsockopt($s, IPPROTO_IP, IP_TTL, $ARGV[1]) or die;
-		local $SIG{ALRM} = sub { print "TIMEOUT\n"; exit 0 };
-		alarm 4;
-		connect($s, pack_sockaddr_in(179, inet_aton($ARGV[0])))
-		    or do { print "REFUSED\n"; exit 0 };
-		alarm 0;
-		IO::Select->new($s)->can_read(4) or do { print "OPEN\n"; exit 0 };
-		print sysread($s, my $b, 100) ? "DATA\n" : "CLOSED\n";' "$2" "$3"
-}
 # With every neighbor on GTSM the listener wants 255: a SYN that crossed a
 # router (the VGW) arrives with 254 and is dropped, unanswered.
 before=$(minttl_drops)
 t_eq "GTSM: a speaker two hops away gets no answer" TIMEOUT \
-    "$(probe vpc 169.254.249.58 255)"
+    "$(bgp_probe vpc 169.254.249.58 255)"
 t_check "its SYN was dropped for its TTL" test "$(minttl_drops)" -gt "$before"
 
 t_check "the daemon is still running" lab_pid_alive "$daemon"

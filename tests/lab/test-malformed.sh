@@ -47,27 +47,13 @@ case_ "MED of 3 octets is treated as withdraw" ALIVE \
 t_check "treat-as-withdraw is logged" grep -q 'treated as withdraw' "$log"
 t_check "the bad NEXT_HOP is logged" grep -q 'NEXT_HOP not on the tunnel' "$log"
 
-# probe NS DST: connect from NS to DST:179 and report CLOSED
-# (accepted, then closed with nothing sent), DATA (something was sent) or
-# TIMEOUT (no answer to the SYN).
-probe() {
-	lab_exec "$1" perl -MSocket=:all -MIO::Select -e '
-		socket(my $s, PF_INET, SOCK_STREAM, 0) or die;
-		local $SIG{ALRM} = sub { print "TIMEOUT\n"; exit 0 };
-		alarm 4;
-		connect($s, pack_sockaddr_in(179, inet_aton($ARGV[0])))
-		    or do { print "REFUSED\n"; exit 0 };
-		alarm 0;
-		IO::Select->new($s)->can_read(4) or do { print "OPEN\n"; exit 0 };
-		print sysread($s, my $b, 100) ? "DATA\n" : "CLOSED\n";' "$2"
-}
 t_eq "a connection from an unknown address is closed without an OPEN" \
-    CLOSED "$(probe lan 172.100.0.1)"
+    CLOSED "$(bgp_probe lan 172.100.0.1)"
 t_check "the unknown address is logged" \
     grep -q 'connection from 172.100.0.10 closed: not a configured neighbor' "$log"
 # Single-hop eBGP: the SYN-ACK leaves with TTL 1 and dies at the VGW.
 t_eq "a speaker two hops away gets no answer (our TTL 1 does not reach it)" \
-    TIMEOUT "$(probe vpc 169.254.249.58)"
+    TIMEOUT "$(bgp_probe vpc 169.254.249.58)"
 # A burst of 40 connections from the unknown address: each closed, the log
 # rate-limited (5 lines, then one per 10 s saying that more were dropped).
 lab_exec lan perl -MSocket=:all -e '
@@ -80,6 +66,6 @@ lab_exec lan perl -MSocket=:all -e '
 sleep 1
 n=$(grep -c 'connection from 172.100.0.10 closed: not a configured neighbor' "$log")
 t_check "40 more unknown connections log at most 6 lines in all (logged $n)" test "$n" -le 6
-t_eq "each one is still closed without an OPEN" CLOSED "$(probe lan 172.100.0.1)"
+t_eq "each one is still closed without an OPEN" CLOSED "$(bgp_probe lan 172.100.0.1)"
 
 t_fake_done
