@@ -133,31 +133,42 @@ kr_dump_run(struct kr *kr, struct nl_msg *msg, bool dump, kr_msg_fn fn,
 /* ---- routes ----------------------------------------------------------- */
 
 static struct nla_policy rt_policy[RTA_MAX + 1] = {
-	[RTA_DST] = { .type = NLA_U32 },
 	[RTA_TABLE] = { .type = NLA_U32 },
 	[RTA_PRIORITY] = { .type = NLA_U32 },
 	[RTA_NH_ID] = { .type = NLA_U32 },
 };
 
+/* An IPv4 or IPv6 route message; -1 if it is neither or is malformed. */
 int
 kr_route_parse(struct nlmsghdr *nlh, struct kr_rt *rt)
 {
 	struct nlattr	*tb[RTA_MAX + 1];
 	struct rtmsg	*rtm;
+	size_t		 alen;
 
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)))
 		return -1;
 	rtm = nlmsg_data(nlh);
-	if (rtm->rtm_family != AF_INET ||
-	    nlmsg_parse(nlh, sizeof(*rtm), tb, RTA_MAX, rt_policy) < 0)
+	if (rtm->rtm_family == AF_INET)
+		alen = sizeof(struct in_addr);
+	else if (rtm->rtm_family == AF_INET6)
+		alen = sizeof(struct in6_addr);
+	else
+		return -1;
+	if (nlmsg_parse(nlh, sizeof(*rtm), tb, RTA_MAX, rt_policy) < 0 ||
+	    rtm->rtm_dst_len > alen * 8)
 		return -1;
 	memset(rt, 0, sizeof(*rt));
+	if (tb[RTA_DST] != NULL) {
+		if ((size_t)nla_len(tb[RTA_DST]) != alen)
+			return -1;
+		memcpy(&rt->dst, nla_data(tb[RTA_DST]), alen);
+	}
 	rt->table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) :
 	    rtm->rtm_table;
-	if (tb[RTA_DST] != NULL)
-		memcpy(&rt->dst, nla_data(tb[RTA_DST]), sizeof(rt->dst));
 	rt->metric = tb[RTA_PRIORITY] ? nla_get_u32(tb[RTA_PRIORITY]) : 0;
 	rt->nhid = tb[RTA_NH_ID] ? nla_get_u32(tb[RTA_NH_ID]) : 0;
+	rt->af = rtm->rtm_family;
 	rt->len = rtm->rtm_dst_len;
 	rt->protocol = rtm->rtm_protocol;
 	rt->tos = rtm->rtm_tos;
@@ -181,30 +192,50 @@ route_dump_msg(struct kr *kr, struct nlmsghdr *nlh, void *arg)
 		return;
 	if (rt.protocol != kr->conf.protocol) {
 		if (rt.tos == 0)
-			kr_rset_add(&d->foreign, rt.dst, rt.len, rt.metric);
+			kr_rset_add(&d->foreign, rt.af, &rt.dst, rt.len,
+			    rt.metric);
 		return;
 	}
-	p.addr.s_addr = rt.dst;
+	memset(&p, 0, sizeof(p));
+	p.family = rt.af;
+	if (rt.af == AF_INET6)
+		p.addr6 = rt.dst.v6;
+	else
+		p.addr = rt.dst.v4;
 	p.len = rt.len;
 	if (d->fn != NULL)
 		d->fn(&p, rt.metric, rt.nhid, d->arg);
 }
 
-/* Dump our table: ours to fn, the others' keys into the foreign set. */
+/* Dump the routes of family af in our table into d. */
 static int
-route_dump(struct kr *kr, kr_route_fn fn, void *arg)
+route_dump_af(struct kr *kr, uint8_t af, struct route_dump *d)
 {
-	struct rtmsg		 rtm = { .rtm_family = AF_INET };
-	struct route_dump	 d = { fn, arg, { NULL, 0, 0 } };
-	struct nl_msg		*msg;
+	struct rtmsg	 rtm = { .rtm_family = af };
+	struct nl_msg	*msg;
 
 	rtm.rtm_table = kr->conf.table < 256 ? (uint8_t)kr->conf.table : 0;
 	if ((msg = nlmsg_alloc_simple(RTM_GETROUTE, 0)) == NULL ||
 	    nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
 	    nla_put_u32(msg, RTA_TABLE, kr->conf.table) < 0)
 		fatal("netlink: cannot build a message");
-	if (kr_dump_run(kr, msg, true, route_dump_msg, &d) == -1 &&
-	    errno != ENOENT) {		/* ENOENT: no such table yet */
+	if (kr_dump_run(kr, msg, true, route_dump_msg, d) == -1 &&
+	    errno != ENOENT)		/* ENOENT: no such table yet */
+		return -1;
+	return 0;
+}
+
+/*
+ * Dump our table (IPv4, then IPv6 with conf.inet6): ours to fn, the
+ * others' keys into the foreign set.
+ */
+static int
+route_dump(struct kr *kr, kr_route_fn fn, void *arg)
+{
+	struct route_dump	 d = { fn, arg, { NULL, 0, 0 } };
+
+	if (route_dump_af(kr, AF_INET, &d) == -1 ||
+	    (kr->conf.inet6 && route_dump_af(kr, AF_INET6, &d) == -1)) {
 		kr_rset_clear(&d.foreign);
 		return -1;
 	}
@@ -348,7 +379,7 @@ nh_dump_any(struct kr *kr, struct nh_dump *d, bool report)
 		if (!kr->nh[i].exists || kr->nh[i].seen)
 			continue;
 		kr->nh[i].exists = false;
-		ev.req.key = kr->nh[i].id;
+		ev.req.id = kr->nh[i].id;
 		if (report)
 			kr_event_push(kr, &ev);
 	}

@@ -3,8 +3,9 @@
  * kr_impl.h: what the files of netlink/ share behind kr.h.
  *
  * Three netlink sockets: requests (non-blocking; answers matched by
- * sequence number), notifications (links, IPv4 routes, nexthops) and a
- * blocking one for synchronous dumps and link queries.
+ * sequence number), notifications (links, addresses, routes, nexthops)
+ * and a blocking one for synchronous dumps and link queries.  IPv6
+ * routes and addresses only with conf.inet6.
  *
  * Requests wait in one queue, in the order they were made (a route
  * deletion and the deletion of its group must not swap): a byte buffer
@@ -50,14 +51,21 @@
 
 enum kr_op {
 	KR_OP_NONE,
-	KR_OP_NH_SET,		/* key id, aux gateway, x oif */
-	KR_OP_GROUP_SET,	/* key id, x members */
-	KR_OP_NH_DEL,		/* key id */
-	KR_OP_ROUTE_SET,	/* key dst, plen, x metric, aux nhid */
-	KR_OP_ROUTE_VIA,	/* key dst, plen, x metric, aux gateway */
-	KR_OP_ROUTE_DEL,	/* key dst, plen, x metric */
+	KR_OP_NH_SET,		/* id, addr gateway, x oif */
+	KR_OP_GROUP_SET,	/* id, x members */
+	KR_OP_NH_DEL,		/* id */
+	KR_OP_ROUTE_SET,	/* addr dst, plen, x metric, id nhid */
+	KR_OP_ROUTE_VIA,	/* addr dst, plen, x metric, id oif */
+	KR_OP_ROUTE_DEL,	/* addr dst, plen, x metric */
 	KR_OP_NTF_LOST,		/* notifications lost (ENOBUFS) */
 	KR_OP_ACK_LOST		/* answers lost (ENOBUFS) */
+};
+
+/* An address of either family, in network order. */
+union kr_ip {
+	struct in_addr	v4;
+	struct in6_addr	v6;
+	uint8_t		b[16];
 };
 
 /* One request: enough to name it in an error and to update the model. */
@@ -65,9 +73,10 @@ struct kr_req {
 	uint32_t	seq;
 	uint8_t		op;
 	uint8_t		plen;
-	uint32_t	key;		/* dst (network order) or nexthop id */
+	uint8_t		af;		/* of addr: AF_INET or AF_INET6 */
+	uint32_t	id;		/* nexthop id, a route's nhid or oif */
 	uint32_t	x;		/* metric, oif or number of members */
-	uint32_t	aux;		/* nhid or gateway (network order) */
+	union kr_ip	addr;		/* a route's dst, a nexthop's gateway */
 };
 
 /* Requests queued in the order they were made. */
@@ -81,7 +90,7 @@ struct kr_queue {
 enum kr_ev_type {
 	KR_EV_LINK,		/* watch[idx] is up or down now */
 	KR_EV_ADDR,		/* watch[idx] got (up) or lost an address:
-				   req.key, req.plen */
+				   req.af, req.addr, req.plen */
 	KR_EV_ROUTE_LOST,
 	KR_EV_NH_LOST,
 	KR_EV_ERROR
@@ -111,11 +120,12 @@ struct kr_nh {
 	bool		seen;		/* in the last dump */
 };
 
-/* Routes of other protocols in our table, by (dst, len, metric). */
+/* Routes of other protocols in our table, by (af, dst, len, metric). */
 struct kr_rkey {
-	uint32_t	dst;
+	union kr_ip	dst;
 	uint32_t	metric;
 	uint32_t	count;		/* 0: free slot */
+	uint8_t		af;
 	uint8_t		len;
 };
 struct kr_rset {
@@ -193,12 +203,13 @@ int	kr_nh_reconcile(struct kr *);
 int	kr_link_query(struct kr *, const char *, int *, bool *);
 bool	kr_link_flags_up(unsigned int);
 
-/* An IPv4 route message, decoded. */
+/* A route message (IPv4 or IPv6), decoded. */
 struct kr_rt {
 	uint32_t	table;
-	uint32_t	dst;		/* network order */
+	union kr_ip	dst;
 	uint32_t	metric;
 	uint32_t	nhid;		/* 0: none */
+	uint8_t		af;
 	uint8_t		len;
 	uint8_t		protocol;
 	uint8_t		tos;
@@ -208,10 +219,13 @@ int	kr_route_parse(struct nlmsghdr *, struct kr_rt *);
 /* kr.c */
 struct nl_sock	*kr_sock_new(bool nonblock, bool strict);
 
-/* kr_rset.c: a counted set of (dst, len, metric) */
-void	kr_rset_add(struct kr_rset *, uint32_t, uint8_t, uint32_t);
-void	kr_rset_del(struct kr_rset *, uint32_t, uint8_t, uint32_t);
-bool	kr_rset_has(const struct kr_rset *, uint32_t, uint8_t, uint32_t);
+/* kr_rset.c: a counted set of (af, dst, len, metric) */
+void	kr_rset_add(struct kr_rset *, uint8_t, const union kr_ip *, uint8_t,
+	    uint32_t);
+void	kr_rset_del(struct kr_rset *, uint8_t, const union kr_ip *, uint8_t,
+	    uint32_t);
+bool	kr_rset_has(const struct kr_rset *, uint8_t, const union kr_ip *,
+	    uint8_t, uint32_t);
 void	kr_rset_clear(struct kr_rset *);
 
 /*

@@ -1,16 +1,27 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * kr_notify.c: the notification socket (RTNLGRP_LINK, RTNLGRP_IPV4_ROUTE,
- * RTNLGRP_NEXTHOP), the watched links and the model of our nexthops.
+ * RTNLGRP_IPV4_IFADDR, RTNLGRP_NEXTHOP; with conf.inet6 also
+ * RTNLGRP_IPV6_ROUTE and RTNLGRP_IPV6_IFADDR), the watched links and the
+ * model of our nexthops.
  *
  * What the kernel tells and what it does not (measured on Linux 6.18):
  * - a deletion asked for on a socket carries that socket's port id in
  *   nlmsg_pid, so our own deletions are told apart from others';
  * - when a link loses carrier or goes down, the kernel deletes the
  *   nexthops on it, the groups left empty and every route using them
- *   without RTM_DELNEXTHOP or RTM_DELROUTE.  So when a link on which we
- *   have a nexthop goes down, we dump the nexthops and report those of
- *   ours that are gone (kr_nh_reconcile).
+ *   without RTM_DELNEXTHOP.  So when a link on which we have a nexthop
+ *   goes down, we dump the nexthops and report those of ours that are
+ *   gone (kr_nh_reconcile);
+ * - it sends no RTM_DELROUTE for the IPv4 routes it takes with them, nor
+ *   for the IPv6 ones with nexthop_compat_mode 0; with 1 it sends one per
+ *   IPv6 route, from port 0 (the kernel), before the link's own news.
+ *   Those are the nexthop's loss, not the routes': not reported as lost
+ *   routes, but they start the same check of our nexthops;
+ * - an IPv6 address is first tentative (duplicate address detection,
+ *   unless the link has no ARP, as a VTI) and told again when usable;
+ *   setting the link down deletes the IPv6 addresses on it (the IPv4
+ *   ones stay), carrier loss does not.
  */
 #include "config.h"
 
@@ -18,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/if_addr.h>
 #include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 
@@ -186,26 +198,37 @@ route_msg(struct kr *kr, struct nlmsghdr *nlh)
 	if (rtm->rtm_protocol == kr->conf.protocol &&
 	    (!del || nlh->nlmsg_pid == kr->req_port))
 		return;
-	if (kr_route_parse(nlh, &rt) == -1 || rt.table != kr->conf.table)
+	if (kr_route_parse(nlh, &rt) == -1 || rt.table != kr->conf.table ||
+	    (rt.af == AF_INET6 && !kr->conf.inet6))
 		return;
+	if (rt.protocol == kr->conf.protocol && del &&
+	    nlh->nlmsg_pid == 0 && rt.nhid >= KR_NHID_BASE &&
+	    rt.nhid <= KR_NHID_MAX) {
+		/* the kernel took it with its nexthop: see above */
+		kr->want_reconcile = true;
+		return;
+	}
 	if (rt.protocol == kr->conf.protocol)
 		lost = true;
 	else if (rt.tos != 0)
 		return;
 	else if (del) {
-		kr_rset_del(&kr->foreign, rt.dst, rt.len, rt.metric);
+		kr_rset_del(&kr->foreign, rt.af, &rt.dst, rt.len, rt.metric);
 		return;
-	} else if (!kr_rset_has(&kr->foreign, rt.dst, rt.len, rt.metric)) {
+	} else if (!kr_rset_has(&kr->foreign, rt.af, &rt.dst, rt.len,
+	    rt.metric)) {
 		lost = (nlh->nlmsg_flags & NLM_F_REPLACE) != 0;
-		kr_rset_add(&kr->foreign, rt.dst, rt.len, rt.metric);
+		kr_rset_add(&kr->foreign, rt.af, &rt.dst, rt.len, rt.metric);
 	} else {
 		lost = false;
 		if (!(nlh->nlmsg_flags & NLM_F_REPLACE))
-			kr_rset_add(&kr->foreign, rt.dst, rt.len, rt.metric);
+			kr_rset_add(&kr->foreign, rt.af, &rt.dst, rt.len,
+			    rt.metric);
 	}
 	if (!lost)
 		return;
-	ev.req.key = rt.dst;
+	ev.req.af = rt.af;
+	ev.req.addr = rt.dst;
 	ev.req.plen = rt.len;
 	ev.req.x = rt.metric;
 	kr_event_push(kr, &ev);
@@ -222,7 +245,7 @@ nexthop_msg(struct kr *kr, struct nlmsghdr *nlh)
 		return;
 	kr_nh_gone(kr, id);
 	if (nlh->nlmsg_pid != kr->req_port) {
-		ev.req.key = id;
+		ev.req.id = id;
 		kr_event_push(kr, &ev);
 	}
 }
@@ -230,28 +253,43 @@ nexthop_msg(struct kr *kr, struct nlmsghdr *nlh)
 /* ---- the socket ------------------------------------------------------- */
 
 static struct nla_policy addr_policy[IFA_MAX + 1] = {
-	[IFA_LOCAL] = { .type = NLA_U32 },
-	[IFA_ADDRESS] = { .type = NLA_U32 },
+	[IFA_FLAGS] = { .type = NLA_U32 },
 };
 
-/* RTM_NEWADDR / RTM_DELADDR of an IPv4 address on a watched link. */
+/*
+ * RTM_NEWADDR / RTM_DELADDR of an address on a watched link: IPv4, and
+ * IPv6 with conf.inet6.  An IPv6 address counts as added once it is
+ * usable: not tentative (unless optimistic), DAD not failed.
+ */
 static void
 addr_msg(struct kr *kr, struct nlmsghdr *nlh)
 {
 	struct kr_event		 ev = { .type = KR_EV_ADDR };
 	struct nlattr		*tb[IFA_MAX + 1], *a;
 	struct ifaddrmsg	*ifa = nlmsg_data(nlh);
-	size_t			 i;
+	uint32_t		 flags;
+	size_t			 i, alen;
 
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)) ||
-	    ifa->ifa_family != AF_INET ||
-	    nlmsg_parse(nlh, sizeof(*ifa), tb, IFA_MAX, addr_policy) < 0)
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)))
+		return;
+	if (ifa->ifa_family == AF_INET)
+		alen = sizeof(struct in_addr);
+	else if (ifa->ifa_family == AF_INET6 && kr->conf.inet6)
+		alen = sizeof(struct in6_addr);
+	else
+		return;
+	if (nlmsg_parse(nlh, sizeof(*ifa), tb, IFA_MAX, addr_policy) < 0)
 		return;
 	if ((a = tb[IFA_LOCAL] != NULL ? tb[IFA_LOCAL] : tb[IFA_ADDRESS]) ==
-	    NULL)
+	    NULL || (size_t)nla_len(a) != alen)
 		return;
+	flags = tb[IFA_FLAGS] ? nla_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags;
 	ev.up = nlh->nlmsg_type == RTM_NEWADDR;
-	ev.req.key = nla_get_u32(a);
+	if (ifa->ifa_family == AF_INET6 && ((flags & IFA_F_DADFAILED) ||
+	    ((flags & IFA_F_TENTATIVE) && !(flags & IFA_F_OPTIMISTIC))))
+		ev.up = false;
+	ev.req.af = ifa->ifa_family;
+	memcpy(&ev.req.addr, nla_data(a), alen);
 	ev.req.plen = ifa->ifa_prefixlen;
 	for (i = 0; i < kr->nwatch; i++)
 		if (kr->watch[i].ifindex == (int)ifa->ifa_index) {

@@ -273,13 +273,13 @@ answer(struct kr *kr, const struct kr_req *req, int err, char *detail)
 
 	if (err == 0 && (req->op == KR_OP_NH_SET ||
 	    req->op == KR_OP_GROUP_SET)) {
-		nh = kr_nh_find(kr, req->key, true);
+		nh = kr_nh_find(kr, req->id, true);
 		nh->exists = true;
 		nh->group = req->op == KR_OP_GROUP_SET;
 		nh->oif = nh->group ? 0 : (int)req->x;
 	}
 	if (req->op == KR_OP_NH_DEL && (err == 0 || err == ENOENT))
-		kr_nh_gone(kr, req->key);
+		kr_nh_gone(kr, req->id);
 	if (err == 0) {
 		free(detail);
 		return;
@@ -432,20 +432,27 @@ deliver(struct kr *kr, const struct kr_event *ev)
 			h->link(kr->watch[ev->idx].name, ev->up, h->arg);
 		break;
 	case KR_EV_ADDR:
-		p.addr.s_addr = ev->req.key;
-		if (h->addr != NULL)
-			h->addr(kr->watch[ev->idx].name, p.addr, ev->req.plen,
-			    ev->up, h->arg);
+		if (ev->req.af == AF_INET6 && h->addr6 != NULL)
+			h->addr6(kr->watch[ev->idx].name, &ev->req.addr.v6,
+			    ev->req.plen, ev->up, h->arg);
+		else if (ev->req.af == AF_INET && h->addr != NULL)
+			h->addr(kr->watch[ev->idx].name, ev->req.addr.v4,
+			    ev->req.plen, ev->up, h->arg);
 		break;
 	case KR_EV_ROUTE_LOST:
-		p.addr.s_addr = ev->req.key;
+		memset(&p, 0, sizeof(p));
+		p.family = ev->req.af;
+		if (p.family == AF_INET6)
+			p.addr6 = ev->req.addr.v6;
+		else
+			p.addr = ev->req.addr.v4;
 		p.len = ev->req.plen;
 		if (h->route_lost != NULL)
 			h->route_lost(&p, ev->req.x, h->arg);
 		break;
 	case KR_EV_NH_LOST:
 		if (h->nexthop_lost != NULL)
-			h->nexthop_lost(ev->req.key, h->arg);
+			h->nexthop_lost(ev->req.id, h->arg);
 		break;
 	case KR_EV_ERROR:
 		kr_req_what(kr, &ev->req, what, sizeof(what));
@@ -499,17 +506,15 @@ ifname_of(uint32_t ifindex, char *buf)
 static void
 route_what(const struct kr_req *req, char *buf, size_t size)
 {
-	char		dst[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
-	struct in_addr	a = { req->key }, g = { req->aux };
+	char	dst[INET6_ADDRSTRLEN], ifn[IF_NAMESIZE];
 
-	inet_ntop(AF_INET, &a, dst, sizeof(dst));
-	inet_ntop(AF_INET, &g, gw, sizeof(gw));
+	inet_ntop(req->af, &req->addr, dst, sizeof(dst));
 	if (req->op == KR_OP_ROUTE_SET)
 		snprintf(buf, size, "route %s/%u metric %u: replace "
-		    "on nexthop %#x", dst, req->plen, req->x, req->aux);
+		    "on nexthop %#x", dst, req->plen, req->x, req->id);
 	else if (req->op == KR_OP_ROUTE_VIA)
-		snprintf(buf, size, "route %s/%u metric %u: replace via %s",
-		    dst, req->plen, req->x, gw);
+		snprintf(buf, size, "route %s/%u metric %u: replace via "
+		    "dev %s", dst, req->plen, req->x, ifname_of(req->id, ifn));
 	else
 		snprintf(buf, size, "route %s/%u metric %u: delete", dst,
 		    req->plen, req->x);
@@ -520,21 +525,20 @@ void
 kr_req_what(const struct kr *kr, const struct kr_req *req, char *buf,
     size_t size)
 {
-	char		gw[INET_ADDRSTRLEN], ifn[IF_NAMESIZE];
-	struct in_addr	g = { req->aux };
+	char	gw[INET6_ADDRSTRLEN], ifn[IF_NAMESIZE];
 
 	switch (req->op) {
 	case KR_OP_NH_SET:
-		inet_ntop(AF_INET, &g, gw, sizeof(gw));
+		inet_ntop(req->af, &req->addr, gw, sizeof(gw));
 		snprintf(buf, size, "nexthop %#x via %s dev %s: replace",
-		    req->key, gw, ifname_of(req->x, ifn));
+		    req->id, gw, ifname_of(req->x, ifn));
 		break;
 	case KR_OP_GROUP_SET:
 		snprintf(buf, size, "nexthop group %#x (%u members): replace",
-		    req->key, req->x);
+		    req->id, req->x);
 		break;
 	case KR_OP_NH_DEL:
-		snprintf(buf, size, "nexthop %#x: delete", req->key);
+		snprintf(buf, size, "nexthop %#x: delete", req->id);
 		break;
 	case KR_OP_ROUTE_SET:
 	case KR_OP_ROUTE_VIA:

@@ -167,8 +167,10 @@ on_error(const char *what, int err, void *arg)
 struct fib *
 fib_new(struct ev_loop *loop, const struct conf *c)
 {
-	struct kr_hooks	 hooks = { on_link, on_addr, on_route_lost,
-			    on_nexthop_lost, on_error, NULL };
+	struct kr_hooks	 hooks = { .link = on_link, .addr = on_addr,
+			    .route_lost = on_route_lost,
+			    .nexthop_lost = on_nexthop_lost,
+			    .error = on_error };
 	struct fib	*f;
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)

@@ -18,7 +18,7 @@ reinstall_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
     uint8_t st[RIB_USER_BYTES], void *arg)
 {
 	struct fib		*f = arg;
-	struct kr_prefix	 pfx = { p->addr, p->len };
+	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
 
 	if (st[PRI] != 0)
 		fib_put_route(f, &pfx, st, true);

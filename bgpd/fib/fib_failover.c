@@ -26,7 +26,7 @@ strand_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
     uint8_t st[RIB_USER_BYTES], void *arg)
 {
 	struct strand_walk	*x = arg;
-	struct kr_prefix	 pfx = { p->addr, p->len };
+	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
 
 	if (st[PRI] != x->group || pinned(st) ||
 	    (rib_carriers(best, standby) & x->to))

@@ -28,7 +28,7 @@ home_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
 {
 	struct home_walk	*x = arg;
 	struct fib		*f = x->f;
-	struct kr_prefix	 pfx = { p->addr, p->len };
+	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
 	uint8_t			 want = want_of(f, best);
 	uint8_t			 want_sb = standby_mask(standby);
 
@@ -46,7 +46,7 @@ unpin_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
     uint8_t st[RIB_USER_BYTES], void *arg)
 {
 	struct home_walk	*x = arg;
-	struct kr_prefix	 pfx = { p->addr, p->len };
+	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
 
 	if (!pinned(st) || st[PRI] != x->bit)
 		return;

@@ -241,7 +241,8 @@ fib_put_route(struct fib *f, const struct kr_prefix *pfx, const uint8_t *st,
 void
 fib_change(struct fib *f, const struct rib_change *c)
 {
-	struct kr_prefix	pfx = { c->pfx.addr, c->pfx.len };
+	struct kr_prefix	pfx = { .addr = c->pfx.addr,
+				    .len = c->pfx.len };
 
 	fib_count(f, c->user, c->old_best, c->old_standby, -1);
 	fib_place(f, &pfx, c->user, want_of(f, c->best),

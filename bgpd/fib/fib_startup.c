@@ -125,7 +125,7 @@ sweep_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
     uint8_t st[RIB_USER_BYTES], void *arg)
 {
 	struct fib		*f = arg;
-	struct kr_prefix	 pfx = { p->addr, p->len };
+	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
 	uint8_t			 want = want_of(f, best);
 	uint8_t			 want_sb = standby_mask(standby);
 	unsigned		 i;

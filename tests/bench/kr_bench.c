@@ -64,7 +64,7 @@ drain(struct ev_loop *loop, struct kr *kr, double secs)
 static struct kr_prefix
 prefix(size_t i)
 {
-	struct kr_prefix	p;
+	struct kr_prefix	p = { .len = 24 };
 
 	p.addr.s_addr = htonl(0x0b000000U + ((uint32_t)i << 8));
 	p.len = 24;
@@ -199,8 +199,8 @@ bench(struct ev_loop *loop, struct kr *kr, size_t n)
 int
 main(int argc, char *argv[])
 {
-	struct kr_conf	 conf = { 254, 186, false, false };
-	struct kr_hooks	 hooks = { NULL, NULL, NULL, NULL, on_error, NULL };
+	struct kr_conf	 conf = { 254, 186, false, false, false };
+	struct kr_hooks	 hooks = { .error = on_error };
 	struct ev_loop	*loop;
 	struct kr	*kr;
 	ev_timer	 tick;

@@ -188,7 +188,7 @@ ip(const char *s)
 static struct kr_prefix
 pfx(const char *s, uint8_t len)
 {
-	struct kr_prefix	p = { ip(s), len };
+	struct kr_prefix	p = { .addr = ip(s), .len = len };
 
 	return p;
 }
@@ -197,7 +197,7 @@ pfx(const char *s, uint8_t len)
 static struct kr_prefix
 pfx_n(unsigned n)
 {
-	struct kr_prefix	p;
+	struct kr_prefix	p = { .len = 24 };
 
 	p.addr.s_addr = htonl(0x0a640000U + (n << 8));
 	p.len = 24;
@@ -312,9 +312,12 @@ heard_lost(struct t *t, uint32_t id)
 static struct t *
 t_new(uint32_t table, bool no_nexthops, bool compat_keep)
 {
-	struct kr_conf	 conf = { table, PROTO, compat_keep, no_nexthops };
-	struct kr_hooks	 hooks = { on_link, NULL, on_route_lost, on_nexthop_lost,
-			    on_error, NULL };
+	struct kr_conf	 conf = { table, PROTO, compat_keep, no_nexthops,
+			    false };
+	struct kr_hooks	 hooks = { .link = on_link,
+			    .route_lost = on_route_lost,
+			    .nexthop_lost = on_nexthop_lost,
+			    .error = on_error };
 	struct t	*t;
 
 	assert_non_null(t = calloc(1, sizeof(*t)));
@@ -759,7 +762,7 @@ test_foreign_nexthop_ids(void **state)
 	assert_int_equal(kr_nexthop(t->kr, 7, "vti0", ip(GW1)), -1);
 	assert_int_equal(kr_group(t->kr, G1, (uint32_t[]){ 7 }, 1), -1);
 	assert_int_equal(kr_route(t->kr, &(struct kr_prefix){
-	    ip("10.43.0.0"), 16 }, 20, 7), -1);
+	    .addr = ip("10.43.0.0"), .len = 16 }, 20, 7), -1);
 	assert_int_equal(t->n_err, 4);
 	assert_int_equal(t->err[0], EINVAL);
 	assert_int_equal(t->err[3], EINVAL);
@@ -851,11 +854,11 @@ static void
 test_notifications_lost(void **state)
 {
 	struct t		*t = *state = t_new(254, false, false);
-	struct kr_conf		 conf = { 200, 187, true, true };
-	struct kr_hooks		 none = { NULL, NULL, NULL, NULL, NULL, NULL };
+	struct kr_conf		 conf = { 200, 187, true, true, false };
+	struct kr_hooks		 none = { .arg = NULL };
 	struct ev_loop		*loop2 = ev_loop_new(EVFLAG_AUTO);
 	struct kr		*k2 = kr_new(loop2, &conf, &none);
-	struct kr_prefix	 p;
+	struct kr_prefix	 p = { .len = 24 };
 	unsigned		 i;
 
 	assert_true(kr_watch_link(t->kr, "vti0"));
@@ -933,8 +936,8 @@ test_errors(void **state)
 	    GW1 " dev vti0: replace"));
 	assert_int_equal(kr_nexthop(t->kr, NH1, "nosuch0", ip(GW1)), -1);
 	assert_int_equal(t->err[2], ENODEV);
-	assert_int_equal(kr_route(t->kr, &(struct kr_prefix){ ip("10.0.0.1"),
-	    8 }, 20, G1), -1);
+	assert_int_equal(kr_route(t->kr, &(struct kr_prefix){
+	    .addr = ip("10.0.0.1"), .len = 8 }, 20, G1), -1);
 	assert_int_equal(t->err[3], EINVAL);
 }
 
