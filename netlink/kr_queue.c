@@ -503,12 +503,21 @@ ifname_of(uint32_t ifindex, char *buf)
 	return buf;
 }
 
+/* The address of req as text ("?" if its family is not one we know). */
+static const char *
+addr_of(const struct kr_req *req, char buf[INET6_ADDRSTRLEN])
+{
+	if (inet_ntop(req->af, &req->addr, buf, INET6_ADDRSTRLEN) == NULL)
+		snprintf(buf, INET6_ADDRSTRLEN, "?");
+	return buf;
+}
+
 static void
 route_what(const struct kr_req *req, char *buf, size_t size)
 {
 	char	dst[INET6_ADDRSTRLEN], ifn[IF_NAMESIZE];
 
-	inet_ntop(req->af, &req->addr, dst, sizeof(dst));
+	(void)addr_of(req, dst);
 	if (req->op == KR_OP_ROUTE_SET)
 		snprintf(buf, size, "route %s/%u metric %u: replace "
 		    "on nexthop %#x", dst, req->plen, req->x, req->id);
@@ -529,9 +538,8 @@ kr_req_what(const struct kr *kr, const struct kr_req *req, char *buf,
 
 	switch (req->op) {
 	case KR_OP_NH_SET:
-		inet_ntop(req->af, &req->addr, gw, sizeof(gw));
 		snprintf(buf, size, "nexthop %#x via %s dev %s: replace",
-		    req->id, gw, ifname_of(req->x, ifn));
+		    req->id, addr_of(req, gw), ifname_of(req->x, ifn));
 		break;
 	case KR_OP_GROUP_SET:
 		snprintf(buf, size, "nexthop group %#x (%u members): replace",

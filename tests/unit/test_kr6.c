@@ -687,6 +687,7 @@ test_addresses6(void **state)
 {
 	struct t	*t, *t4;
 	struct in6_addr	 ula = ip6("fd00:1::2"), ula2 = ip6("fd00:1::6");
+	struct in6_addr	 ll = ip6("fe80::2");
 
 	/* no link-local address whose DAD would end during the test */
 	sh("sysctl -qw net.ipv6.conf.vti0.addr_gen_mode=1 && "
@@ -703,6 +704,12 @@ test_addresses6(void **state)
 	sh("ip -6 addr del fd00:1::2/126 dev vti0");
 	assert_true(run_until(t, addr6_gone, DEADLINE));
 	assert_memory_equal(&t->addr6[1], &ula, sizeof(ula));
+	/* a link-local one */
+	sh("ip -6 addr add fe80::2/64 dev vti0 nodad");
+	assert_true(run_until(t, addr6_heard, DEADLINE));
+	assert_int_equal(t->n_addr6, 3);
+	assert_memory_equal(&t->addr6[2], &ll, sizeof(ll));
+	assert_int_equal(t->addr6_plen[2], 64);
 	/* with DAD: tentative first (not usable), then added */
 	t->n_addr6 = 0;
 	sh("ip -6 addr add fd00:1::6/126 dev vti0");
@@ -759,6 +766,8 @@ test_errors6(void **state)
 	assert_int_equal(kr_route(t->kr, &p, 20, G1), -1);
 	assert_int_equal(t->n_err, 5);
 	assert_int_equal(t->err[4], EINVAL);
+	assert_string_equal(t->err_what[4], "route ?/48 metric 20: replace on "
+	    "nexthop 0x76740101 (bad prefix)");
 	/* an IPv6 route on an IPv4 nexthop: the kernel says no */
 	inet_pton(AF_INET, "169.254.249.57", &gw4);
 	kr_nexthop(t->kr, NH4, "vti0", gw4);
