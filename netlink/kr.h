@@ -134,6 +134,8 @@ size_t		 kr_pending(const struct kr *);
  * Our routes and nexthops as the kernel has them now (a synchronous
  * dump, for start-up and resync).  nhid is 0 for a plain route.  Routes
  * of both families with kr_conf.inet6, IPv4 first; nexthops of both.
+ * The prefixes kr hands out (here and to hooks.route_lost) have family
+ * AF_INET or AF_INET6, never 0.
  */
 typedef void	(*kr_route_fn)(const struct kr_prefix *, uint32_t metric,
 		    uint32_t nhid, void *arg);
