@@ -9,7 +9,12 @@
  * bounds-checked readers that fill a struct msg_error (code, subcode,
  * data) instead of acting; the session decides what to send.  Decoded
  * values never point into the receive buffer.  Addresses are in network
- * byte order (struct in_addr), everything else in host order.
+ * byte order (struct in_addr, struct in6_addr), everything else in host
+ * order.
+ *
+ * Two address families, unicast only: IPv4 (the classic fields, and
+ * MP_REACH_NLRI / MP_UNREACH_NLRI of AFI 1) and IPv6 (those attributes
+ * with AFI 2, RFC 4760 and RFC 2545).
  */
 #ifndef VTB_MSG_H
 #define VTB_MSG_H
@@ -95,12 +100,28 @@ const char	*msg_subcode_name(uint8_t code, uint8_t subcode);
 int	msg_header_decode(const uint8_t *buf, uint8_t *type, uint16_t *len,
 	    struct msg_error *err);
 
+/* ---- address families ---------------------------------------------------- */
+
+/* The families a session may carry, as bits of a set (RFC 4760 AFI and
+ * SAFI; unicast only). */
+#define MSG_AF_IPV4		0x01	/* AFI 1, SAFI 1 */
+#define MSG_AF_IPV6		0x02	/* AFI 2, SAFI 1 */
+
 /* ---- OPEN --------------------------------------------------------------- */
 
-/* Capabilities we understand; the rest is skipped (counted). */
+/*
+ * Capabilities we understand; the rest is skipped (counted).  For
+ * msg_open_encode() the mp_* and gr_* flags are what this session offers:
+ * mp_ipv4_unicast and mp_ipv6_unicast the families it carries (one
+ * Multiprotocol capability each), gr_ipv4 / gr_ipv6 the families listed
+ * in graceful restart.
+ */
 struct msg_caps {
 	bool		mp_ipv4_unicast;	/* RFC 4760, AFI 1 SAFI 1 */
-	bool		mp_other;		/* some other AFI/SAFI */
+	bool		mp_ipv6_unicast;	/* RFC 4760, AFI 2 SAFI 1 */
+	bool		mp_other;		/* an AFI/SAFI other than IPv4
+						   unicast, IPv6 unicast
+						   included (decoded only) */
 	bool		route_refresh;		/* RFC 2918 (code 2) */
 	bool		as4;			/* RFC 6793 (code 65) */
 	uint32_t	as4_asn;
@@ -109,6 +130,8 @@ struct msg_caps {
 	uint16_t	gr_time;		/* 12 bits, seconds */
 	bool		gr_ipv4;		/* IPv4 unicast listed */
 	bool		gr_ipv4_forwarding;	/* its F bit */
+	bool		gr_ipv6;		/* IPv6 unicast listed */
+	bool		gr_ipv6_forwarding;	/* its F bit */
 	unsigned	n_unknown;
 };
 
@@ -141,19 +164,56 @@ uint32_t msg_open_peer_as(const struct msg_open *);
 /*
  * Encode a whole OPEN message (header included) into buf.  my_as is the
  * 4-octet AS: the 2-octet field gets AS_TRANS when it does not fit.  caps
- * says which capabilities to advertise (mp_ipv4_unicast, route_refresh,
- * as4, gr with gr_time/gr_restarting/gr_ipv4_forwarding).  Returns the
- * length, or 0 if size is too small.
+ * says which capabilities to advertise: mp_ipv4_unicast then
+ * mp_ipv6_unicast (the families the session carries), route_refresh,
+ * as4, gr with gr_time/gr_restarting and the families it lists (IPv4
+ * unicast when gr_ipv4 or gr_ipv4_forwarding, then IPv6 unicast when
+ * gr_ipv6 or gr_ipv6_forwarding, each with its F bit).  Without the IPv6
+ * flags the bytes are those of an IPv4-only speaker.  Returns the length,
+ * or 0 if size is too small.
  */
 size_t	msg_open_encode(uint8_t *buf, size_t size, uint32_t my_as,
 	    uint16_t hold_time, struct in_addr bgp_id,
 	    const struct msg_caps *caps);
+
+/* The MSG_AF_* families a set of capabilities offers. */
+unsigned msg_caps_families(const struct msg_caps *);
+
+/*
+ * The families a session carries once both OPENs are in: those both
+ * sides offered (RFC 4760 8: "each such speaker MUST advertise to the
+ * other ... the capability to support that particular <AFI, SAFI>").  A
+ * peer whose OPEN had no Multiprotocol capability at all is a plain RFC
+ * 4271 speaker and is taken to offer IPv4 unicast, in the classic fields,
+ * as BIRD does for a peer without capabilities.
+ */
+unsigned msg_caps_negotiate(const struct msg_caps *ours,
+	    const struct msg_caps *peer);
 
 /* ---- UPDATE ------------------------------------------------------------- */
 
 struct msg_prefix {
 	struct in_addr	addr;
 	uint8_t		len;
+};
+
+struct msg_prefix6 {
+	struct in6_addr	addr;
+	uint8_t		len;			/* 0..128 */
+};
+
+/*
+ * The next hop of IPv6 routes, from MP_REACH_NLRI (RFC 2545 3): the
+ * global address (16 octets on the wire), followed by the link-local one
+ * (32 octets) when the sender shares a link with the peer.  As decoded,
+ * a link-local address alone (16 octets in fe80::/10, or 32 octets whose
+ * first address is link-local, as JunOS and FRR send on sessions over
+ * link-local addresses) is link_local with global ::, and a second
+ * address that is not link-local is dropped, as BIRD does.
+ */
+struct msg_nexthop6 {
+	struct in6_addr	global;			/* :: if none */
+	struct in6_addr	link_local;		/* :: if none */
 };
 
 /* Bits of msg_attrs.present, one per attribute type we know. */
@@ -193,6 +253,7 @@ struct msg_attrs {
 	uint16_t	 as_path_len;		/* bytes */
 	uint16_t	 as_path_count;
 	struct in_addr	 next_hop;
+	struct msg_nexthop6 next_hop6;		/* MP_REACH_NLRI, AFI 2 */
 	uint32_t	 med;
 	uint32_t	 local_pref;
 	uint32_t	 aggregator_as;
@@ -210,6 +271,12 @@ enum msg_update_action {
 	UPD_SESSION_RESET,	/* send NOTIFICATION err, drop the session */
 };
 
+/*
+ * A decoded UPDATE.  The IPv4 lists hold the classic fields and the
+ * MP attributes of AFI 1; the IPv6 lists the MP attributes of AFI 2,
+ * whose next hop is attrs.next_hop6.  The action applies to both
+ * families (RFC 7606 2: treat-as-withdraw withdraws nlri and nlri6).
+ */
 struct msg_update {
 	struct msg_prefix	*withdrawn;	/* classic and MP_UNREACH */
 	size_t			 n_withdrawn;
@@ -224,6 +291,15 @@ struct msg_update {
 						   the NEXT_HOP is not on
 						   the tunnel (RFC 4271
 						   6.3): routes refused */
+	struct msg_prefix6	*withdrawn6;	/* MP_UNREACH, AFI 2 SAFI 1 */
+	size_t			 n_withdrawn6;
+	struct msg_prefix6	*nlri6;		/* MP_REACH, AFI 2 SAFI 1 */
+	size_t			 n_nlri6;
+	size_t			 n_ignored6;	/* MP_REACH prefixes left out
+						   of nlri6: not unicast
+						   (msg_prefix6_ok) */
+	bool			 end_of_rib6;	/* RFC 4724 2: only an empty
+						   MP_UNREACH, AFI 2 SAFI 1 */
 };
 
 /*
@@ -236,6 +312,33 @@ struct msg_update {
  */
 int	msg_update_decode(const uint8_t *body, size_t len, bool as4, bool ebgp,
 	    struct msg_update *u, struct msg_error *err);
+
+/*
+ * The same for a session that carries the families afs (MSG_AF_*, from
+ * msg_caps_negotiate()); msg_update_decode() is this with MSG_AF_IPV4.
+ * RFC 4760 and RFC 7606, as doc/security.md lists them:
+ *  - MP_REACH_NLRI / MP_UNREACH_NLRI of a family not in afs, or of a
+ *    SAFI other than 1, is discarded (u->discarded), once its AFI, SAFI,
+ *    next hop length, next hop and Reserved octet are there (else 3/9);
+ *  - of a family in afs: shorter than that, a next hop length that is
+ *    not 4 (AFI 1) or 16 or 32 (AFI 2, RFC 2545 3), or NLRI that do not
+ *    parse (a length above 32 or 128, a prefix that overruns): session
+ *    reset, UPDATE Message Error / Optional Attribute Error (3/9) with
+ *    the attribute as data (RFC 7606 5.3 and 7.11: "session reset" rather
+ *    than "AFI/SAFI disable", RFC 4760 7's code and subcode);
+ *  - ORIGIN and AS_PATH are required when either family announces
+ *    something, NEXT_HOP only with classic NLRI (RFC 4760 3, RFC 7606
+ *    3.d): treat-as-withdraw, 3/3;
+ *  - IPv6 prefixes that are not unicast are ignored (RFC 4271 6.3):
+ *    counted in n_ignored6, not in nlri6;
+ *  - an UPDATE whose only attribute is an empty MP_UNREACH_NLRI of AFI 2
+ *    SAFI 1 is the IPv6 End-of-RIB (end_of_rib6).
+ * Classic fields are IPv4 whatever afs says; ignoring them on a session
+ * without IPv4 is the caller's choice.
+ */
+int	msg_update_decode_af(const uint8_t *body, size_t len, bool as4,
+	    bool ebgp, unsigned afs, struct msg_update *u,
+	    struct msg_error *err);
 void	msg_update_free(struct msg_update *);
 void	msg_attrs_free(struct msg_attrs *);
 
@@ -246,6 +349,25 @@ void	msg_attrs_free(struct msg_attrs *);
  * NOTIFICATION.
  */
 bool	msg_nexthop_ok(struct in_addr nh, struct in_addr local, uint8_t plen);
+
+/*
+ * The same for IPv6 routes (RFC 4271 6.3, RFC 2545 3), the tunnel's
+ * inside address being local/plen: the global next hop serves when it is
+ * a unicast address that is not link-local, not IPv4-mapped and not ours,
+ * inside local/plen and, for plen up to 126, not the Subnet-Router
+ * anycast address of it (RFC 4291 2.6.1); a /128 local address gives no
+ * prefix, any such address passes.  Else the link-local next hop serves,
+ * when there is one and it is not ours: the tunnel is its link (sessions
+ * over link-local addresses send only that one).  *via (may be NULL)
+ * gets the address that serves.  False means: ignore the routes, no
+ * NOTIFICATION.
+ */
+bool	msg_nexthop6_ok(const struct msg_nexthop6 *nh,
+	    const struct in6_addr *local, uint8_t plen, struct in6_addr *via);
+
+/* RFC 4271 6.3 for an IPv6 prefix: false for one that can be no unicast
+ * route (inside ff00::/8 or fe80::/10, ::/128, ::1/128). */
+bool	msg_prefix6_ok(const struct msg_prefix6 *);
 
 /* First AS of an AS_PATH (4-octet form), or 0 if it does not start with
  * an AS_SEQUENCE.  RFC 4271 6.3: from eBGP it must be the peer's AS. */
@@ -267,6 +389,32 @@ size_t	msg_update_encode(uint8_t *buf, size_t size,
 	    const struct msg_prefix *withdrawn, size_t n_withdrawn,
 	    const struct msg_attrs *attrs, const struct msg_prefix *nlri,
 	    size_t n_nlri, bool as4);
+
+/*
+ * Encode a whole UPDATE announcing IPv6 prefixes (RFC 4760 3, RFC 2545 3):
+ * no Withdrawn Routes, MP_REACH_NLRI first (RFC 7606 5.1) with AFI 2,
+ * SAFI 1, attrs->next_hop6 (16 octets, or 32 when link_local is not ::,
+ * the global first, :: if there is none, as BIRD sends) and nlri; then
+ * ORIGIN, AS_PATH, AS4_PATH, MED and COMMUNITIES as msg_update_encode()
+ * writes them, but no NEXT_HOP (RFC 4760 3: "SHOULD NOT carry the
+ * NEXT_HOP attribute"), and no NLRI field.  Returns the length, or 0 if
+ * it does not fit (the caller splits), n_nlri is 0, a prefix is longer
+ * than 128 or both next hops are ::.
+ */
+size_t	msg_update6_reach_encode(uint8_t *buf, size_t size,
+	    const struct msg_attrs *attrs, const struct msg_prefix6 *nlri,
+	    size_t n_nlri, bool as4);
+
+/*
+ * Encode a whole UPDATE withdrawing IPv6 prefixes: its only attribute an
+ * MP_UNREACH_NLRI (RFC 4760 4) of AFI 2, SAFI 1; with n_withdrawn 0 it
+ * is the IPv6 End-of-RIB (RFC 4724 2).  RFC 7606 5.1 wants one kind of
+ * NLRI per UPDATE: announcements go in msg_update6_reach_encode()'s.
+ * Returns the length, or 0 if it does not fit or a prefix is longer than
+ * 128.
+ */
+size_t	msg_update6_unreach_encode(uint8_t *buf, size_t size,
+	    const struct msg_prefix6 *withdrawn, size_t n_withdrawn);
 
 /* Build an AS_PATH (4-octet form) of one AS_SEQUENCE: asn repeated
  * times.  Owned by attrs; returns 0 or -1 (no memory). */

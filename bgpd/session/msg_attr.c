@@ -40,7 +40,8 @@ static attr_encode_fn	enc_communities, enc_as4_path;
  * RFC 7606 3.c: wrong Optional/Transitive bits are treat-as-withdraw
  * unless the attribute says otherwise: 3.f makes ATOMIC_AGGREGATE and
  * AGGREGATOR attribute discard, RFC 6793 6 does the same for AS4_*, and
- * RFC 7606 5.3 makes MP_REACH/MP_UNREACH a session reset.
+ * RFC 7606 5.3 makes MP_REACH/MP_UNREACH a session reset (in any family:
+ * the AFI comes after the flags).
  */
 static const struct attr_def {
 	const char		*name;
@@ -482,8 +483,9 @@ attrs_as4_merge(struct upd_ctx *c)
 }
 
 /* RFC 4271 6.3 and RFC 7606 3.d: missing well-known mandatory attributes
- * of an UPDATE that announces something: treat-as-withdraw (3/3, data the
- * type).  RFC 4760 3 makes NEXT_HOP needed by the classic NLRI only. */
+ * of an UPDATE that announces something, in either family: treat-as-
+ * withdraw (3/3, data the type).  RFC 4760 3 makes NEXT_HOP needed by the
+ * classic NLRI only. */
 static void
 attrs_check_missing(struct upd_ctx *c, size_t n_classic)
 {
@@ -493,7 +495,7 @@ attrs_check_missing(struct upd_ctx *c, size_t n_classic)
 	uint32_t		 present = c->u->attrs.present;
 	size_t			 i;
 
-	if (c->u->n_nlri == 0)
+	if (c->u->n_nlri == 0 && c->n_reach6 == 0)
 		return;
 	for (i = 0; i < nitems(mandatory); i++) {
 		if (mandatory[i] == ATTR_NEXT_HOP && n_classic == 0)
@@ -538,10 +540,12 @@ attrs_finish(struct upd_ctx *c, size_t n_classic)
 	attrs_mp_nexthop(c, n_classic);
 	/*
 	 * RFC 7606 5.2: attributes other than MP_UNREACH_NLRI but nothing
-	 * reachable: the NLRI may not have been parsed right, so any error
-	 * stronger than attribute discard is a session reset.
+	 * reachable in either family: the NLRI may not have been parsed
+	 * right, so any error stronger than attribute discard is a session
+	 * reset.
 	 */
-	if (c->worst == AV_WITHDRAW && u->n_nlri == 0 && c->other_attrs)
+	if (c->worst == AV_WITHDRAW && u->n_nlri == 0 && c->n_reach6 == 0 &&
+	    c->other_attrs)
 		c->worst = AV_RESET;
 	at->as_path_count = aspath_count(at->as_path, at->as_path_len);
 }
@@ -627,12 +631,13 @@ enc_as4_path(struct wbuf *wb, const struct msg_attrs *at, bool as4)
 
 /* RFC 4271 5: in ascending type order, the order of the table. */
 void
-attrs_encode(struct wbuf *wb, const struct msg_attrs *at, bool as4)
+attrs_encode(struct wbuf *wb, const struct msg_attrs *at, bool as4,
+    uint32_t skip)
 {
 	size_t	i;
 
 	for (i = 0; i < nitems(attr_table); i++)
-		if (attr_table[i].encode != NULL)
+		if (attr_table[i].encode != NULL && !(skip & ATTR_BIT(i)))
 			attr_table[i].encode(wb, at, as4);
 }
 

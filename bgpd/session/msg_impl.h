@@ -20,6 +20,7 @@
 #define ATTR_F_EXTLEN		0x10
 
 #define AFI_IPV4		1
+#define AFI_IPV6		2
 #define SAFI_UNICAST		1
 
 /* ---- msg.c ---------------------------------------------------------- */
@@ -66,6 +67,8 @@ struct upd_ctx {
 	struct msg_error	*err;
 	bool			 as4;
 	bool			 ebgp;
+	unsigned		 afs;		/* MSG_AF_*: MP attributes of
+						   other families discarded */
 	bool			 nomem;
 	bool			 other_attrs;	/* not MP_UNREACH */
 	enum attr_verdict	 worst;
@@ -76,6 +79,11 @@ struct upd_ctx {
 	struct in_addr		 mp_nexthop;
 	struct rbuf		 mp_nlri;
 	struct rbuf		 mp_withdrawn;
+
+	bool			 mp_unreach6;	/* IPv6 unicast MP_UNREACH */
+	struct rbuf		 mp_nlri6;	/* next hop: attrs.next_hop6 */
+	struct rbuf		 mp_withdrawn6;
+	size_t			 n_reach6;	/* prefixes in mp_nlri6 */
 
 	/* RFC 6793 4.2.3 inputs, used once every attribute is read */
 	const uint8_t		*as4_path;
@@ -97,8 +105,10 @@ enum attr_verdict upd_error(struct upd_ctx *, enum attr_verdict,
  * all of them (RFC 6793 merge, missing attributes, RFC 7606 5.2). */
 void	attrs_decode(struct upd_ctx *, struct rbuf *attrs);
 void	attrs_finish(struct upd_ctx *, size_t n_classic_nlri);
-/* Write ORIGIN, AS_PATH, NEXT_HOP, ... through the attribute table. */
-void	attrs_encode(struct wbuf *, const struct msg_attrs *, bool as4);
+/* Write ORIGIN, AS_PATH, NEXT_HOP, ... through the attribute table, but
+ * none of the types in skip (ATTR_BIT). */
+void	attrs_encode(struct wbuf *, const struct msg_attrs *, bool as4,
+	    uint32_t skip);
 /* Write one attribute header for a value of len bytes. */
 void	attr_put_header(struct wbuf *, uint8_t flags, uint8_t type,
 	    size_t len);

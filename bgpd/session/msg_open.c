@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * msg_open.c: the OPEN message (RFC 4271 4.2, 6.2) and the capabilities
- * it carries (RFC 5492): multiprotocol (RFC 4760), route refresh (RFC
- * 2918), graceful restart (RFC 4724) and 4-octet AS numbers (RFC 6793).
+ * it carries (RFC 5492): multiprotocol (RFC 4760; IPv4 and IPv6
+ * unicast), route refresh (RFC 2918), graceful restart (RFC 4724) and
+ * 4-octet AS numbers (RFC 6793), and which families both sides carry.
  * One table row per capability, with its decoder and encoder; other
  * capabilities are skipped and counted (RFC 5492 3: we never answer 2/7,
  * since we require no capability).
@@ -63,10 +64,14 @@ capa_mp_dec(struct rbuf *v, struct msg_caps *caps)
 		return -1;
 	if (rb_left(v) != 0)
 		return -1;
-	if (afi == AFI_IPV4 && safi == SAFI_UNICAST)
+	if (afi == AFI_IPV4 && safi == SAFI_UNICAST) {
 		caps->mp_ipv4_unicast = true;
-	else
-		caps->mp_other = true;
+		return 0;
+	}
+	/* msg.h: mp_other is anything but IPv4 unicast. */
+	caps->mp_other = true;
+	if (afi == AFI_IPV6 && safi == SAFI_UNICAST)
+		caps->mp_ipv6_unicast = true;
 	return 0;
 }
 
@@ -96,6 +101,8 @@ capa_gr_dec(struct rbuf *v, struct msg_caps *caps)
 	caps->gr_time = ft & GR_TIME_MASK;
 	caps->gr_ipv4 = false;
 	caps->gr_ipv4_forwarding = false;
+	caps->gr_ipv6 = false;
+	caps->gr_ipv6_forwarding = false;
 	while (rb_left(v) > 0) {
 		if (rb_get_u16(v, &afi) == -1)
 			return -1;
@@ -103,9 +110,15 @@ capa_gr_dec(struct rbuf *v, struct msg_caps *caps)
 			return -1;
 		if (rb_get_u8(v, &flags) == -1)
 			return -1;
-		if (afi == AFI_IPV4 && safi == SAFI_UNICAST) {
+		if (safi != SAFI_UNICAST)
+			continue;
+		if (afi == AFI_IPV4) {
 			caps->gr_ipv4 = true;
 			caps->gr_ipv4_forwarding =
+			    (flags & GR_AF_F_FORWARDING) != 0;
+		} else if (afi == AFI_IPV6) {
+			caps->gr_ipv6 = true;
+			caps->gr_ipv6_forwarding =
 			    (flags & GR_AF_F_FORWARDING) != 0;
 		}
 	}
@@ -124,16 +137,24 @@ capa_as4_dec(struct rbuf *v, struct msg_caps *caps)
 	return 0;
 }
 
+/* RFC 4760 8: one capability per AFI/SAFI, IPv4 unicast first. */
 static void
 capa_mp_enc(struct wbuf *wb, const struct msg_caps *caps, uint32_t my_as)
 {
-	if (!caps->mp_ipv4_unicast)
-		return;
-	wb_put_u8(wb, CAPA_MP);
-	wb_put_u8(wb, 4);
-	wb_put_u16(wb, AFI_IPV4);
-	wb_put_u8(wb, 0);
-	wb_put_u8(wb, SAFI_UNICAST);
+	if (caps->mp_ipv4_unicast) {
+		wb_put_u8(wb, CAPA_MP);
+		wb_put_u8(wb, 4);
+		wb_put_u16(wb, AFI_IPV4);
+		wb_put_u8(wb, 0);
+		wb_put_u8(wb, SAFI_UNICAST);
+	}
+	if (caps->mp_ipv6_unicast) {
+		wb_put_u8(wb, CAPA_MP);
+		wb_put_u8(wb, 4);
+		wb_put_u16(wb, AFI_IPV6);
+		wb_put_u8(wb, 0);
+		wb_put_u8(wb, SAFI_UNICAST);
+	}
 }
 
 static void
@@ -145,11 +166,16 @@ capa_rr_enc(struct wbuf *wb, const struct msg_caps *caps, uint32_t my_as)
 	wb_put_u8(wb, 0);
 }
 
-/* IPv4 unicast is listed when gr_ipv4 or gr_ipv4_forwarding is set. */
+/*
+ * IPv4 unicast is listed when gr_ipv4 or gr_ipv4_forwarding is set, then
+ * IPv6 unicast when gr_ipv6 or gr_ipv6_forwarding is (RFC 4724 3: one
+ * AFI, SAFI and Flags per family).
+ */
 static void
 capa_gr_enc(struct wbuf *wb, const struct msg_caps *caps, uint32_t my_as)
 {
-	bool		with_af = caps->gr_ipv4 || caps->gr_ipv4_forwarding;
+	bool		v4 = caps->gr_ipv4 || caps->gr_ipv4_forwarding;
+	bool		v6 = caps->gr_ipv6 || caps->gr_ipv6_forwarding;
 	uint16_t	ft;
 
 	if (!caps->gr)
@@ -159,13 +185,20 @@ capa_gr_enc(struct wbuf *wb, const struct msg_caps *caps, uint32_t my_as)
 	if (caps->gr_restarting)
 		ft |= GR_F_RESTART;
 	wb_put_u8(wb, CAPA_GR);
-	wb_put_u8(wb, with_af ? 6 : 2);
+	wb_put_u8(wb, (uint8_t)(2 + (v4 ? 4 : 0) + (v6 ? 4 : 0)));
 	wb_put_u16(wb, ft);
-	if (!with_af)
-		return;
-	wb_put_u16(wb, AFI_IPV4);
-	wb_put_u8(wb, SAFI_UNICAST);
-	wb_put_u8(wb, caps->gr_ipv4_forwarding ? GR_AF_F_FORWARDING : 0);
+	if (v4) {
+		wb_put_u16(wb, AFI_IPV4);
+		wb_put_u8(wb, SAFI_UNICAST);
+		wb_put_u8(wb, caps->gr_ipv4_forwarding ?
+		    GR_AF_F_FORWARDING : 0);
+	}
+	if (v6) {
+		wb_put_u16(wb, AFI_IPV6);
+		wb_put_u8(wb, SAFI_UNICAST);
+		wb_put_u8(wb, caps->gr_ipv6_forwarding ?
+		    GR_AF_F_FORWARDING : 0);
+	}
 }
 
 static void
@@ -210,6 +243,24 @@ capa_list_decode(struct rbuf *pv, struct msg_caps *caps)
 			return -1;
 	}
 	return 0;
+}
+
+unsigned
+msg_caps_families(const struct msg_caps *caps)
+{
+	return (caps->mp_ipv4_unicast ? MSG_AF_IPV4 : 0) |
+	    (caps->mp_ipv6_unicast ? MSG_AF_IPV6 : 0);
+}
+
+unsigned
+msg_caps_negotiate(const struct msg_caps *ours, const struct msg_caps *peer)
+{
+	unsigned	theirs = msg_caps_families(peer);
+
+	if (!peer->mp_ipv4_unicast && !peer->mp_ipv6_unicast &&
+	    !peer->mp_other)
+		theirs = MSG_AF_IPV4;		/* no MP capability at all */
+	return msg_caps_families(ours) & theirs;
 }
 
 /* ---- OPEN ------------------------------------------------------------ */
