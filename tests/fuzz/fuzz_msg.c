@@ -8,13 +8,18 @@
  * a NOTIFICATION and closes), and each message goes to the decoder the
  * session calls for its type, followed by the checks sess_msg.c makes on
  * the result.  UPDATEs are decoded four times, with and without the
- * 4-octet AS capability, as eBGP and iBGP.  Each message also goes
- * through msg_decode(), the table-driven entry point, which must agree.
+ * 4-octet AS capability, as eBGP and iBGP, on an IPv4 session; then
+ * twice more on a session carrying IPv4 and IPv6 (msg_update_decode_af).
+ * Each message also goes through msg_decode(), the table-driven entry
+ * point, which must agree.
  *
  * Invariants (abort when broken): an OPEN that decodes re-encodes to one
  * that decodes to the same values; an UPDATE whose action is UPD_OK
  * re-encodes (when it fits) to one that decodes, also UPD_OK, to the
- * same prefixes and AS_PATH.
+ * same prefixes and AS_PATH; its IPv6 prefixes and next hop, and its
+ * IPv6 withdrawals, re-encode (msg_update6_reach_encode, _unreach_) to
+ * the same; an IPv6 End-of-RIB re-encodes to one; IPv4 and IPv6 sessions
+ * that both accept an UPDATE see the same IPv4 prefixes in it.
  */
 #include "config.h"
 
@@ -28,6 +33,8 @@
 #define PEER_AS		64512
 #define LOCAL_AS	65000
 #define LOCAL_ADDR	"169.254.249.58"
+#define LOCAL_ADDR6	"fd00:1::2"
+#define BOTH		(MSG_AF_IPV4 | MSG_AF_IPV6)
 #define ROUTER_ID	"172.100.0.200"
 
 static struct in_addr
@@ -74,6 +81,7 @@ open_roundtrip(const struct msg_open *o)
 	    o2.bgp_id.s_addr != o->bgp_id.s_addr ||
 	    o2.caps.as4 != o->caps.as4 ||
 	    o2.caps.mp_ipv4_unicast != o->caps.mp_ipv4_unicast ||
+	    o2.caps.mp_ipv6_unicast != o->caps.mp_ipv6_unicast ||
 	    o2.caps.route_refresh != o->caps.route_refresh ||
 	    o2.caps.gr != o->caps.gr)
 		fuzz_fail("OPEN: round trip changed hold, id or capabilities");
@@ -82,7 +90,8 @@ open_roundtrip(const struct msg_open *o)
 		    msg_open_peer_as(&o2));
 	if (o->caps.gr && (o2.caps.gr_time != o->caps.gr_time ||
 	    o2.caps.gr_restarting != o->caps.gr_restarting ||
-	    o2.caps.gr_ipv4_forwarding != o->caps.gr_ipv4_forwarding))
+	    o2.caps.gr_ipv4_forwarding != o->caps.gr_ipv4_forwarding ||
+	    o2.caps.gr_ipv6_forwarding != o->caps.gr_ipv6_forwarding))
 		fuzz_fail("OPEN: round trip changed graceful restart");
 }
 
@@ -196,6 +205,113 @@ do_update(const uint8_t *msg, size_t len, bool as4, bool ebgp)
 	msg_update_free(&u);
 }
 
+/* ---- UPDATE on a session carrying IPv6 -------------------------------- */
+
+static bool
+same_prefixes6(const struct msg_prefix6 *a, size_t na,
+    const struct msg_prefix6 *b, size_t nb)
+{
+	size_t	i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (a[i].len != b[i].len ||
+		    memcmp(&a[i].addr, &b[i].addr, sizeof(a[i].addr)) != 0)
+			return false;
+	return true;
+}
+
+/* Decode what an IPv6 encoder wrote; NULL if it did not fit. */
+static struct msg_update *
+decode6(const uint8_t *buf, size_t n, bool as4, bool ebgp,
+    struct msg_update *u2)
+{
+	struct msg_error	err;
+
+	if (n == 0)
+		return NULL;
+	if (msg_update_decode_af(buf + MSG_HEADER_LEN, n - MSG_HEADER_LEN,
+	    as4, ebgp, BOTH, u2, &err) == -1)
+		return NULL;
+	if (u2->action != UPD_OK)
+		fuzz_fail("UPDATE6: re-encoded one decodes with action %d "
+		    "(%u/%u)", (int)u2->action, err.code, err.subcode);
+	return u2;
+}
+
+static void
+update6_roundtrip(const struct msg_update *u, bool as4, bool ebgp)
+{
+	static uint8_t		 buf[MSG_MAX_LEN];
+	struct msg_update	 u2, *d;
+
+	d = decode6(buf, msg_update6_reach_encode(buf, sizeof(buf),
+	    &u->attrs, u->nlri6, u->n_nlri6, as4), as4, ebgp, &u2);
+	if (d != NULL) {
+		if (!same_prefixes6(u->nlri6, u->n_nlri6, d->nlri6,
+		    d->n_nlri6) || memcmp(&u->attrs.next_hop6,
+		    &d->attrs.next_hop6, sizeof(d->attrs.next_hop6)) != 0)
+			fuzz_fail("UPDATE6: round trip changed the prefixes "
+			    "or the next hop");
+		msg_update_free(d);
+	}
+	d = decode6(buf, msg_update6_unreach_encode(buf, sizeof(buf),
+	    u->withdrawn6, u->n_withdrawn6), as4, ebgp, &u2);
+	if (d != NULL) {
+		if (!same_prefixes6(u->withdrawn6, u->n_withdrawn6,
+		    d->withdrawn6, d->n_withdrawn6) ||
+		    d->end_of_rib6 != (u->n_withdrawn6 == 0))
+			fuzz_fail("UPDATE6: round trip changed withdrawals");
+		msg_update_free(d);
+	}
+}
+
+/* What a session carrying IPv6 checks of the routes. */
+static void
+update6_checks(const struct msg_update *u)
+{
+	struct in6_addr	local, via;
+	size_t		i;
+
+	if (inet_pton(AF_INET6, LOCAL_ADDR6, &local) != 1)
+		abort();
+	if (msg_nexthop6_ok(&u->attrs.next_hop6, &local, 126, &via) &&
+	    memcmp(&via, &u->attrs.next_hop6.global, sizeof(via)) != 0 &&
+	    memcmp(&via, &u->attrs.next_hop6.link_local, sizeof(via)) != 0)
+		fuzz_fail("UPDATE6: next hop not one of those sent");
+	for (i = 0; i < u->n_nlri6; i++)
+		if (!msg_prefix6_ok(&u->nlri6[i]) || u->nlri6[i].len > 128)
+			fuzz_fail("UPDATE6: prefix %zu kept", i);
+}
+
+static void
+do_update6(const uint8_t *msg, size_t len, bool as4, bool ebgp)
+{
+	struct msg_update	u, u4;
+	struct msg_error	err, err4;
+
+	if (msg_update_decode_af(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN,
+	    as4, ebgp, BOTH, &u, &err) == -1) {
+		msg_update_free(&u);
+		return;
+	}
+	if (u.action != UPD_OK || u.end_of_rib6)
+		names(&err);
+	if (u.action == UPD_OK) {
+		update6_checks(&u);
+		update6_roundtrip(&u, as4, ebgp);
+		if (msg_update_decode(msg + MSG_HEADER_LEN,
+		    len - MSG_HEADER_LEN, as4, ebgp, &u4, &err4) == 0 &&
+		    u4.action == UPD_OK && (!same_prefixes(u.nlri, u.n_nlri,
+		    u4.nlri, u4.n_nlri) || !same_prefixes(u.withdrawn,
+		    u.n_withdrawn, u4.withdrawn, u4.n_withdrawn)))
+			fuzz_fail("UPDATE: IPv4 prefixes differ with IPv6 on");
+		msg_update_free(&u4);
+	}
+	msg_update_free(&u);
+}
+
 /* ---- the rest --------------------------------------------------------- */
 
 static void
@@ -258,6 +374,8 @@ do_message(uint8_t type, const uint8_t *msg, size_t len)
 		do_update(msg, len, false, true);
 		do_update(msg, len, true, false);
 		do_update(msg, len, false, false);
+		do_update6(msg, len, true, true);
+		do_update6(msg, len, false, true);
 		return;
 	case MSG_NOTIFICATION:
 		do_notification(msg, len);

@@ -7,6 +7,7 @@
 # change; the files it writes are committed.  Crash inputs and the text
 # corpora (configs, AWS samples) are added by hand.
 import os
+import socket
 import struct
 import sys
 
@@ -46,6 +47,7 @@ def open_msg(asn, hold, bgp_id, caps, one_param_each=False):
 
 
 MP4 = cap(1, struct.pack('!HBB', 1, 0, 1))
+MP6 = cap(1, struct.pack('!HBB', 2, 0, 1))
 RR = cap(2)
 RR_OLD = cap(128)
 
@@ -91,6 +93,27 @@ def std_attrs(path, nh='169.254.249.57', med=100, four=True, extra=b''):
     if med is not None:
         a += attr(0x80, 4, struct.pack('!I', med))
     return a + extra
+
+
+def ip6(s):
+    return socket.inet_pton(socket.AF_INET6, s)
+
+
+def pfx6(s):
+    a, l = s.split('/')
+    l = int(l)
+    return bytes([l]) + ip6(a)[:(l + 7) // 8]
+
+
+def mp_reach6(nh, nlri, ll=None):
+    hop = ip6(nh) + (ip6(ll) if ll else b'')
+    return attr(0x80, 14, struct.pack('!HBB', 2, 1, len(hop)) + hop +
+                b'\x00' + b''.join(pfx6(p) for p in nlri))
+
+
+def mp_unreach6(withdrawn):
+    return attr(0x80, 15, struct.pack('!HB', 2, 1) +
+                b''.join(pfx6(p) for p in withdrawn))
 
 
 def notification(code, sub, data=b''):
@@ -145,6 +168,34 @@ refresh = msg(5, struct.pack('!HBB', 1, 0, 1))
 refresh6 = msg(5, struct.pack('!HBB', 2, 0, 1))
 borr_long = msg(5, struct.pack('!HBBB', 1, 1, 1, 0))     # RFC 7313 5
 refresh_unknown = msg(5, struct.pack('!HBBI', 1, 7, 1, 0))
+# IPv6 over a TGW connection (RFC 4760, RFC 2545): MP_REACH first
+tgw_open = open_msg(64512, 30, '169.254.249.57',
+                    [MP6, RR, AS4(64512)])
+dual_open = open_msg(64512, 90, '10.0.0.1', [
+    MP4, MP6, RR, AS4(64512),
+    cap(64, struct.pack('!HHBBHBB', 120, 1, 1, 0x80, 2, 1, 0x80))])
+path6 = attr(0x40, 1, b'\x00') + attr(0x40, 2, seg(2, [64512])) + \
+    attr(0x80, 4, struct.pack('!I', 100))
+upd6 = update(attrs=mp_reach6('fd00:1::1', ['2001:db8:10::/48',
+                                            '2001:db8:11::/56', '::/0']) +
+              path6)
+upd6_ll = update(attrs=mp_reach6('fd00:1::1', ['2001:db8:10::/48'],
+                                 ll='fe80::1') + path6)
+upd6_ll_only = update(attrs=mp_reach6('::', ['2001:db8:10::/48'],
+                                      ll='fe80::1') + path6)
+upd6_wd = update(attrs=mp_unreach6(['2001:db8:10::/48', '2001:db8::1/128']))
+eor6 = update(attrs=mp_unreach6([]))
+upd6_dual = update(attrs=mp_reach6('fd00:1::1', ['2001:db8:10::/48']) +
+                   path6 + attr(0x40, 3, ip('169.254.249.57')),
+                   nlri=['10.10.0.0/16'])
+upd6_bad_nh = update(attrs=attr(0x80, 14, struct.pack('!HBB', 2, 1, 4) +
+                                ip('169.254.249.57') + b'\x00' +
+                                pfx6('2001:db8:10::/48')) + path6)
+upd6_bad_len = update(attrs=attr(0x80, 14, struct.pack('!HBB', 2, 1, 16) +
+                                 ip6('fd00:1::1') + b'\x00\x81' +
+                                 b'\x20' * 17) + path6)
+upd6_no_origin = update(attrs=mp_reach6('fd00:1::1', ['2001:db8:10::/48']) +
+                        attr(0x40, 2, seg(2, [64512])))
 
 seeds = {
     'open-aws': aws_open, 'open-bird': bird_open, 'open-frr-as4': frr_open,
@@ -159,6 +210,15 @@ seeds = {
     'notification-max-prefix': maxpfx,
     'refresh': refresh, 'refresh-ipv6': refresh6,
     'refresh-borr-long': borr_long, 'refresh-unknown-subtype': refresh_unknown,
+    'open-tgw-ipv6': tgw_open, 'open-dual-stack': dual_open,
+    'update6-mp-reach': upd6, 'update6-nexthop-32': upd6_ll,
+    'update6-nexthop-link-local': upd6_ll_only,
+    'update6-mp-unreach': upd6_wd, 'update6-eor': eor6,
+    'update6-with-ipv4': upd6_dual, 'update6-bad-nexthop-len': upd6_bad_nh,
+    'update6-prefix-129': upd6_bad_len,
+    'update6-missing-origin': upd6_no_origin,
+    'stream-tgw-ipv6-session': tgw_open + KEEPALIVE + upd6 + upd6_ll +
+    eor6 + KEEPALIVE + upd6_wd + KEEPALIVE,
     'stream-aws-session': aws_open + KEEPALIVE + aws_update + EOR +
     KEEPALIVE + withdraw + KEEPALIVE + cease,
     'stream-bird-session': bird_open + KEEPALIVE + set_update + mp_update +
