@@ -318,8 +318,9 @@ int	msg_update_decode(const uint8_t *body, size_t len, bool as4, bool ebgp,
  * msg_caps_negotiate()); msg_update_decode() is this with MSG_AF_IPV4.
  * RFC 4760 and RFC 7606, as doc/security.md lists them:
  *  - MP_REACH_NLRI / MP_UNREACH_NLRI of a family not in afs, or of a
- *    SAFI other than 1, is discarded (u->discarded), once its AFI, SAFI,
- *    next hop length, next hop and Reserved octet are there (else 3/9);
+ *    SAFI other than 1, is discarded (u->discarded), once its fixed
+ *    fields are there (AFI and SAFI; for MP_REACH_NLRI also the next
+ *    hop length, that many octets and the Reserved octet), else 3/9;
  *  - of a family in afs: shorter than that, a next hop length that is
  *    not 4 (AFI 1) or 16 or 32 (AFI 2, RFC 2545 3), or NLRI that do not
  *    parse (a length above 32 or 128, a prefix that overruns): session
