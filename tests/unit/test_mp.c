@@ -638,6 +638,66 @@ test_ipv4_view(void **state)
 	}
 }
 
+/*
+ * What BIRD 2.0.12 sent on an IPv6 session over fd00:1::1/126 (a veth
+ * pair, exporting two static routes), as captured: its OPEN (IPv6
+ * unicast, GR without families, enhanced route refresh and LLGR, which
+ * we skip), a KEEPALIVE, one UPDATE (MP_REACH_NLRI first, with Extended
+ * Length, a 32-octet next hop) and the IPv6 End-of-RIB.  The same
+ * stream is tests/fuzz/corpus/fuzz_msg/stream-bird-ipv6-session.
+ */
+static void
+test_bird_capture(void **state)
+{
+	static const char *const	msgs[] = {
+		MARKER "0035 01 04 fc00 001e 0a000001 18 02 16"
+		"01 04 0002 00 01  02 00  40 02 0078  41 04 0000fc00  46 00"
+		"47 00",
+		MARKER "0013 04",
+		MARKER "005c 02 0000 0045  90 0e 0034 0002 01 20"
+		"fd000001000000000000000000000001"
+		"fe80000000000000c855f7fffea9c674 00"
+		"30 20010db80010  38 20010db8001100"
+		"40 01 01 00  40 02 06 02 01 0000fc00",
+		MARKER "001d 02 0000 0006 80 0f 03 0002 01",
+	};
+	uint8_t			buf[MSG_MAX_LEN];
+	struct msg		m;
+	struct msg_update	u;
+	struct msg_error	err;
+	size_t			len, i;
+
+	for (i = 0; i < nitems(msgs); i++) {
+		len = unhex(msgs[i], buf, sizeof(buf));
+		corpus_add(buf, len);
+		if (i != 2 && i != 3)
+			continue;
+		assert_int_equal(msg_update_decode_af(buf + MSG_HEADER_LEN,
+		    len - MSG_HEADER_LEN, true, true, MSG_AF_IPV6, &u, &err),
+		    0);
+		assert_int_equal(u.action, UPD_OK);
+		assert_int_equal(u.end_of_rib6, i == 3);
+		assert_int_equal(u.n_nlri6, i == 2 ? 2 : 0);
+		if (i == 2) {
+			check_pfx6(&u.nlri6[0], "2001:db8:10::/48");
+			check_pfx6(&u.nlri6[1], "2001:db8:11::/56");
+			check_ip6(&u.attrs.next_hop6.global, "fd00:1::1");
+			check_ip6(&u.attrs.next_hop6.link_local,
+			    "fe80::c855:f7ff:fea9:c674");
+		}
+		msg_update_free(&u);
+	}
+	len = unhex(msgs[0], buf, sizeof(buf));
+	assert_int_equal(msg_decode(buf, len, true, true, &m, &err), 0);
+	assert_true(m.u.open.caps.mp_ipv6_unicast);
+	assert_false(m.u.open.caps.mp_ipv4_unicast);
+	assert_true(m.u.open.caps.gr);
+	assert_false(m.u.open.caps.gr_ipv6);
+	assert_int_equal(m.u.open.caps.n_unknown, 2);
+	assert_int_equal(msg_caps_families(&m.u.open.caps), MSG_AF_IPV6);
+	msg_free(&m);
+}
+
 /* ---- UPDATE encoding ---------------------------------------------------- */
 
 /* Our attributes: ORIGIN IGP, AS_PATH 65000, MED 100. */
@@ -999,6 +1059,7 @@ main(void)
 	static const struct CMUnitTest	fixed[] = {
 		cmocka_unit_test(test_negotiate),
 		cmocka_unit_test(test_ipv4_view),
+		cmocka_unit_test(test_bird_capture),
 		cmocka_unit_test(test_reach6_golden),
 		cmocka_unit_test(test_unreach6_golden),
 		cmocka_unit_test(test_encode6_limits),
