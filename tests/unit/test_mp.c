@@ -639,63 +639,112 @@ test_ipv4_view(void **state)
 }
 
 /*
- * What BIRD 2.0.12 sent on an IPv6 session over fd00:1::1/126 (a veth
- * pair, exporting two static routes), as captured: its OPEN (IPv6
- * unicast, GR without families, enhanced route refresh and LLGR, which
- * we skip), a KEEPALIVE, one UPDATE (MP_REACH_NLRI first, with Extended
- * Length, a 32-octet next hop) and the IPv6 End-of-RIB.  The same
- * stream is tests/fuzz/corpus/fuzz_msg/stream-bird-ipv6-session.
+ * IPv6 sessions as three BGP speakers run them, captured on a veth pair
+ * (they on fd00:1::1/126, AS 64512, exporting two or three prefixes; we
+ * on fd00:1::2, sending an OPEN with IPv6 unicast only): their OPEN and
+ * UPDATEs, KEEPALIVEs left out.  The same streams are the fuzz_msg seeds
+ * stream-{bird,gobgp,frr}-ipv6-session.
  */
-static void
-test_bird_capture(void **state)
-{
-	static const char *const	msgs[] = {
-		MARKER "0035 01 04 fc00 001e 0a000001 18 02 16"
-		"01 04 0002 00 01  02 00  40 02 0078  41 04 0000fc00  46 00"
-		"47 00",
-		MARKER "0013 04",
-		MARKER "005c 02 0000 0045  90 0e 0034 0002 01 20"
-		"fd000001000000000000000000000001"
-		"fe80000000000000c855f7fffea9c674 00"
-		"30 20010db80010  38 20010db8001100"
-		"40 01 01 00  40 02 06 02 01 0000fc00",
-		MARKER "001d 02 0000 0006 80 0f 03 0002 01",
-	};
-	uint8_t			buf[MSG_MAX_LEN];
-	struct msg		m;
-	struct msg_update	u;
-	struct msg_error	err;
-	size_t			len, i;
+struct capture {
+	const char	*name;
+	const char	*msgs[4];	/* OPEN, then UPDATEs */
+	const char	*nlri6;		/* every IPv6 prefix announced */
+	const char	*nh, *ll;	/* the last next hop */
+	bool		 eor6;		/* an IPv6 End-of-RIB came */
+};
 
-	for (i = 0; i < nitems(msgs); i++) {
-		len = unhex(msgs[i], buf, sizeof(buf));
+static const struct capture captures[] = {
+	/* MP_REACH_NLRI first with Extended Length, a 32-octet next hop;
+	 * GR without families, enhanced route refresh, LLGR */
+	{ "capture: BIRD 2.0.12", {
+	    "0035 01 04 fc00 001e 0a000001 18 02 16 01 04 0002 00 01 02 00"
+	    "40 02 0078 41 04 0000fc00 46 00 47 00",
+	    "005c 02 0000 0045 90 0e 0034 0002 01 20"
+	    "fd000001000000000000000000000001"
+	    "fe80000000000000c855f7fffea9c674 00"
+	    "30 20010db80010 38 20010db8001100"
+	    "40 01 01 00 40 02 06 02 01 0000fc00",
+	    "001d 02 0000 0006 80 0f 03 0002 01" },
+	    "2001:db8:10::/48 2001:db8:11::/56", "fd00:1::1",
+	    "fe80::c855:f7ff:fea9:c674", true },
+	/* one UPDATE per prefix, MP_REACH_NLRI last, no End-of-RIB
+	 * without GR; the FQDN capability */
+	{ "capture: GoBGP 3.10.0", {
+	    "0033 01 04 fc00 001e 0a000002 16 02 14 02 00"
+	    "49 04 02766d00 01 04 0002 00 01 41 04 0000fc00",
+	    "004a 02 0000 0033 40 01 01 02 40 02 06 02 01 0000fc00"
+	    "80 04 04 00000064 80 0e 1c 0002 01 10"
+	    "fd000001000000000000000000000001 00 30 20010db80020",
+	    "0045 02 0000 002e 40 01 01 02 40 02 06 02 01 0000fc00"
+	    "80 0e 1e 0002 01 10 fd000001000000000000000000000001 00"
+	    "40 20010db800210001" },
+	    "2001:db8:20::/48 2001:db8:21:1::/64", "fd00:1::1", NULL,
+	    false },
+	/* MP_REACH_NLRI first, Extended Length on it and on AS_PATH; GR
+	 * with the R and N bits, LLGR of IPv6, FQDN, one capability per
+	 * parameter */
+	{ "capture: FRR 8.4.4", {
+	    "005f 01 04 fc00 001e 0a000003 42 02 06 01 04 0002 00 01"
+	    "02 02 80 00 02 02 02 00 02 02 46 00 02 06 41 04 0000fc00"
+	    "02 02 06 00 02 06 45 04 0002 01 01 02 07 49 05 03 766777 00"
+	    "02 04 40 02 c078 02 09 47 07 0002 01 80 000000",
+	    "0055 02 0000 003e 90 0e 0025 0002 01 10"
+	    "fd000001000000000000000000000001 00 30 20010db80030"
+	    "40 20010db800310005 40 01 01 00 50 02 0006 02 01 0000fc00"
+	    "80 04 04 00000000" },
+	    "2001:db8:30::/48 2001:db8:31:5::/64", "fd00:1::1", NULL,
+	    false },
+};
+
+static void
+test_capture(void **state)
+{
+	const struct capture	*v = *state;
+	uint8_t			 buf[MSG_MAX_LEN];
+	char			 got[512], one[INET6_ADDRSTRLEN + 8];
+	struct msg		 m;
+	struct msg_update	 u;
+	struct msg_error	 err;
+	size_t			 len, i, k;
+	bool			 eor6 = false;
+
+	len = unhex(MARKER, buf, sizeof(buf));
+	len += unhex(v->msgs[0], buf + len, sizeof(buf) - len);
+	corpus_add(buf, len);
+	assert_int_equal(msg_decode(buf, len, true, true, &m, &err), 0);
+	assert_int_equal(msg_caps_negotiate(&(struct msg_caps){
+	    .mp_ipv6_unicast = true }, &m.u.open.caps), MSG_AF_IPV6);
+	msg_free(&m);
+	got[0] = '\0';
+	for (i = 1; i < nitems(v->msgs) && v->msgs[i] != NULL; i++) {
+		len = unhex(MARKER, buf, sizeof(buf));
+		len += unhex(v->msgs[i], buf + len, sizeof(buf) - len);
 		corpus_add(buf, len);
-		if (i != 2 && i != 3)
-			continue;
 		assert_int_equal(msg_update_decode_af(buf + MSG_HEADER_LEN,
 		    len - MSG_HEADER_LEN, true, true, MSG_AF_IPV6, &u, &err),
 		    0);
 		assert_int_equal(u.action, UPD_OK);
-		assert_int_equal(u.end_of_rib6, i == 3);
-		assert_int_equal(u.n_nlri6, i == 2 ? 2 : 0);
-		if (i == 2) {
-			check_pfx6(&u.nlri6[0], "2001:db8:10::/48");
-			check_pfx6(&u.nlri6[1], "2001:db8:11::/56");
-			check_ip6(&u.attrs.next_hop6.global, "fd00:1::1");
+		eor6 |= u.end_of_rib6;
+		for (k = 0; k < u.n_nlri6; k++) {
+			inet_ntop(AF_INET6, &u.nlri6[k].addr, one,
+			    sizeof(one));
+			snprintf(got + strlen(got), sizeof(got) - strlen(got),
+			    "%s%s/%u", got[0] == '\0' ? "" : " ", one,
+			    u.nlri6[k].len);
+		}
+		if (u.n_nlri6 > 0) {
+			check_ip6(&u.attrs.next_hop6.global, v->nh);
 			check_ip6(&u.attrs.next_hop6.link_local,
-			    "fe80::c855:f7ff:fea9:c674");
+			    v->ll != NULL ? v->ll : "::");
+			assert_true(u.attrs.present & B(ATTR_ORIGIN));
+			assert_true(u.attrs.present & B(ATTR_AS_PATH));
+			assert_int_equal(msg_aspath_first_as(u.attrs.as_path,
+			    u.attrs.as_path_len), 64512);
 		}
 		msg_update_free(&u);
 	}
-	len = unhex(msgs[0], buf, sizeof(buf));
-	assert_int_equal(msg_decode(buf, len, true, true, &m, &err), 0);
-	assert_true(m.u.open.caps.mp_ipv6_unicast);
-	assert_false(m.u.open.caps.mp_ipv4_unicast);
-	assert_true(m.u.open.caps.gr);
-	assert_false(m.u.open.caps.gr_ipv6);
-	assert_int_equal(m.u.open.caps.n_unknown, 2);
-	assert_int_equal(msg_caps_families(&m.u.open.caps), MSG_AF_IPV6);
-	msg_free(&m);
+	assert_string_equal(got, v->nlri6);
+	assert_int_equal(eor6, v->eor6);
 }
 
 /* ---- UPDATE encoding ---------------------------------------------------- */
@@ -1059,7 +1108,6 @@ main(void)
 	static const struct CMUnitTest	fixed[] = {
 		cmocka_unit_test(test_negotiate),
 		cmocka_unit_test(test_ipv4_view),
-		cmocka_unit_test(test_bird_capture),
 		cmocka_unit_test(test_reach6_golden),
 		cmocka_unit_test(test_unreach6_golden),
 		cmocka_unit_test(test_encode6_limits),
@@ -1074,6 +1122,7 @@ main(void)
 		ROWS(open_enc_vecs, test_open_encode),
 		ROWS(open_dec_vecs, test_open_decode),
 		ROWS(mp_vecs, test_update),
+		ROWS(captures, test_capture),
 	};
 	struct CMUnitTest	*tests;
 	size_t			 n = 0, i, j;
