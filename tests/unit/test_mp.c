@@ -898,7 +898,10 @@ test_encode6_limits(void **state)
 	assert_int_equal(buf[MSG_HEADER_LEN + 4], 0x90);
 	decode_back(buf, len, true, &u);
 	assert_int_equal(u.n_nlri6, 500);
-	assert_memory_equal(u.nlri6, many, 500 * sizeof(many[0]));
+	for (i = 0; i < 500; i++) {	/* field by field: not the padding */
+		assert_memory_equal(&u.nlri6[i].addr, &many[i].addr, 16);
+		assert_int_equal(u.nlri6[i].len, many[i].len);
+	}
 	msg_update_free(&u);
 	len = msg_update6_unreach_encode(buf, sizeof(buf), many, 500);
 	assert_int_equal(buf[MSG_HEADER_LEN + 4], 0x90);
