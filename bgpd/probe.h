@@ -2,12 +2,14 @@
 /*
  * probe.h: liveness probes of a tunnel (config `probe { interval misses }`).
  *
- * An ICMP echo goes to the VGW's inside address every interval, from our
- * side of the tunnel and bound to its interface.  Each probe has its own
- * sequence number and carries a cookie of this prober, so that a reply is
- * matched to its probe and its tunnel; a late reply to an earlier probe
- * is counted as stale and ignored.  `misses` probes lost in a row mean
- * the tunnel is dead; PROBE_RISE replies in a row mean it is back.
+ * An ICMP echo (ICMPv6 echo for an IPv6 neighbor) goes to the VGW's
+ * inside address every interval, from our side of the tunnel and bound to
+ * its interface.  Each probe has its own sequence number and carries a
+ * cookie of this prober, so that a reply is matched to its probe and its
+ * tunnel (it must also come in through that interface); a late reply to
+ * an earlier probe is counted as stale and ignored.  `misses` probes lost
+ * in a row mean the tunnel is dead; PROBE_RISE replies in a row mean it
+ * is back.
  */
 #ifndef VTB_PROBE_H
 #define VTB_PROBE_H
@@ -60,6 +62,15 @@ typedef void	(*probe_fn)(struct probe *, bool alive, void *arg);
 struct probe	*probe_new(struct ev_loop *, const char *name,
 		    const char *ifname, struct in_addr dst, struct in_addr src,
 		    uint32_t interval_ms, uint32_t misses, probe_fn, void *arg);
+/*
+ * The same with ICMPv6 echo (RFC 4443) to an IPv6 dst from src (NULL or
+ * ::, the kernel's choice); both are copied.  A link-local dst or src
+ * (fe80::/10) is scoped to ifname, which it then needs.
+ */
+struct probe	*probe_new6(struct ev_loop *, const char *name,
+		    const char *ifname, const struct in6_addr *dst,
+		    const struct in6_addr *src, uint32_t interval_ms,
+		    uint32_t misses, probe_fn, void *arg);
 void		 probe_free(struct probe *);
 void		 probe_start(struct probe *);
 
@@ -71,13 +82,20 @@ const char	*probe_state_name(enum probe_state);
 /*
  * The steps of a prober without its socket and timer, for tests: a tick
  * (the last probe, if unanswered, is lost; then seq goes out at now_us),
- * and a packet received (an IPv4 packet with its header, as a raw socket
- * gives it).
+ * and a packet received: for IPv4 an IPv4 packet with its header, as a
+ * raw socket gives it; for IPv6 the ICMPv6 message alone, as a raw ICMPv6
+ * socket gives it, with its source address and the index of the
+ * interface it came in on (0: not known).  A packet of the other family
+ * is ignored.
  */
 void		 probe_tick_at(struct probe *, uint64_t now_us, bool sent);
 void		 probe_input(struct probe *, const uint8_t *pkt, size_t len,
 		    uint64_t now_us);
-/* The echo request probe_tick_at sent last: fills buf, returns length. */
+void		 probe_input6(struct probe *, const struct in6_addr *from,
+		    unsigned ifindex, const uint8_t *pkt, size_t len,
+		    uint64_t now_us);
+/* The echo request probe_tick_at sent last: fills buf, returns length
+ * (0: too small).  An ICMPv6 one has checksum 0: the kernel fills it. */
 size_t		 probe_request(const struct probe *, uint8_t *buf, size_t len);
 
 #endif
