@@ -23,6 +23,11 @@ LAB_VGW_IP1=169.254.249.57   # tunnel 1, VGW side (vgw vti0)
 LAB_CGW_IP1=169.254.249.58   # tunnel 1, CGW side (cgw vti0)
 LAB_VGW_IP2=169.254.249.61   # tunnel 2, VGW side (vgw vti1)
 LAB_CGW_IP2=169.254.249.62   # tunnel 2, CGW side (cgw vti1)
+# LAB_TUNNELS=4: a second VPN connection to the same VGW, tunnels 3 and 4.
+LAB_VGW_IP3=169.254.250.57   # tunnel 3, VGW side (vgw vti2)
+LAB_CGW_IP3=169.254.250.58   # tunnel 3, CGW side (cgw vti2)
+LAB_VGW_IP4=169.254.250.61   # tunnel 4, VGW side (vgw vti3)
+LAB_CGW_IP4=169.254.250.62   # tunnel 4, CGW side (cgw vti3)
 LAB_LAN_GW=172.100.0.1       # cgw lan0
 LAB_LAN_HOST=172.100.0.10    # lan eth0
 LAB_VPC_GW=10.10.0.1         # vgw vpc0
@@ -99,11 +104,14 @@ lab_sysctl() {
 	ip netns exec "$1" sh -c 'echo "$2" > "$1"' _ "$path" "$3"
 }
 
-# lab_tunnel_if N: interface name of tunnel N (1 -> vti0, 2 -> vti1).
+# lab_tunnel_if N: interface name of tunnel N (1 -> vti0, 2 -> vti1;
+# with LAB_TUNNELS=4 also 3 -> vti2, 4 -> vti3).
 lab_tunnel_if() {
 	case "$1" in
 	1) echo vti0 ;;
 	2) echo vti1 ;;
+	3|4) [ "${LAB_TUNNELS:-2}" = 4 ] && echo "vti$(($1 - 1))" && return
+	     lab_log "tunnel $1 needs LAB_TUNNELS=4"; return 1 ;;
 	*) lab_log "tunnel must be 1 or 2, got '$1'"; return 1 ;;
 	esac
 }
@@ -200,7 +208,21 @@ lab_topology() {
 	ip -n "$LAB_VPC" route add default via "$LAB_VPC_GW" || return 1
 
 	lab_router_sysctls "$LAB_CGW" vti0 vti1 lan0 &&
-	lab_router_sysctls "$LAB_VGW" vti0 vti1 vpc0
+	lab_router_sysctls "$LAB_VGW" vti0 vti1 vpc0 || return 1
+	[ "${LAB_TUNNELS:-2}" != 4 ] || lab_topology_34
+}
+
+# lab_topology_34: LAB_TUNNELS=4: tunnels 3 and 4 (vti2, vti3), a second
+# VPN connection to the same VGW (one VGW namespace, as on AWS).
+lab_topology_34() {
+	lab_veth "$LAB_CGW" vti2 "$LAB_VGW" vti2 &&
+	lab_veth "$LAB_CGW" vti3 "$LAB_VGW" vti3 &&
+	lab_addr "$LAB_CGW" vti2 "$LAB_CGW_IP3/30" &&
+	lab_addr "$LAB_CGW" vti3 "$LAB_CGW_IP4/30" &&
+	lab_addr "$LAB_VGW" vti2 "$LAB_VGW_IP3/30" &&
+	lab_addr "$LAB_VGW" vti3 "$LAB_VGW_IP4/30" &&
+	lab_router_sysctls "$LAB_CGW" vti2 vti3 &&
+	lab_router_sysctls "$LAB_VGW" vti2 vti3
 }
 
 # lab_nft_setup: the vgw-side drop table used by lab_drop/lab_undrop.  The
@@ -347,6 +369,9 @@ EOF
 	printf '}\n\n'
 	lab_bird_bgp tun1 "$LAB_VGW_IP1" "$LAB_CGW_IP1" vti0 "${LAB_MED1:-100}" "${LAB_PASSWORD1:-}"
 	lab_bird_bgp tun2 "$LAB_VGW_IP2" "$LAB_CGW_IP2" vti1 "${LAB_MED2:-100}" "${LAB_PASSWORD2:-}"
+	[ "${LAB_TUNNELS:-2}" = 4 ] || return 0
+	lab_bird_bgp tun3 "$LAB_VGW_IP3" "$LAB_CGW_IP3" vti2 "${LAB_MED3:-100}"
+	lab_bird_bgp tun4 "$LAB_VGW_IP4" "$LAB_CGW_IP4" vti3 "${LAB_MED4:-100}"
 }
 
 # lab_bird_write_config: (re)generate $LAB_DIR/bird.conf.
