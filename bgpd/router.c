@@ -505,7 +505,7 @@ sync_tunnels(struct router *r, const struct conf *c)
 		rib_peer_set(r->rib, si.slot, si.conf->addr,
 		    si.conf->preference);
 		fib_tunnel_set(r->fib, si.slot, si.conf->ifname,
-		    si.conf->addr);
+		    si.conf->addr, si.conf->preference);
 		sync_probe(r, si.slot, si.conf);
 	}
 	for (slot = 0; slot < SESS_MAX_PEERS; slot++)

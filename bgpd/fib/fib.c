@@ -216,16 +216,20 @@ fib_set_lookup(struct fib *f, const uint8_t *(*lookup)(const struct kr_prefix *,
 
 void
 fib_tunnel_set(struct fib *f, unsigned slot, const char *ifname,
-    struct in_addr gw)
+    struct in_addr gw, uint32_t preference)
 {
 	struct fib_tunnel	*t = &f->t[slot];
-	bool			 changed;
+	bool			 changed, reorder;
 
 	changed = !t->configured || strcmp(t->ifname, ifname) != 0 ||
 	    t->gw.s_addr != gw.s_addr;
+	reorder = t->configured && t->preference != preference;
 	t->configured = true;
 	snprintf(t->ifname, sizeof(t->ifname), "%s", ifname);
 	t->gw = gw;
+	t->preference = preference;
+	if (reorder && f->started)
+		fib_reorder(f);
 	if (!changed || !f->started)
 		return;
 	t->link_up = false;

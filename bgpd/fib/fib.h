@@ -42,9 +42,14 @@ struct fib;
 struct fib	*fib_new(struct ev_loop *, const struct conf *);
 void		 fib_free(struct fib *);
 
-/* Tunnel slot is the VGW at gw on ifname (configured; not yet usable). */
+/*
+ * Tunnel slot is the VGW at gw on ifname (configured; not yet usable),
+ * ranked by its neighbor's preference: of the other tunnels with a path,
+ * the standby route and a failed tunnel's group use the one ranked
+ * highest.  A new preference moves the standbys at once.
+ */
 void		 fib_tunnel_set(struct fib *, unsigned slot, const char *ifname,
-		    struct in_addr gw);
+		    struct in_addr gw, uint32_t preference);
 /* Tunnel slot is no longer configured. */
 void		 fib_tunnel_clear(struct fib *, unsigned slot);
 

@@ -94,7 +94,7 @@ fib_rebuild(struct fib *f, unsigned i)
 		 */
 		f->reput |= BIT(i);
 	} else {
-		fib_point(f, BIT(i), standby_mask(live));
+		fib_point(f, BIT(i), next_of(f, live));
 		kr_flush(f->kr);
 	}
 	f->restore |= BIT(i);

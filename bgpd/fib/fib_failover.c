@@ -59,18 +59,26 @@ strand(struct fib *f, uint8_t group, uint8_t to)
 	    f->t[lowest_bit(to)].ifname, f->t[lowest_bit(x.now)].ifname);
 }
 
-/* The live tunnel that has a path for most of the primaries on G(i)
- * (the lowest on a tie), to point G(i) at; 0 if none is live. */
+/* The live tunnels that have a path for most of the primaries on G(i),
+ * and of those the one ranked next (next_of), to point G(i) at; 0 if
+ * none is live. */
 static uint8_t
 target(const struct fib *f, unsigned i, uint8_t live)
 {
+	uint8_t		most = 0;
 	unsigned	j, t = RIB_MAX_PEERS;
 
-	for (j = 0; j < RIB_MAX_PEERS; j++)
-		if ((live & BIT(j)) && (t == RIB_MAX_PEERS ||
-		    f->lacks[i][j] < f->lacks[i][t]))
+	for (j = 0; j < RIB_MAX_PEERS; j++) {
+		if (!(live & BIT(j)))
+			continue;
+		if (t == RIB_MAX_PEERS || f->lacks[i][j] < f->lacks[i][t]) {
 			t = j;
-	return t == RIB_MAX_PEERS ? 0 : BIT(t);
+			most = 0;
+		}
+		if (f->lacks[i][j] == f->lacks[i][t])
+			most |= BIT(j);
+	}
+	return next_of(f, most);
 }
 
 /* Point G(i) at tunnel to, the routes it cannot carry there pinned. */

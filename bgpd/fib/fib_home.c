@@ -30,7 +30,7 @@ home_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
 	struct fib		*f = x->f;
 	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
 	uint8_t			 want = want_of(f, best);
-	uint8_t			 want_sb = standby_mask(standby);
+	uint8_t			 want_sb = next_of(f, standby);
 
 	if ((st[PRI] == x->bit && !pinned(st) && want != x->bit) ||
 	    (sb_of(st) == x->bit && want_sb != x->bit)) {
@@ -51,7 +51,7 @@ unpin_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
 	if (!pinned(st) || st[PRI] != x->bit)
 		return;
 	fib_count(x->f, st, best, standby, -1);
-	fib_place(x->f, &pfx, st, want_of(x->f, best), standby_mask(standby),
+	fib_place(x->f, &pfx, st, want_of(x->f, best), next_of(x->f, standby),
 	    rib_carriers(best, standby));
 	fib_count(x->f, st, best, standby, 1);
 	x->moved++;

@@ -73,6 +73,7 @@ struct fib_tunnel {
 	bool		alive;		/* session established */
 	char		ifname[IF_NAMESIZE];
 	struct in_addr	gw;
+	uint32_t	preference;	/* the neighbor's: which standby */
 };
 
 /* A route of an earlier run, removed at convergence unless learned. */
@@ -179,11 +180,33 @@ pin_put(uint8_t *st, bool pin)
 	st[SB] = (uint8_t)((st[SB] & SB_TUNNEL) | (pin ? SB_PINNED : 0));
 }
 
-/* The standby route uses one tunnel: the lowest one in the mask. */
+/* One tunnel of mask: the lowest. */
 static inline uint8_t
-standby_mask(uint8_t standby)
+lowest_mask(uint8_t mask)
 {
-	return standby == 0 ? 0 : (uint8_t)(1U << lowest_bit(standby));
+	return mask == 0 ? 0 : (uint8_t)(1U << lowest_bit(mask));
+}
+
+/*
+ * The tunnel of mask that takes the traffic next: the highest neighbor
+ * preference (the first step of the decision process), the lowest index
+ * on a tie.  The standby route uses it, and a group whose tunnel failed
+ * points at it: with four tunnels (two connections) a failure moves the
+ * traffic to the tunnel the operator ranked next, not to the first one
+ * configured.
+ */
+static inline uint8_t
+next_of(const struct fib *f, uint8_t mask)
+{
+	unsigned	i, w;
+
+	if ((mask & (mask - 1)) == 0)
+		return mask;
+	for (w = i = lowest_bit(mask); i < RIB_MAX_PEERS; i++)
+		if ((mask & BIT(i)) && f->t[i].preference >
+		    f->t[w].preference)
+			w = i;
+	return BIT(w);
 }
 
 static inline bool
@@ -210,7 +233,7 @@ away(const struct fib *f, unsigned i)
 static inline uint8_t
 want_of(const struct fib *f, uint8_t best)
 {
-	return f->ecmp ? best : standby_mask(best);
+	return f->ecmp ? best : lowest_mask(best);
 }
 
 /* ---- fib.c --------------------------------------------------------------- */
@@ -249,6 +272,10 @@ uint8_t		 fib_spot_at(const struct fib *, struct spot s);
  */
 void		 fib_place(struct fib *, const struct kr_prefix *pfx,
 		    uint8_t *st, uint8_t want, uint8_t want_sb, uint8_t have);
+
+/* The tunnels' ranks changed (a preference): every standby where the new
+ * order wants it, the counters made again. */
+void		 fib_reorder(struct fib *);
 
 /* ---- fib_home.c: the way back -------------------------------------------- */
 

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,7 +85,7 @@ fib_count(struct fib *f, const uint8_t *st, uint8_t best, uint8_t standby,
     int dir)
 {
 	uint8_t		want = want_of(f, best);
-	uint8_t		want_sb = standby_mask(standby);
+	uint8_t		want_sb = next_of(f, standby);
 	uint8_t		sb = sb_of(st), pri = pinned(st) ? 0 : st[PRI];
 	uint8_t		lack = (uint8_t)~rib_carriers(best, standby);
 	unsigned	i;
@@ -238,6 +239,29 @@ fib_put_route(struct fib *f, const struct kr_prefix *pfx, const uint8_t *st,
 		fib_route_set(f, pfx, f->metric, st[PRI]);
 }
 
+static void
+reorder_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
+    uint8_t st[RIB_USER_BYTES], void *arg)
+{
+	struct fib		*f = arg;
+	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
+
+	fib_place(f, &pfx, st, want_of(f, best), next_of(f, standby),
+	    rib_carriers(best, standby));
+	fib_count(f, st, best, standby, 1);
+}
+
+void
+fib_reorder(struct fib *f)
+{
+	if (f->walk == NULL)
+		return;
+	fib_counts_clear(f);
+	f->walk(0, SIZE_MAX, reorder_one, f, f->lookup_arg);
+	kr_flush(f->kr);
+	fib_bring_home(f);
+}
+
 void
 fib_change(struct fib *f, const struct rib_change *c)
 {
@@ -246,7 +270,7 @@ fib_change(struct fib *f, const struct rib_change *c)
 
 	fib_count(f, c->user, c->old_best, c->old_standby, -1);
 	fib_place(f, &pfx, c->user, want_of(f, c->best),
-	    standby_mask(c->standby), rib_carriers(c->best, c->standby));
+	    next_of(f, c->standby), rib_carriers(c->best, c->standby));
 	fib_count(f, c->user, c->best, c->standby, 1);
 	if (c->user[PRI] != 0)
 		fib_stale_relearned(f, &pfx, f->metric);

@@ -127,7 +127,7 @@ sweep_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
 	struct fib		*f = arg;
 	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
 	uint8_t			 want = want_of(f, best);
-	uint8_t			 want_sb = standby_mask(standby);
+	uint8_t			 want_sb = next_of(f, standby);
 	unsigned		 i;
 
 	if ((st[PRI] & f->reput) != 0 && (st[PRI] & (st[PRI] - 1)) == 0 &&
