@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * drill_preflight.c: before a drill changes anything: which tunnel to
- * take out, whether both sessions are Established and the backup has a
- * path for every prefix the active tunnel carries, and the local address
+ * take out, which tunnel takes its traffic (the backup), whether both
+ * sessions are Established and the backup has a path for every prefix
+ * the active tunnel carries, and the local address
  * to send probes from.
  */
 #include "config.h"
@@ -76,8 +77,8 @@ drills_pick_active(struct drills *ds, const char *from, char *why, size_t len)
 }
 
 /*
- * Both sessions Established, and a backup with a path for every prefix
- * the active tunnel has.  false (a failed step) if not.
+ * The active session and a backup Established, the backup with a path
+ * for every prefix the active tunnel has.  false (a failed step) if not.
  */
 bool
 drills_preflight(struct drills *ds, struct peer *active)
@@ -86,6 +87,7 @@ drills_preflight(struct drills *ds, struct peer *active)
 	struct sess_info	 si, bi;
 	struct peer		*p, *backup = NULL;
 	struct cover		 c, bc = { 0 };
+	uint32_t		 pref = 0;
 	char			 pfx[INET_ADDRSTRLEN];
 	size_t			 i;
 
@@ -108,7 +110,12 @@ drills_preflight(struct drills *ds, struct peer *active)
 		c.a = si.slot;
 		c.b = bi.slot;
 		rib_walk(router_rib(ds->r), cover_one, &c);
-		if (backup == NULL || c.missing < bc.missing) {
+		/* of those that miss least, where the traffic goes: the
+		 * highest preference (with four tunnels, not the first) */
+		if (backup == NULL || c.missing < bc.missing ||
+		    (c.missing == bc.missing &&
+		    bi.conf->preference > pref)) {
+			pref = bi.conf->preference;
 			backup = p;
 			bc = c;
 		}
