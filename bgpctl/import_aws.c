@@ -206,6 +206,17 @@ warn_router_id(struct reader *r)
 	    "stable address of this gateway instead", a);
 }
 
+/* Without a gateway ID, the limit that fits both kinds is written. */
+static void
+warn_gateway(struct reader *r)
+{
+	if (r->f.gw != GW_UNKNOWN)
+		return;
+	import_warnf(r, nowhere, "no gateway ID (vgw-... or tgw-...) in the "
+	    "file: max-prefix %d, what a transit gateway may send (a virtual "
+	    "private gateway sends at most 1,000)", CONF_MAX_PREFIX_TGW);
+}
+
 static int
 check_opts(struct import_error *err, const struct import_opts *o)
 {
@@ -295,6 +306,7 @@ import_aws(enum import_format fmt, const char *text, size_t len,
 			;
 		if (i == 2 && check_pair(&r) == 0) {
 			warn_router_id(&r);
+			warn_gateway(&r);
 			rc = import_emit(&r, o, out);
 		}
 	}

@@ -100,7 +100,7 @@ generic_line(struct reader *r, struct tunnel *t, enum sub *sub,
 		return 0;	/* a comment, not a "#4: ..." header */
 	bullet = w.s[0] == '-' || w.s[0] == '*';
 	if (import_split_key(w, &key, &val)) {
-		import_vpn_id(r, &key, val);
+		import_header_id(r, &key, val);
 		if (bullet) {
 			key.s++;
 			key.len--;

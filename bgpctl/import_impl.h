@@ -142,10 +142,20 @@ struct vy_net {
 	int			line;
 };
 
+/* The AWS end of the connection, by its ID in the file's header. */
+enum gw_kind {
+	GW_UNKNOWN,
+	GW_VGW,		/* "vgw-...": a virtual private gateway */
+	GW_TGW,		/* "tgw-...": a transit gateway */
+};
+
 /* What a reader found: the two tunnels and what the comments mention. */
 struct found {
 	struct tunnel	 tun[2];
 	char		 vpn_id[48];	/* "vpn-..." or "" */
+	enum gw_kind	 gw;
+	char		 gw_id[48];	/* "vgw-...", "tgw-..." or "" */
+	int		 gw_line;
 	struct vy_net	 nets[VY_MAX_NETS];
 	size_t		 n_nets;
 	int		 end_tun;	/* Generic: the tunnel the file ends
@@ -233,8 +243,9 @@ int	import_tunnel_header(struct reader *, const struct line *ln, bool bang,
  * already. */
 struct tunnel *import_tunnel_start(struct reader *, int n,
 	    struct conf_pos pos);
-/* "Your VPN Connection ID : vpn-..." (key and val): kept for comments. */
-void	import_vpn_id(struct reader *, const struct word *key,
+/* "Your VPN Connection ID : vpn-..." and the gateway's ID ("Your Virtual
+ * Private Gateway ID : vgw-...", or tgw-...) (key and val): kept. */
+void	import_header_id(struct reader *, const struct word *key,
 	    struct word val);
 /* Split "KEY : VALUE" at its colon (see the older layout in
  * import_text.c); false if there is none. */

@@ -391,24 +391,52 @@ import_tunnel_start(struct reader *r, int n, struct conf_pos pos)
 	return t;
 }
 
-/* "Your VPN Connection ID : vpn-..." anywhere: kept for the comments. */
-void
-import_vpn_id(struct reader *r, const struct word *key, struct word val)
+/* val, an AWS ID ("vpn-0a1b..."), into buf; false if it is not one. */
+static bool
+aws_id(struct word val, char *buf, size_t size)
 {
-	char	buf[MAX_KEY];
 	size_t	i;
 
-	if (!import_normalize(key, buf, sizeof(buf)) ||
-	    strcmp(buf, "your vpn connection id") != 0)
-		return;
 	import_trim(&val);
-	if (val.len == 0 || val.len >= sizeof(r->f.vpn_id))
-		return;
+	if (val.len == 0 || val.len >= size)
+		return false;
 	for (i = 0; i < val.len; i++)
 		if (!isalnum((unsigned char)val.s[i]) && val.s[i] != '-')
-			return;
-	memcpy(r->f.vpn_id, val.s, val.len);
-	r->f.vpn_id[val.len] = '\0';
+			return false;
+	memcpy(buf, val.s, val.len);
+	buf[val.len] = '\0';
+	return true;
+}
+
+/*
+ * "Your VPN Connection ID : vpn-..." anywhere: kept for the comments.
+ * "Your Virtual Private Gateway ID : vgw-..." tells a VGW; a transit
+ * gateway's ID is "tgw-..." (under that key, as AWS fills one template
+ * for both, or "Your Transit Gateway ID"): the limits differ.
+ */
+void
+import_header_id(struct reader *r, const struct word *key, struct word val)
+{
+	char	buf[MAX_KEY], id[sizeof(r->f.gw_id)];
+
+	if (!import_normalize(key, buf, sizeof(buf)))
+		return;
+	if (strcmp(buf, "your vpn connection id") == 0) {
+		(void)aws_id(val, r->f.vpn_id, sizeof(r->f.vpn_id));
+		return;
+	}
+	if ((strcmp(buf, "your virtual private gateway id") != 0 &&
+	    strcmp(buf, "your transit gateway id") != 0) ||
+	    !aws_id(val, id, sizeof(id)))
+		return;
+	if (strncmp(id, "vgw-", 4) == 0)
+		r->f.gw = GW_VGW;
+	else if (strncmp(id, "tgw-", 4) == 0)
+		r->f.gw = GW_TGW;
+	else
+		return;
+	memcpy(r->f.gw_id, id, sizeof(id));
+	r->f.gw_line = key->pos.line;
 }
 
 /*

@@ -505,7 +505,7 @@ import_read_vyos(struct reader *r)
 		w = line_word(&r->lines[i]);
 		import_strip_bang(&w);
 		if (import_split_key(w, &key, &val))
-			import_vpn_id(r, &key, val);
+			import_header_id(r, &key, val);
 		if (vy_line(r, vy, &r->lines[i]) == -1)
 			goto out;
 	}

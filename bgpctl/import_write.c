@@ -117,8 +117,35 @@ write_networks(FILE *f, const struct reader *r, const struct import_opts *o)
 	fputc('\n', f);
 }
 
+/* The limit on what the gateway may send: its own, or one that fits
+ * both kinds when the file does not say which it is. */
 static void
-write_import(FILE *f, const struct import_opts *o)
+write_max_prefix(FILE *f, const struct reader *r)
+{
+	switch (r->f.gw) {
+	case GW_VGW:
+		fprintf(f, "\t# %s (line %d): a virtual private gateway "
+		    "sends at\n\t# most 1,000 prefixes.\n", r->f.gw_id,
+		    r->f.gw_line);
+		fprintf(f, "\tmax-prefix %d restart 60s\n", CONF_MAX_PREFIX_VGW);
+		break;
+	case GW_TGW:
+		fprintf(f, "\t# %s (line %d): a transit gateway's route "
+		    "table\n\t# holds up to 10,000 routes, and it may send "
+		    "them all.\n", r->f.gw_id, r->f.gw_line);
+		fprintf(f, "\tmax-prefix %d restart 60s\n", CONF_MAX_PREFIX_TGW);
+		break;
+	default:
+		fprintf(f, "\t# The file names no gateway: what a transit "
+		    "gateway may send (a\n\t# virtual private gateway "
+		    "sends at most 1,000).\n");
+		fprintf(f, "\tmax-prefix %d restart 60s\n", CONF_MAX_PREFIX_TGW);
+		break;
+	}
+}
+
+static void
+write_import(FILE *f, const struct reader *r, const struct import_opts *o)
 {
 	size_t	i;
 
@@ -130,30 +157,33 @@ write_import(FILE *f, const struct import_opts *o)
 		    "\t#allow 10.10.0.0/16\n");
 	for (i = 0; i < o->n_allow; i++)
 		fprintf(f, "\tallow %s\n", o->allow[i]);
-	fprintf(f, "\tmax-prefix 1000 restart 60s\t# a VGW sends at most "
-	    "1,000\n}\n\n");
+	write_max_prefix(f, r);
+	fprintf(f, "}\n\n");
 }
 
 static void
 write_neighbor(FILE *f, const struct reader *r, const struct tunnel *t)
 {
 	const struct value	*v = t->v;
+	const char		*gw = r->f.gw == GW_TGW ? "Transit Gateway" :
+				    "Virtual Private Gateway";
 	char			 a[INET_ADDRSTRLEN], l[48];
 
-	fprintf(f, "# Tunnel %d: the Virtual Private Gateway is %s outside,\n"
-	    "# %s inside.\n", t->no, ntoa(v[K_VGW_OUT].addr, a),
+	fprintf(f, "# Tunnel %d: the %s is %s outside,\n# %s inside.\n",
+	    t->no, gw, ntoa(v[K_VGW_OUT].addr, a),
 	    inet_ntop(AF_INET, &v[K_VGW_IN].addr, l, sizeof(l)));
 	fprintf(f, "neighbor %s {\n", ntoa(v[K_VGW_IN].addr, a));
-	fprintf(f, "\tdescription \"%s%stunnel %d, VGW %s\"\n", r->f.vpn_id,
-	    r->f.vpn_id[0] ? " " : "", t->no, ntoa(v[K_VGW_OUT].addr, a));
+	fprintf(f, "\tdescription \"%s%stunnel %d, %s %s\"\n", r->f.vpn_id,
+	    r->f.vpn_id[0] ? " " : "", t->no, r->f.gw == GW_TGW ? "TGW" :
+	    "VGW", ntoa(v[K_VGW_OUT].addr, a));
 	if (r->fmt == IMPORT_AWS_VYOS)
 		fprintf(f, "\tinterface %s\t\t# its vti bind, line %d\n",
 		    t->ifname, t->ifpos.line);
 	else
 		fprintf(f, "\tinterface %s\t\t# tunnel %d's VTI\n", t->ifname,
 		    t->no);
-	fprintf(f, "\tremote-as %u\t\t# Virtual Private Gateway ASN, %s\n",
-	    v[K_REMOTE_AS].num, from(&v[K_REMOTE_AS], l, sizeof(l)));
+	fprintf(f, "\tremote-as %u\t\t# %s ASN, %s\n",
+	    v[K_REMOTE_AS].num, gw, from(&v[K_REMOTE_AS], l, sizeof(l)));
 	fprintf(f, "\tlocal-address %s\n", ntoa(v[K_CGW_IN].addr, a));
 	fprintf(f, "\thold-time %u\t\t# %s\n", v[K_HOLD].num,
 	    hold_from(t, l, sizeof(l)));
@@ -172,7 +202,7 @@ write_conf(FILE *f, const struct reader *r, const struct import_opts *o)
 {
 	write_header(f, r);
 	write_networks(f, r, o);
-	write_import(f, o);
+	write_import(f, r, o);
 	write_neighbor(f, r, &r->f.tun[0]);
 	fputc('\n', f);
 	write_neighbor(f, r, &r->f.tun[1]);

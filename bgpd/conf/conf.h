@@ -18,6 +18,16 @@
 #include <stdio.h>
 
 #define CONF_MAX_EXPORT		100	/* prefixes an AWS VGW accepts */
+/*
+ * max-prefix: a VGW sends at most 1,000 prefixes; a Transit Gateway's
+ * route table holds up to 10,000, all of which it may send.  The default
+ * fits both, since the daemon cannot tell them apart and a limit too low
+ * takes a healthy connection down; the importer, which can, writes the
+ * VGW's own limit for a VGW.
+ */
+#define CONF_MAX_PREFIX_VGW	1000
+#define CONF_MAX_PREFIX_TGW	10000
+#define CONF_MAX_PREFIX_DEFAULT	CONF_MAX_PREFIX_TGW
 #define CONF_MAX_NEIGHBORS	8	/* tunnels one vtibgpd serves */
 #define CONF_MAX_PREPEND	32
 #define CONF_MAX_PASSWORD	80	/* TCP_MD5SIG_MAXKEYLEN */

@@ -26,7 +26,7 @@ conf_set_defaults(struct conf *c)
 	c->defaults.hold_s = 30;
 	c->defaults.keepalive_s = 10;
 	c->defaults.connect_retry_ms = 5000;
-	c->import.max_prefix = 1000;
+	c->import.max_prefix = CONF_MAX_PREFIX_DEFAULT;
 	c->import.max_prefix_restart_ms = 60000;
 	c->kernel.table = CONF_TABLE_MAIN;
 	c->kernel.protocol = CONF_PROTO_BGP;

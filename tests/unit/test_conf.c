@@ -221,7 +221,8 @@ static const struct value_case value_cases[] = {
 	{ H "defaults { connect-retry 100ms }\n", get_retry, 100 },
 	{ H "defaults { connect-retry 3600s }\n", get_retry, 3600000 },
 	/* import block */
-	{ H "import { }\n", get_max_prefix, 1000 },
+	/* fits a TGW (10,000 routes); a VGW sends at most 1,000 */
+	{ H "import { }\n", get_max_prefix, 10000 },
 	{ H "import { }\n", get_mp_restart, 60000 },
 	{ H "import { max-prefix 500 }\n", get_max_prefix, 500 },
 	{ H "import { max-prefix 500 }\n", get_mp_restart, 0 },
@@ -442,7 +443,8 @@ test_defaults(void **state)
 	assert_false(c->defaults.ttl_security);	/* AWS sends TTL 1 */
 	assert_int_equal(c->defaults.set, 0);
 	assert_int_equal(c->import.n_allow, 0);
-	assert_int_equal(c->import.max_prefix, 1000);
+	assert_int_equal(c->import.max_prefix, CONF_MAX_PREFIX_DEFAULT);
+	assert_int_equal(CONF_MAX_PREFIX_DEFAULT, 10000);
 	assert_int_equal(c->import.max_prefix_restart_ms, 60000);
 	assert_int_equal(c->kernel.table, 254);
 	assert_int_equal(c->kernel.protocol, 186);

@@ -818,6 +818,79 @@ test_defaults(void **state)
 	assert_int_equal(failed, 0);
 }
 
+/* ---- the gateway's kind sets max-prefix ------------------------------- */
+
+#define NO_GW_WARN	"no gateway ID (vgw-... or tgw-...) in the file: " \
+			"max-prefix 10000, what a transit gateway may send " \
+			"(a virtual private gateway sends at most 1,000)"
+
+static const struct gw_row {
+	const char		*name;
+	enum import_format	 fmt;
+	const char		*old, *new;	/* NULL: the sample as it is */
+	uint32_t		 max_prefix;
+	const char		*warn;		/* "" or the one warning */
+	const char		*kind;		/* in the description */
+} gw_rows[] = {
+	{ "generic VGW", G, NULL, NULL, 1000, "", "VGW" },
+	{ "vyos VGW", V, NULL, NULL, 1000, "", "VGW" },
+	{ "generic TGW under the VGW key", G, "vgw-0123", "tgw-0123", 10000,
+	    "", "TGW" },
+	{ "vyos TGW under the VGW key", V, "vgw-0123", "tgw-0123", 10000, "",
+	    "TGW" },
+	{ "generic Transit Gateway ID", G, "Your Virtual Private Gateway ID   "
+	    "      : vgw-", "Your Transit Gateway ID : tgw-", 10000, "",
+	    "TGW" },
+	{ "vyos vgw- under the TGW key: the ID tells", V, "Your Virtual "
+	    "Private Gateway ID", "Your Transit Gateway ID", 1000, "", "VGW" },
+	{ "generic no gateway ID", G, ": vgw-0123456789abcdef0", ":", 10000,
+	    NO_GW_WARN, "VGW" },
+	{ "vyos other ID", V, "vgw-0123456789abcdef0", "gw-1", 10000,
+	    NO_GW_WARN, "VGW" },
+	{ "generic vgw- under another key", G, "Your Virtual Private Gateway ID",
+	    "Your Customer Gateway ID", 10000, NO_GW_WARN, "VGW" },
+};
+
+/* A VGW gets its 1,000, a TGW 10,000; a file that does not say, 10,000
+ * with a warning. */
+static void
+test_gateway_kind(void **state)
+{
+	const struct gw_row	*g;
+	struct import_error	 err;
+	struct conf		*c;
+	char			*text, *out, warned[2048], want[64];
+	size_t			 len, i, failed = 0;
+
+	for (i = 0; i < sizeof(gw_rows) / sizeof(gw_rows[0]); i++) {
+		g = &gw_rows[i];
+		text = load_sample(g->fmt, &len);
+		if (g->old != NULL)
+			text = replace(text, g->old, g->new, true);
+		assert_int_equal(run(g->fmt, text, strlen(text), &no_opts,
+		    &out, &err), 0);
+		c = check_conf(out, 0, NULL);
+		warn_str(warned, sizeof(warned));
+		snprintf(want, sizeof(want), "tunnel 1, %s 198.51.100.120",
+		    g->kind);
+		if (c->import.max_prefix != g->max_prefix ||
+		    c->import.max_prefix_restart_ms != 60000 ||
+		    strcmp(warned, g->warn) != 0 ||
+		    strstr(c->neighbors[0].description, want) == NULL) {
+			print_error("%s: max-prefix %u (want %u), warnings "
+			    "'%s' (want '%s'), description '%s' (want '%s')\n",
+			    g->name, c->import.max_prefix, g->max_prefix,
+			    warned, g->warn, c->neighbors[0].description,
+			    want);
+			failed++;
+		}
+		conf_free(c);
+		free(out);
+		free(text);
+	}
+	assert_int_equal(failed, 0);
+}
+
 /* ---- files that are not what they should be --------------------------- */
 
 static void
@@ -1073,6 +1146,7 @@ main(void)
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_gateway_kind),
 		cmocka_unit_test(test_not_aws),
 		cmocka_unit_test(test_utf16),
 		cmocka_unit_test(test_vendors),
