@@ -263,6 +263,7 @@ on_state(struct peer *p, enum fsm_state old, void *arg)
 	struct router	*r = arg;
 	struct sess_info si;
 	uint64_t	 us;
+	const char	*to;
 
 	if (r->stopping)
 		return;
@@ -289,9 +290,9 @@ on_state(struct peer *p, enum fsm_state old, void *arg)
 	 * tunnel's nexthop), then the RIB decides what stays */
 	if ((us = fib_tunnel_down(r->fib, si.slot)) > 0)
 		emit(r, ROUTER_EV_FAILOVER, si.name, si.conf->ifname,
-		    "traffic of %s moved to the other tunnel: one group "
-		    "rewrite, %llu us", si.conf->ifname,
-		    (unsigned long long)us);
+		    "traffic of %s moved to %s: one group rewrite, %llu us",
+		    si.conf->ifname, (to = fib_points_at(r->fib, si.slot)) !=
+		    NULL ? to : "another tunnel", (unsigned long long)us);
 	gr_session_down(r->gr, si.slot, si.name, si.graceful_down &&
 	    fib_link_up(r->fib, si.slot), si.gr_restart_s);
 }

@@ -103,6 +103,9 @@ void		 fib_tunnel_synced(struct fib *, unsigned slot);
  * Returns the time that took in microseconds (0 if nothing to do).
  */
 uint64_t	 fib_tunnel_down(struct fib *, unsigned slot);
+/* The interface of the tunnel that slot's group forwards into now (the
+ * first, if several), or NULL (no group, or it forwards nowhere). */
+const char	*fib_points_at(const struct fib *, unsigned slot);
 
 /* Routes of an earlier run were found at start. */
 bool		 fib_restarted(const struct fib *);

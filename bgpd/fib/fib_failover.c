@@ -89,6 +89,17 @@ repoint(struct fib *f, unsigned i, uint8_t to)
 	fib_point(f, BIT(i), to);
 }
 
+const char *
+fib_points_at(const struct fib *f, unsigned slot)
+{
+	uint8_t	to;
+
+	if (slot >= RIB_MAX_PEERS || !f->nexthops ||
+	    (to = f->members[BIT(slot)]) == 0)
+		return NULL;
+	return f->t[lowest_bit(to)].ifname;
+}
+
 uint64_t
 fib_tunnel_down(struct fib *f, unsigned slot)
 {

@@ -149,7 +149,7 @@ t_check "watch: the operator's shutdown" grep -q "169.254.249.61 (vti1): shut do
 t_check "watch: the state change with its reason" \
     grep -qE "169.254.249.61 .*Established -> Idle" <<<"$w"
 t_check "watch: the failover and how long it took" \
-    grep -qE "traffic of vti1 moved to the other tunnel: one group rewrite, [0-9]+ us" <<<"$w"
+    grep -qE "traffic of vti1 moved to vti0: one group rewrite, [0-9]+ us" <<<"$w"
 t_check "watch: the session coming back" \
     grep -qE "169.254.249.61 .*OpenConfirm -> Established" <<<"$w"
 t_check "watch: kernel programming (a deleted route put back)" \

@@ -203,6 +203,9 @@ t_check "the routes as before" lab_wait 20 settled 3 4
 
 # --- a silent loss of vti2: its group points at vti3 ------------------------------
 failovers=$(ctl -j show summary | jq -r '.kernel.failovers')
+ctl watch >"$LAB_DIR/watch.txt" 2>&1 &
+watcher=$!
+sleep 0.5
 lab_drop 3
 t_check "the probes point vti2's group at vti3, the next by preference" \
     lab_wait 6 eval '[ "$(group_members "$(grp 3)")" = "$(nh 4)" ]'
@@ -216,6 +219,11 @@ t_check "return steering: the VGW sends our traffic into vti3" \
     lab_wait 10 eval '[ "$(dev_of vgw $LAB_LAN_HOST)" = vti3 ]'
 t_eq "one failover counted" $((failovers + 1)) \
     "$(ctl -j show summary | jq -r '.kernel.failovers')"
+kill "$watcher"
+wait "$watcher" 2>/dev/null
+t_check "watch names the tunnel the traffic moved to" grep -qE \
+    "traffic of vti2 moved to vti3: one group rewrite, [0-9]+ us" \
+    "$LAB_DIR/watch.txt"
 lab_undrop 3
 t_check "vti2 comes back" lab_wait 45 t_bird_established tun3
 # (the halves stay on the survivors until vti2 has been up a hold time)
