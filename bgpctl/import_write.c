@@ -127,19 +127,22 @@ write_max_prefix(FILE *f, const struct reader *r)
 		fprintf(f, "\t# %s (line %d): a virtual private gateway "
 		    "sends at\n\t# most 1,000 prefixes.\n", r->f.gw_id,
 		    r->f.gw_line);
-		fprintf(f, "\tmax-prefix %d restart 60s\n", CONF_MAX_PREFIX_VGW);
+		fprintf(f, "\tmax-prefix %d restart 60s\n",
+		    CONF_MAX_PREFIX_VGW);
 		break;
 	case GW_TGW:
 		fprintf(f, "\t# %s (line %d): a transit gateway's route "
 		    "table\n\t# holds up to 10,000 routes, and it may send "
 		    "them all.\n", r->f.gw_id, r->f.gw_line);
-		fprintf(f, "\tmax-prefix %d restart 60s\n", CONF_MAX_PREFIX_TGW);
+		fprintf(f, "\tmax-prefix %d restart 60s\n",
+		    CONF_MAX_PREFIX_TGW);
 		break;
 	default:
 		fprintf(f, "\t# The file names no gateway: what a transit "
 		    "gateway may send (a\n\t# virtual private gateway "
 		    "sends at most 1,000).\n");
-		fprintf(f, "\tmax-prefix %d restart 60s\n", CONF_MAX_PREFIX_TGW);
+		fprintf(f, "\tmax-prefix %d restart 60s\n",
+		    CONF_MAX_PREFIX_TGW);
 		break;
 	}
 }

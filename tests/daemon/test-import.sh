@@ -137,26 +137,28 @@ for f in "$dir"/samples/*.txt; do
 	b=$(basename "$f" .txt)
 	"$VTIBGPCTL" import "$(format "$f")" "$f" >"$tmp/out.conf" 2>/dev/null
 	t_eq "$b (vgw-): max-prefix 1000" 1000 "$(max_prefix)"
-	sed 's/vgw-0123/tgw-0123/; s/Virtual Private Gateway ID /Transit Gateway ID /' \
+	sed 's/vgw-0123/tgw-0123/
+	    s/Virtual Private Gateway ID /Transit Gateway ID /' \
 	    "$f" >"$tmp/$b-tgw.txt"
 	"$VTIBGPCTL" import "$(format "$f")" "$tmp/$b-tgw.txt" \
 	    >"$tmp/out.conf" 2>"$tmp/err"; rc=$?
 	t_eq "$b as a transit gateway: exit 0" 0 "$rc"
 	t_eq "$b as a transit gateway: max-prefix 10000" 10000 "$(max_prefix)"
 	t_check "$b as a transit gateway: the comment says why" grep -q \
-	    "# tgw-0123456789abcdef0 (line [0-9]*): a transit gateway's route table" \
+	    "# tgw-0123456789abcdef0 (line [0-9]*): a transit gateway's" \
 	    "$tmp/out.conf"
 	t_check "$b as a transit gateway: described as one" grep -q \
-	    '^	description ".*tunnel 1, TGW 198.51.100.120"$' "$tmp/out.conf"
+	    '^	description ".*tunnel 1, TGW 198.51.100.120"$' \
+	    "$tmp/out.conf"
 	check_conf "$b as a transit gateway"
 	grep -v "Virtual Private Gateway ID" "$f" >"$tmp/$b-nogw.txt"
 	"$VTIBGPCTL" import "$(format "$f")" "$tmp/$b-nogw.txt" \
 	    >"$tmp/out.conf" 2>"$tmp/err"; rc=$?
 	t_eq "$b without a gateway ID: exit 0" 0 "$rc"
 	t_eq "$b without a gateway ID: max-prefix 10000" 10000 "$(max_prefix)"
+	w="warning: no gateway ID (vgw-... or tgw-...) in the file"
 	t_check "$b without a gateway ID: a warning says so" grep -q \
-	    "warning: no gateway ID (vgw-... or tgw-...) in the file: max-prefix 10000" \
-	    "$tmp/err"
+	    "$w: max-prefix 10000, what a transit gateway may send" "$tmp/err"
 	check_conf "$b without a gateway ID"
 done
 

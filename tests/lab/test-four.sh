@@ -95,6 +95,7 @@ crosses() {
 	after=$(tx_of "$ifc")
 	[ $((after - before)) -ge 5 ]
 }
+returns_into() { [ "$(dev_of vgw "$LAB_LAN_HOST")" = "$1" ]; }
 # on N SB [SECS]: everything of tunnel N as the best: routes settled,
 # the kernel's choice, a ping crossing, the VGW's return route (within
 # SECS, default 15).
@@ -107,7 +108,7 @@ on() {
 	    "$(dev_of cgw "$LAB_VPC_HOST")"
 	t_check "a ping from the LAN crosses $ifc" crosses "$1"
 	t_check "the VGW sends the return traffic into $ifc (prepends)" \
-	    lab_wait "${3:-15}" eval "[ \"\$(dev_of vgw $LAB_LAN_HOST)\" = $ifc ]" ||
+	    lab_wait "${3:-15}" returns_into "$ifc" ||
 	    lab_exec vgw ip route | sed 's/^/# vgw: /'
 }
 
@@ -117,12 +118,13 @@ t_eq "vtibgpctl sees four neighbors Established" \
     "$(ctl -j show summary | jq -r '[.neighbors[].state] | join(" ")')"
 on 1 2
 
-# --- show summary with four neighbors stays readable -------------------------
+# --- show summary with four neighbors stays readable ------------------------
 ctl show summary >"$LAB_DIR/summary.txt"
 sed 's/^/# /' "$LAB_DIR/summary.txt"
 table=$(sed -n '/^Neighbor /,$p' "$LAB_DIR/summary.txt")
 t_eq "a header and four neighbor lines" 5 "$(wc -l <<<"$table")"
-t_eq "all of the same width" 1 "$(awk '{ print length($0) }' <<<"$table" | sort -u | wc -l)"
+t_eq "all of the same width" 1 \
+    "$(awk '{ print length($0) }' <<<"$table" | sort -u | wc -l)"
 # offsets NAME TEXT: where the column NAME starts in the header, then
 # where TEXT starts in each neighbor line, distinct: "N N" when aligned
 offsets() {
@@ -141,7 +143,7 @@ for i in 0 1 2 3; do
 	t_check "vti$i has its own line" grep -q "^[0-9.]* *vti$i " <<<"$table"
 done
 
-# --- failover order: successive carrier losses --------------------------------
+# --- failover order: successive carrier losses ------------------------------
 lab_link_down 1
 on 2 3
 lab_link_down 2
@@ -149,9 +151,10 @@ on 3 4
 lab_link_down 3
 on 4 none
 t_eq "no route of ours was left without a nexthop" 0 \
-    "$(lab_exec cgw ip -j route show table main proto bgp | jq '[.[] | select(.nhid == null)] | length')"
+    "$(lab_exec cgw ip -j route show table main proto bgp |
+    jq '[.[] | select(.nhid == null)] | length')"
 
-# --- the way back up, one tunnel at a time --------------------------------------
+# --- the way back up, one tunnel at a time ----------------------------------
 lab_link_up 3
 t_check "tunnel 3 comes back" lab_wait 30 t_bird_established tun3
 on 3 4
@@ -162,12 +165,13 @@ lab_link_up 1
 t_check "tunnel 1 comes back" lab_wait 30 t_bird_established tun1
 on 1 2
 
-# --- a drill on each tunnel ------------------------------------------------------
+# --- a drill on each tunnel -------------------------------------------------
 # (the backup is where the traffic goes: the next by preference for the
 # best tunnel, the best one for the others)
 for d in "vti0 vti1" "vti1 vti0" "vti2 vti0" "vti3 vti0"; do
 	set -- $d
-	ctl -j drill failover --from "$1" --hold 1 >"$LAB_DIR/drill-$1.json" 2>&1
+	ctl -j drill failover --from "$1" --hold 1 \
+	    >"$LAB_DIR/drill-$1.json" 2>&1
 	rc=$?
 	last=$(tail -n 1 "$LAB_DIR/drill-$1.json")
 	t_eq "a drill on $1 exits 0" 0 "$rc"
@@ -178,7 +182,7 @@ for d in "vti0 vti1" "vti1 vti0" "vti2 vti0" "vti3 vti0"; do
 	t_check "the routes as before" lab_wait 20 settled 1 2
 done
 
-# --- connection B first, by a reload ----------------------------------------------
+# --- connection B first, by a reload ----------------------------------------
 flaps=$(grep -c ': Established -> ' "$log")
 four_conf 100 90 200 190 >"$conf"
 ctl reload >/dev/null
@@ -197,11 +201,12 @@ t_eq "a drill on connection B's best tunnel exits 0" 0 "$rc"
 t_eq "from vti2" vti2 "$(jq -r '.result.from_interface' <<<"$last")"
 t_eq "to vti3" vti3 "$(jq -r '.result.to_interface' <<<"$last")"
 t_check "which carried the primary route" grep -q \
-    '1 of 1 primary routes forward into vti3, none into vti2' "$LAB_DIR/drill-b.json"
+    '1 of 1 primary routes forward into vti3, none into vti2' \
+    "$LAB_DIR/drill-b.json"
 t_check "all four Established again" lab_wait 30 all_up
 t_check "the routes as before" lab_wait 20 settled 3 4
 
-# --- a silent loss of vti2: its group points at vti3 ------------------------------
+# --- a silent loss of vti2: its group points at vti3 ------------------------
 failovers=$(ctl -j show summary | jq -r '.kernel.failovers')
 ctl watch >"$LAB_DIR/watch.txt" 2>&1 &
 watcher=$!
@@ -209,7 +214,8 @@ sleep 0.5
 lab_drop 3
 t_check "the probes point vti2's group at vti3, the next by preference" \
     lab_wait 6 eval '[ "$(group_members "$(grp 3)")" = "$(nh 4)" ]'
-t_check "one group rewrite: to vti3" grep -q 'tunnel vti2: failover to vti3' "$log"
+t_check "one group rewrite: to vti3" \
+    grep -q 'tunnel vti2: failover to vti3' "$log"
 sleep 1
 t_eq "the primary stayed on vti2's group (no route rewritten)" "$(grp 3)" \
     "$(route_nhid $P 20)"
@@ -236,6 +242,7 @@ t_check "no kernel error was logged" eval '! grep -q "kernel:" "$log"'
 t_check "no sanitizer report" eval '! grep -qE \
     "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'
 if [ "$t_failed" -gt 0 ]; then
-	echo "# --- vtibgpd log"; sed "s/^/# /" "$log" | tail -${T_LOG_LINES:-60}
+	echo "# --- vtibgpd log"
+	sed "s/^/# /" "$log" | tail -"${T_LOG_LINES:-60}"
 fi
 t_done

@@ -827,9 +827,9 @@ test_defaults(void **state)
 static const struct gw_row {
 	const char		*name;
 	enum import_format	 fmt;
-	const char		*old, *new;	/* NULL: the sample as it is */
+	const char		*old, *new;	/* NULL: the sample */
 	uint32_t		 max_prefix;
-	const char		*warn;		/* "" or the one warning */
+	const char		*warn;		/* "" or the warning */
 	const char		*kind;		/* in the description */
 } gw_rows[] = {
 	{ "generic VGW", G, NULL, NULL, 1000, "", "VGW" },
@@ -847,8 +847,9 @@ static const struct gw_row {
 	    NO_GW_WARN, "VGW" },
 	{ "vyos other ID", V, "vgw-0123456789abcdef0", "gw-1", 10000,
 	    NO_GW_WARN, "VGW" },
-	{ "generic vgw- under another key", G, "Your Virtual Private Gateway ID",
-	    "Your Customer Gateway ID", 10000, NO_GW_WARN, "VGW" },
+	{ "generic vgw- under another key", G, "Your Virtual Private "
+	    "Gateway ID", "Your Customer Gateway ID", 10000, NO_GW_WARN,
+	    "VGW" },
 };
 
 /* A VGW gets its 1,000, a TGW 10,000; a file that does not say, 10,000
