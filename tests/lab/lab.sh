@@ -10,7 +10,8 @@
 #   lan --eth0/lan0-- cgw --vti0/vti0-- vgw --vpc0/eth0-- vpc
 #                         --vti1/vti1--
 #
-# The VGW namespace runs BIRD 2 as the two AWS tunnel endpoints.  Knobs are
+# The VGW namespace runs BIRD 2 as the two AWS tunnel endpoints (four with
+# LAB_TUNNELS=4: a second connection, vti2/vti3).  Knobs are
 # environment variables read each time the BIRD config is generated (see
 # lab_bird_config and README.md).  Everything the lab creates lives in four
 # namespaces with a unique prefix and one temporary directory; lab_down
