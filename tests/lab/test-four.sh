@@ -237,6 +237,18 @@ on 3 4 45
 t_check "return steering ended: the halves withdrawn from vti3" grep -q \
     "neighbor $LAB_VGW_IP4: return steering off" "$log"
 
+# ours_nh: our nexthop objects, "id" or "id:members", sorted
+ours_nh() {
+	lab_exec cgw ip -j nexthop show | jq -r '.[] |
+	    select(.id >= 1987313664 and .id <= 1987379199) |
+	    if .group then "\(.id):\([.group[].id] | map(tostring) |
+	    join(","))" else "\(.id)" end' | sort | tr '\n' ' '
+}
+want_nh=$(for i in 1 2 3 4; do echo "$(nh $i)"; echo "$(grp $i):$(nh $i)"
+    done | sort | tr '\n' ' ')
+t_check "in the end: one nexthop and one group per tunnel, each group home" \
+    lab_wait 10 eval '[ "$(ours_nh)" = "$want_nh" ]' ||
+    echo "# want: $want_nh" "# got: $(ours_nh)"
 t_check "the daemon is still running" lab_pid_alive "$daemon"
 t_check "no kernel error was logged" eval '! grep -q "kernel:" "$log"'
 t_check "no sanitizer report" eval '! grep -qE \
