@@ -270,8 +270,7 @@ vy_network(struct reader *r, const struct word *w)
 	if (conf_read_prefix(buf, &pfx, why, sizeof(why)) == -1)
 		return import_errorf(r->err, w->pos, "network: %s", why);
 	for (i = 0; i < r->f.n_nets; i++)
-		if (r->f.nets[i].pfx.addr.s_addr == pfx.addr.s_addr &&
-		    r->f.nets[i].pfx.len == pfx.len)
+		if (conf_prefix_eq(&r->f.nets[i].pfx, &pfx))
 			return 0;
 	if (r->f.n_nets == VY_MAX_NETS)
 		return 0;

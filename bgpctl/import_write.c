@@ -78,7 +78,7 @@ write_header(FILE *f, const struct reader *r)
 static void
 write_vyos_networks(FILE *f, const struct reader *r)
 {
-	char	p[32];
+	char	p[CONF_PREFIX_STRLEN];
 	size_t	i;
 
 	for (i = 0; i < r->f.n_nets; i++) {

@@ -161,6 +161,8 @@ drills_probe_source(const struct conf *c)
 			continue;
 		x = ((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr;
 		for (k = 0; k < c->n_networks; k++) {
+			if (c->networks[k].af != AF_INET)
+				continue;
 			mask = c->networks[k].len == 0 ? 0 :
 			    htonl(~0U << (32 - c->networks[k].len));
 			if ((x.s_addr & mask) ==

@@ -129,7 +129,7 @@ static void
 on_rib_change(const struct rib_change *c, void *arg)
 {
 	struct router	*r = arg;
-	char		 old[64], now[64], addr[INET_ADDRSTRLEN];
+	char		 old[64], now[64], addr[INET6_ADDRSTRLEN];
 
 	fib_change(r->fib, c);
 	if (c->best == c->old_best || r->ev_routes == NULL ||
@@ -137,7 +137,7 @@ on_rib_change(const struct rib_change *c, void *arg)
 		return;
 	tunnels_str(r, c->old_best, old, sizeof(old));
 	tunnels_str(r, c->best, now, sizeof(now));
-	inet_ntop(AF_INET, &c->pfx.addr, addr, sizeof(addr));
+	inet_ntop(c->pfx.af, &c->pfx.addr6, addr, sizeof(addr));
 	emit(r, ROUTER_EV_ROUTES, NULL, NULL, "%s/%u: %s -> %s", addr,
 	    c->pfx.len, old, now);
 }
@@ -145,8 +145,10 @@ on_rib_change(const struct rib_change *c, void *arg)
 static const uint8_t *
 lookup(const struct kr_prefix *p, void *arg)
 {
-	struct rib_prefix	rp = { p->addr, p->len };
+	struct rib_prefix	rp;
 
+	if (!rib_prefix_set(&rp, AF_INET, &p->addr, p->len))
+		return NULL;
 	return rib_user(((struct router *)arg)->rib, &rp);
 }
 

@@ -41,8 +41,31 @@ hash_bytes(uint32_t h, const void *data, size_t len)
 	return h;
 }
 
+/* The next hop of a path: m's IPv4 NEXT_HOP, or an IPv6 one. */
+struct nexthop {
+	uint8_t		af;
+	struct in6_addr	a;		/* IPv4: in the first 4 bytes */
+	struct in6_addr	ll;
+};
+
+static void
+nexthop_of(const struct msg_attrs *m, const struct in6_addr *nh6,
+    struct nexthop *nh)
+{
+	memset(nh, 0, sizeof(*nh));
+	if (nh6 != NULL) {
+		nh->af = AF_INET6;
+		nh->a = nh6[0];
+		nh->ll = nh6[1];
+	} else {
+		nh->af = AF_INET;
+		memcpy(&nh->a, &m->next_hop, sizeof(m->next_hop));
+	}
+}
+
 static uint32_t
-hash_msg(const struct msg_attrs *m, bool bad_nexthop)
+hash_msg(const struct msg_attrs *m, const struct nexthop *nh,
+    bool bad_nexthop)
 {
 	bool		has_med = (m->present & ATTR_BIT(ATTR_MED)) != 0;
 	uint32_t	med = has_med ? m->med : 0;
@@ -52,7 +75,7 @@ hash_msg(const struct msg_attrs *m, bool bad_nexthop)
 	h = hash_bytes(h, &m->origin, sizeof(m->origin));
 	h = hash_bytes(h, &has_med, sizeof(has_med));
 	h = hash_bytes(h, &med, sizeof(med));
-	h = hash_bytes(h, &m->next_hop, sizeof(m->next_hop));
+	h = hash_bytes(h, nh, sizeof(*nh));
 	h = hash_bytes(h, m->as_path, m->as_path_len);
 	h = hash_bytes(h, &m->as_path_len, sizeof(m->as_path_len));
 	return hash_bytes(h, m->communities,
@@ -61,14 +84,16 @@ hash_msg(const struct msg_attrs *m, bool bad_nexthop)
 
 static bool
 node_equal(const struct rib_attrs *a, const struct msg_attrs *m,
-    bool bad_nexthop)
+    const struct nexthop *nh, bool bad_nexthop)
 {
 	bool	has_med = (m->present & ATTR_BIT(ATTR_MED)) != 0;
 
 	if (a->bad_nexthop != bad_nexthop || a->origin != m->origin ||
 	    a->has_med != has_med ||
 	    (has_med && a->med != m->med) ||
-	    a->next_hop.s_addr != m->next_hop.s_addr ||
+	    a->next_hop_af != nh->af ||
+	    memcmp(&a->next_hop6, &nh->a, sizeof(nh->a)) != 0 ||
+	    memcmp(&a->next_hop6_ll, &nh->ll, sizeof(nh->ll)) != 0 ||
 	    a->as_path_len != m->as_path_len ||
 	    a->as_path_count != m->as_path_count ||
 	    a->n_communities != m->n_communities)
@@ -81,7 +106,8 @@ node_equal(const struct rib_attrs *a, const struct msg_attrs *m,
 }
 
 static struct rib_attr_node *
-node_new(const struct msg_attrs *m, bool bad_nexthop, uint32_t hash)
+node_new(const struct msg_attrs *m, const struct nexthop *nh,
+    bool bad_nexthop, uint32_t hash)
 {
 	struct rib_attr_node	*n;
 	size_t			 nc = m->n_communities;
@@ -94,7 +120,9 @@ node_new(const struct msg_attrs *m, bool bad_nexthop, uint32_t hash)
 	n->a.origin = m->origin;
 	n->a.has_med = (m->present & ATTR_BIT(ATTR_MED)) != 0;
 	n->a.med = n->a.has_med ? m->med : 0;
-	n->a.next_hop = m->next_hop;
+	n->a.next_hop_af = nh->af;
+	n->a.next_hop6 = nh->a;
+	n->a.next_hop6_ll = nh->ll;
 	n->a.as_path_count = m->as_path_count;
 	n->a.as_path_len = m->as_path_len;
 	n->a.n_communities = m->n_communities;
@@ -192,17 +220,28 @@ uint32_t
 rib_attrs_intern(struct rib_attr_store *s, const struct msg_attrs *m,
     bool bad_nexthop)
 {
-	struct rib_attr_node	*n;
-	uint32_t		 h = hash_msg(m, bad_nexthop);
+	return rib_attrs_intern6(s, m, NULL, bad_nexthop);
+}
 
+uint32_t
+rib_attrs_intern6(struct rib_attr_store *s, const struct msg_attrs *m,
+    const struct in6_addr *nh6, bool bad_nexthop)
+{
+	struct rib_attr_node	*n;
+	struct nexthop		 nh;
+	uint32_t		 h;
+
+	nexthop_of(m, nh6, &nh);
+	h = hash_msg(m, &nh, bad_nexthop);
 	for (n = s->bucket[h & (s->n_bucket - 1)]; n != NULL; n = n->next)
-		if (n->a.hash == h && node_equal(&n->a, m, bad_nexthop)) {
+		if (n->a.hash == h && node_equal(&n->a, m, &nh,
+		    bad_nexthop)) {
 			n->a.refcnt++;
 			return n->id;
 		}
 	if (s->count >= s->n_bucket)
 		buckets_resize(s, s->n_bucket * 2);
-	n = node_new(m, bad_nexthop, h);
+	n = node_new(m, &nh, bad_nexthop, h);
 	n->a.refcnt = 1;
 	n->id = id_get(s, n);
 	n->next = s->bucket[h & (s->n_bucket - 1)];

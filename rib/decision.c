@@ -60,6 +60,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <string.h>
 
 #include "rib/rib_impl.h"
 
@@ -144,8 +145,8 @@ int
 rib_tiebreak(const struct rib *r, unsigned a, uint64_t best_since_a,
     unsigned b, uint64_t best_since_b)
 {
-	uint32_t	addr_a = ntohl(r->peer[a].addr.s_addr);
-	uint32_t	addr_b = ntohl(r->peer[b].addr.s_addr);
+	const struct rib_peer	*pa = &r->peer[a], *pb = &r->peer[b];
+	int			 c;
 
 	if (best_since_a != best_since_b) {
 		if (best_since_a == 0)
@@ -154,8 +155,13 @@ rib_tiebreak(const struct rib *r, unsigned a, uint64_t best_since_a,
 			return -1;
 		return best_since_a < best_since_b ? -1 : 1;
 	}
-	if (addr_a != addr_b)
-		return lower(addr_a, addr_b);
+	/* Addresses in network byte order compare as numbers; an IPv4
+	 * peer before an IPv6 one (never both for one prefix today). */
+	if (pa->af != pb->af)
+		return pa->af == AF_INET ? -1 : 1;
+	c = memcmp(&pa->addr6, &pb->addr6, sizeof(pa->addr6));
+	if (c != 0)
+		return c < 0 ? -1 : 1;
 	return lower(a, b);
 }
 
@@ -229,7 +235,7 @@ report(struct rib *r, struct rib_entry *e, uint8_t best, uint8_t standby)
 		r->n_active++;
 	else if (e->best != 0 && best == 0)
 		r->n_active--;
-	rib_entry_prefix(e, &c.pfx);
+	rib_entry_prefix(&r->table, e, &c.pfx);
 	c.best = best;
 	c.standby = standby;
 	c.old_best = e->best;

@@ -32,13 +32,18 @@ clock_set(struct rib *r, uint64_t now_ms)
 		r->now_ms = now_ms;
 }
 
-/* The prefix of m with host bits cleared; false if it is no prefix. */
+/*
+ * The prefix of m with host bits cleared; false if it is no prefix.  The
+ * one place that reads the codec's prefixes (IPv4 today; MP-BGP's IPv6
+ * NLRI go through here once msg_prefix carries a family).
+ */
 static bool
 prefix_of(const struct msg_prefix *m, struct rib_prefix *pfx)
 {
 	if (m->len > 32)
 		return false;
 	memset(pfx, 0, sizeof(*pfx));
+	pfx->af = AF_INET;
 	pfx->len = m->len;
 	pfx->addr.s_addr = m->len == 0 ? 0 :
 	    m->addr.s_addr & htonl(0xffffffffU << (32 - m->len));
@@ -177,6 +182,35 @@ rib_update(struct rib *r, unsigned i, const struct msg_update *u,
 	return r->peer[i].stats.received;
 }
 
+size_t
+rib_update_prefixes(struct rib *r, unsigned i, const struct rib_prefix *wd,
+    size_t n_wd, const struct rib_prefix *nlri, size_t n_nlri,
+    const struct msg_attrs *attrs, const struct in6_addr *nh6,
+    bool bad_nexthop, uint64_t now_ms)
+{
+	uint32_t	id;
+	size_t		k;
+
+	check_peer(i);
+	clock_set(r, now_ms);
+	r->gen++;
+	for (k = 0; k < n_wd; k++)
+		withdraw(r, i, &wd[k]);
+	if (attrs == NULL)
+		for (k = 0; k < n_nlri; k++)
+			withdraw(r, i, &nlri[k]);
+	else if (n_nlri > 0) {
+		id = rib_attrs_intern6(&r->attrs, attrs, nh6, bad_nexthop);
+		for (k = 0; k < n_nlri; k++) {
+			rib_attrs_ref(&r->attrs, id);
+			announce(r, i, &nlri[k], id);
+		}
+		rib_attrs_unref(&r->attrs, id);
+	}
+	rib_table_shrink(&r->table);
+	return r->peer[i].stats.received;
+}
+
 /* What sweep() does with the paths of one peer. */
 enum sweep {
 	SWEEP_ALL,		/* drop them all */
@@ -240,7 +274,7 @@ recheck(struct rib *r, struct rib_entry *e)
 	unsigned		 i;
 	uint8_t			 bit;
 
-	rib_entry_prefix(e, &pfx);
+	rib_entry_prefix(&r->table, e, &pfx);
 	for (i = 0; i < RIB_MAX_PEERS; i++) {
 		if (!(e->present & (bit = RIB_BIT(i))))
 			continue;
@@ -272,8 +306,8 @@ rib_set_policy(struct rib *r, const struct conf *conf)
 		}
 }
 
-void
-rib_peer_set(struct rib *r, unsigned i, struct in_addr addr,
+static void
+peer_set(struct rib *r, unsigned i, uint8_t af, const struct in6_addr *addr,
     uint32_t preference)
 {
 	struct rib_peer	*p;
@@ -281,9 +315,11 @@ rib_peer_set(struct rib *r, unsigned i, struct in_addr addr,
 
 	check_peer(i);
 	p = &r->peer[i];
-	if (p->addr.s_addr == addr.s_addr && p->preference == preference)
+	if (p->af == af && memcmp(&p->addr6, addr, sizeof(*addr)) == 0 &&
+	    p->preference == preference)
 		return;
-	p->addr = addr;
+	p->af = af;
+	p->addr6 = *addr;
 	p->preference = preference;
 	r->gen++;
 	if (p->stats.received == 0)
@@ -292,6 +328,24 @@ rib_peer_set(struct rib *r, unsigned i, struct in_addr addr,
 		if (r->table.e[k].len != RIB_LEN_EMPTY &&
 		    (r->table.e[k].present & RIB_BIT(i)))
 			rib_decide(r, &r->table.e[k]);
+}
+
+void
+rib_peer_set(struct rib *r, unsigned i, struct in_addr addr,
+    uint32_t preference)
+{
+	struct in6_addr	a;
+
+	memset(&a, 0, sizeof(a));
+	memcpy(&a, &addr, sizeof(addr));
+	peer_set(r, i, AF_INET, &a, preference);
+}
+
+void
+rib_peer_set6(struct rib *r, unsigned i, const struct in6_addr *addr,
+    uint32_t preference)
+{
+	peer_set(r, i, AF_INET6, addr, preference);
 }
 
 const struct rib_peer_stats *
@@ -317,7 +371,7 @@ rib_walk(const struct rib *r, rib_walk_fn fn, void *arg)
 		for (i = 0; i < RIB_MAX_PEERS; i++)
 			paths[i] = rib_attrs_get(&r->attrs,
 			    rib_entry_path(e, i));
-		rib_entry_prefix(e, &pfx);
+		rib_entry_prefix(&r->table, e, &pfx);
 		fn(&pfx, paths, e->best, e->standby, arg);
 	}
 }
@@ -334,7 +388,7 @@ rib_walk_user_part(struct rib *r, size_t from, size_t n, rib_walk_user_fn fn,
 		e = &r->table.e[k];
 		if (e->len == RIB_LEN_EMPTY)
 			continue;
-		rib_entry_prefix(e, &pfx);
+		rib_entry_prefix(&r->table, e, &pfx);
 		fn(&pfx, e->best, e->standby, e->user, arg);
 	}
 	return k < r->table.cap ? k : 0;

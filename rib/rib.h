@@ -25,10 +25,41 @@
 
 struct rib;
 
+/*
+ * A prefix of either family: af says which member of the union holds
+ * it; host bits, and the bytes of addr6 beyond an IPv4 address, are 0
+ * (so that two equal prefixes are equal bytes).  IPv4 code reads addr as
+ * it always did.  20 bytes.
+ */
 struct rib_prefix {
-	struct in_addr	addr;		/* network byte order, host bits 0 */
-	uint8_t		len;
+	uint8_t		af;		/* AF_INET or AF_INET6 */
+	uint8_t		len;		/* 0..32, or 0..128 */
+	union {
+		struct in_addr	addr;	/* AF_INET, network order */
+		struct in6_addr	addr6;	/* AF_INET6 */
+	};
 };
+
+/* The longest prefix of af (32 or 128; 0 for another af). */
+static inline uint8_t
+rib_af_maxlen(uint8_t af)
+{
+	return af == AF_INET ? 32 : af == AF_INET6 ? 128 : 0;
+}
+
+/*
+ * Fill pfx with the prefix of af (AF_INET: a struct in_addr, AF_INET6: a
+ * struct in6_addr) at addr, len bits, host bits cleared.  Returns false,
+ * pfx zeroed, for another af or a len above the family's.
+ */
+bool		 rib_prefix_set(struct rib_prefix *pfx, uint8_t af,
+		    const void *addr, unsigned len);
+/* Same af, len and address. */
+bool		 rib_prefix_eq(const struct rib_prefix *,
+		    const struct rib_prefix *);
+/* Is a inside b (equal, or longer and under it)?  Never across families. */
+bool		 rib_prefix_inside(const struct rib_prefix *a,
+		    const struct rib_prefix *b);
 
 /* Interned path attributes (what the decision process and show need). */
 struct rib_attrs {
@@ -38,8 +69,16 @@ struct rib_attrs {
 					   (RFC 4271 6.3): refused */
 	uint8_t		 origin;
 	bool		 has_med;
+	uint8_t		 next_hop_af;	/* AF_INET, or AF_INET6 */
 	uint32_t	 med;
-	struct in_addr	 next_hop;
+	union {
+		struct in_addr	 next_hop;	/* AF_INET */
+		struct in6_addr	 next_hop6;	/* AF_INET6: global
+						   (RFC 2545 3) */
+	};
+	struct in6_addr	 next_hop6_ll;	/* AF_INET6: the link-local
+					   one of a 32-byte next hop,
+					   or :: */
 	uint16_t	 as_path_count;
 	uint16_t	 as_path_len;
 	uint8_t		*as_path;	/* 4-octet segments, as in msg.h */
@@ -78,7 +117,7 @@ typedef void	(*rib_change_fn)(const struct rib_change *, void *arg);
 enum rib_reject {
 	RIB_ACCEPTED,
 	RIB_NOT_ALLOWED,	/* no allow rule matches */
-	RIB_DEFAULT_ROUTE,	/* 0.0.0.0/0 without an exact allow */
+	RIB_DEFAULT_ROUTE,	/* 0.0.0.0/0 or ::/0 without an exact allow */
 	RIB_COVERS_NETWORK,	/* covers one of our networks, no exact allow */
 	RIB_OWN_AS,		/* our AS in the AS_PATH (loop) */
 	RIB_INSIDE_NETWORK,	/* inside one of our networks, no exact allow */
@@ -98,7 +137,9 @@ struct rib_peer_stats {
 
 /*
  * A RIB for the import policy of conf (allow rules, networks, local AS;
- * copied) with ecmp as configured.  fn hears every change.
+ * copied) with ecmp as configured.  fn hears every change.  Prefixes of
+ * both families live in one table; the policy compares a prefix only
+ * with the allow rules and networks of its own family.
  */
 struct rib	*rib_new(const struct conf *conf, rib_change_fn fn, void *arg);
 void		 rib_free(struct rib *);
@@ -106,9 +147,15 @@ void		 rib_free(struct rib *);
 /* Take a new policy (reload): every path is checked again. */
 void		 rib_set_policy(struct rib *, const struct conf *conf);
 
-/* Peer i exists with this address and preference (local preference). */
+/*
+ * Peer i exists with this address and preference (local preference).
+ * The address only breaks ties (decision.c): IPv4 as before.
+ */
 void		 rib_peer_set(struct rib *, unsigned i, struct in_addr addr,
 		    uint32_t preference);
+/* The same for a peer with an IPv6 address. */
+void		 rib_peer_set6(struct rib *, unsigned i,
+		    const struct in6_addr *addr, uint32_t preference);
 
 /*
  * Paths from peer i: withdraw u->withdrawn, then u->nlri with u->attrs
@@ -119,6 +166,21 @@ void		 rib_peer_set(struct rib *, unsigned i, struct in_addr addr,
  */
 size_t		 rib_update(struct rib *, unsigned i, const struct msg_update *u,
 		    uint64_t now_ms);
+
+/*
+ * The same with prefixes of either family in the RIB's form (what
+ * MP_REACH_NLRI and MP_UNREACH_NLRI carry, RFC 4760): withdraw wd, then
+ * announce nlri with attrs, or withdraw them too if attrs is NULL
+ * (UPD_TREAT_AS_WITHDRAW).  nh6: NULL for attrs' IPv4 NEXT_HOP, or the
+ * IPv6 next hop, global then link-local (:: if none; RFC 2545 3).  Every
+ * prefix must be valid (rib_prefix_set): an invalid one is fatal.
+ * Returns as rib_update.
+ */
+size_t		 rib_update_prefixes(struct rib *, unsigned i,
+		    const struct rib_prefix *wd, size_t n_wd,
+		    const struct rib_prefix *nlri, size_t n_nlri,
+		    const struct msg_attrs *attrs, const struct in6_addr *nh6,
+		    bool bad_nexthop, uint64_t now_ms);
 
 /* Peer i is gone (session down, link down): all its paths go. */
 void		 rib_peer_flush(struct rib *, unsigned i, uint64_t now_ms);

@@ -12,11 +12,20 @@
 #define RIB_ATTR_NONE	0	/* attribute id of "no path" */
 #define RIB_INLINE	2	/* paths held in the entry itself */
 #define RIB_LEN_EMPTY	0xff	/* rib_entry.len of a free table slot */
+#define RIB_LEN6	64	/* rib_entry.len of an IPv6 prefix: this
+				   plus its length (64..192) */
 
 #define RIB_BIT(i)	((uint8_t)(1U << (i)))
 
 /*
- * One prefix in the table: 24 bytes whatever the number of peers.
+ * One prefix in the table: 24 bytes whatever the number of peers or the
+ * family.
+ *
+ * An IPv4 prefix is its address and length (0..32).  An IPv6 prefix has
+ * len RIB_LEN6 + its length, and addr is the index of its address in the
+ * table's key store (struct rib_keys6): the 1,000,000 IPv4 prefixes of a
+ * full table cost no byte more for IPv6, and an IPv6 prefix costs 16
+ * bytes more, off the probe path until the lengths match.
  *
  * A path is an attribute id (an index into the attribute store, 4 bytes),
  * not a pointer.  While at most RIB_INLINE peers have a path, the ids sit
@@ -26,8 +35,10 @@
  * With the two tunnels of an AWS VPN nothing is ever allocated per prefix.
  */
 struct rib_entry {
-	uint32_t	addr;		/* network byte order */
-	uint8_t		len;		/* RIB_LEN_EMPTY: free slot */
+	uint32_t	addr;		/* network byte order; IPv6:
+					   its index in rib_table.keys6 */
+	uint8_t		len;		/* RIB_LEN_EMPTY: free slot;
+					   IPv6: RIB_LEN6 + length */
 	uint8_t		best;		/* as last reported */
 	uint8_t		standby;	/* as last reported */
 	uint8_t		present;	/* peers with a path (Adj-RIB-In) */
@@ -42,11 +53,21 @@ struct rib_entry {
 	} p;
 };
 
+/* The addresses of the IPv6 prefixes; a free slot holds the free list's
+ * next link in its first word (slot + 1, 0: none). */
+struct rib_keys6 {
+	struct in6_addr		*a;
+	uint32_t		 n;		/* slots ever handed out */
+	uint32_t		 cap;
+	uint32_t		 free;		/* first free + 1, 0: none */
+};
+
 /* Open addressing, linear probing, deletion by backward shift. */
 struct rib_table {
 	struct rib_entry	*e;
 	size_t			 cap;
 	size_t			 count;
+	struct rib_keys6	 keys6;
 };
 
 /* An interned attribute set; as_path and communities live in tail. */
@@ -69,17 +90,28 @@ struct rib_attr_store {
 	uint32_t		  cap_free;
 };
 
+/* An allow rule of the configuration, its prefix as the RIB's. */
+struct rib_allow {
+	struct rib_prefix	pfx;
+	uint8_t			ge;
+	uint8_t			le;
+};
+
 struct rib_policy {
-	struct conf_allow	*allow;
+	struct rib_allow	*allow;
 	size_t			 n_allow;
-	struct conf_prefix	*networks;
+	struct rib_prefix	*networks;
 	size_t			 n_networks;
 	uint32_t		 local_as;
 	bool			 ecmp;
 };
 
 struct rib_peer {
-	struct in_addr		addr;
+	uint8_t			af;		/* AF_INET, AF_INET6 */
+	union {
+		struct in_addr	addr;
+		struct in6_addr	addr6;		/* IPv4: 0 after */
+	};
 	uint32_t		preference;
 	struct rib_peer_stats	stats;
 };
@@ -105,6 +137,11 @@ void		 rib_attrs_clear(struct rib_attr_store *);
  * one reference. */
 uint32_t	 rib_attrs_intern(struct rib_attr_store *,
 		    const struct msg_attrs *m, bool bad_nexthop);
+/* The same with an IPv6 next hop instead of m's NEXT_HOP (nh6: global,
+ * link-local), or m's if nh6 is NULL. */
+uint32_t	 rib_attrs_intern6(struct rib_attr_store *,
+		    const struct msg_attrs *m, const struct in6_addr *nh6,
+		    bool bad_nexthop);
 void		 rib_attrs_ref(struct rib_attr_store *, uint32_t id);
 void		 rib_attrs_unref(struct rib_attr_store *, uint32_t id);
 const struct rib_attrs *rib_attrs_get(const struct rib_attr_store *,
@@ -129,8 +166,9 @@ uint32_t	 rib_entry_path(const struct rib_entry *, unsigned peer);
 /* Set peer's path to id, or remove it with RIB_ATTR_NONE. */
 void		 rib_entry_set_path(struct rib_entry *, unsigned peer,
 		    uint32_t id);
-void		 rib_entry_prefix(const struct rib_entry *,
-		    struct rib_prefix *);
+/* The prefix of e, a table entry of t. */
+void		 rib_entry_prefix(const struct rib_table *t,
+		    const struct rib_entry *e, struct rib_prefix *);
 
 /* ---- decision.c --------------------------------------------------------- */
 

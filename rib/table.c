@@ -10,6 +10,11 @@
  * load of 0.8: at 1,000,000 prefixes the table is 1.5 M slots, 36 MB.
  * Deletion moves the following entries of the cluster back (no
  * tombstones), so a table that has seen churn probes like a fresh one.
+ *
+ * IPv6 prefixes share the table: their entry holds the index of their
+ * address in a side array (struct rib_keys6) and a length above
+ * RIB_LEN6, which no IPv4 length reaches, so the families never match
+ * each other and IPv4 entries stay 24 bytes.
  */
 #include "config.h"
 
@@ -45,10 +50,82 @@ key_hash(uint32_t addr, uint8_t len)
 	return (uint32_t)k;
 }
 
+/* The same over an IPv6 address (elen: RIB_LEN6 + length). */
+static uint32_t
+key6_hash(const struct in6_addr *a, uint8_t elen)
+{
+	uint64_t	hi, lo;
+
+	memcpy(&hi, &a->s6_addr[0], sizeof(hi));
+	memcpy(&lo, &a->s6_addr[8], sizeof(lo));
+	return key_hash((uint32_t)(hi ^ hi >> 32) ^
+	    (uint32_t)(lo ^ lo >> 32) * 0x9e3779b1U, elen);
+}
+
+static size_t
+scale(const struct rib_table *t, uint32_t h)
+{
+	return (size_t)(((uint64_t)h * t->cap) >> 32);
+}
+
 static size_t
 home(const struct rib_table *t, uint32_t addr, uint8_t len)
 {
-	return (size_t)(((uint64_t)key_hash(addr, len) * t->cap) >> 32);
+	return scale(t, key_hash(addr, len));
+}
+
+static size_t __attribute__((noinline))
+home6(const struct rib_table *t, const struct rib_entry *e)
+{
+	return scale(t, key6_hash(&t->keys6.a[e->addr], e->len));
+}
+
+/* The home slot of an entry of either family. */
+static inline size_t
+home_of(const struct rib_table *t, const struct rib_entry *e)
+{
+	if (__builtin_expect(e->len >= RIB_LEN6, 0))
+		return home6(t, e);
+	return home(t, e->addr, e->len);
+}
+
+/* A slot for an IPv6 address; its index. */
+static uint32_t
+key6_add(struct rib_keys6 *k, const struct in6_addr *a)
+{
+	uint32_t	i;
+
+	if (k->free != 0) {
+		i = k->free - 1;
+		memcpy(&k->free, &k->a[i], sizeof(k->free));
+	} else {
+		if (k->n == k->cap) {
+			if (k->cap >= UINT32_MAX / 2)
+				fatalx("rib: too many IPv6 prefixes");
+			k->cap = k->cap == 0 ? 64 : k->cap * 2;
+			if ((k->a = reallocarray(k->a, k->cap,
+			    sizeof(*k->a))) == NULL)
+				fatal("rib: IPv6 keys");
+		}
+		i = k->n++;
+	}
+	k->a[i] = *a;
+	return i;
+}
+
+static void
+key6_del(struct rib_keys6 *k, uint32_t i)
+{
+	memset(&k->a[i], 0, sizeof(k->a[i]));
+	memcpy(&k->a[i], &k->free, sizeof(k->free));
+	k->free = i + 1;
+}
+
+static void
+keys6_free(struct rib_keys6 *k)
+{
+	free(k->a);
+	memset(k, 0, sizeof(*k));
 }
 
 static size_t
@@ -68,7 +145,7 @@ dist(const struct rib_table *t, size_t a, size_t b)
 static void
 resize(struct rib_table *t, size_t cap)
 {
-	struct rib_table	 n = { NULL, cap, t->count };
+	struct rib_table	 n = { NULL, cap, t->count, t->keys6 };
 	size_t			 i, j;
 
 	if ((n.e = malloc(cap * sizeof(*n.e))) == NULL)
@@ -78,7 +155,7 @@ resize(struct rib_table *t, size_t cap)
 	for (i = 0; i < t->cap; i++) {
 		if (t->e[i].len == RIB_LEN_EMPTY)
 			continue;
-		j = home(&n, t->e[i].addr, t->e[i].len);
+		j = home_of(&n, &t->e[i]);
 		while (n.e[j].len != RIB_LEN_EMPTY)
 			j = next(&n, j);
 		n.e[j] = t->e[i];
@@ -120,7 +197,7 @@ grow(struct rib_table *t, size_t cap)
 		cur = e[i];
 		e[i].len = RIB_LEN_EMPTY;
 		for (;;) {
-			j = home(t, cur.addr, cur.len);
+			j = home_of(t, &cur);
 			while (e[j].len != RIB_LEN_EMPTY && DONE(done, j))
 				j = next(t, j);
 			SET_DONE(done, j);
@@ -152,6 +229,7 @@ rib_table_free(struct rib_table *t)
 		    nbits(t->e[i].present) > RIB_INLINE)
 			free(t->e[i].p.ext);
 	free(t->e);
+	keys6_free(&t->keys6);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -169,6 +247,40 @@ lookup(const struct rib_table *t, uint32_t addr, uint8_t len, bool *found)
 	return i;
 }
 
+static size_t
+lookup6(const struct rib_table *t, const struct in6_addr *a, uint8_t elen,
+    bool *found)
+{
+	size_t	i = scale(t, key6_hash(a, elen));
+
+	for (; t->e[i].len != RIB_LEN_EMPTY; i = next(t, i))
+		if (t->e[i].len == elen && memcmp(&t->keys6.a[t->e[i].addr],
+		    a, sizeof(*a)) == 0) {
+			*found = true;
+			return i;
+		}
+	*found = false;
+	return i;
+}
+
+/* The slot of pfx, or where it would go. */
+static size_t
+lookup_pfx(const struct rib_table *t, const struct rib_prefix *pfx,
+    bool *found)
+{
+	if (pfx->af == AF_INET6)
+		return lookup6(t, &pfx->addr6, RIB_LEN6 + pfx->len, found);
+	return lookup(t, pfx->addr.s_addr, pfx->len, found);
+}
+
+static void
+check_pfx(const struct rib_prefix *pfx)
+{
+	if (pfx->len > rib_af_maxlen(pfx->af))
+		fatalx("rib: prefix of family %u, length %u", pfx->af,
+		    pfx->len);
+}
+
 struct rib_entry *
 rib_table_find(const struct rib_table *t, const struct rib_prefix *pfx)
 {
@@ -177,7 +289,8 @@ rib_table_find(const struct rib_table *t, const struct rib_prefix *pfx)
 
 	if (t->count == 0)
 		return NULL;
-	i = lookup(t, pfx->addr.s_addr, pfx->len, &found);
+	check_pfx(pfx);
+	i = lookup_pfx(t, pfx, &found);
 	return found ? &t->e[i] : NULL;
 }
 
@@ -188,19 +301,25 @@ rib_table_get(struct rib_table *t, const struct rib_prefix *pfx)
 	bool			 found;
 	size_t			 i;
 
+	check_pfx(pfx);
 	if (t->cap == 0)
 		grow(t, TABLE_MIN_CAP);
-	i = lookup(t, pfx->addr.s_addr, pfx->len, &found);
+	i = lookup_pfx(t, pfx, &found);
 	if (found)
 		return &t->e[i];
 	if ((t->count + 1) * 5 > t->cap * 4) {
 		grow(t, t->cap + t->cap / 2);
-		i = lookup(t, pfx->addr.s_addr, pfx->len, &found);
+		i = lookup_pfx(t, pfx, &found);
 	}
 	e = &t->e[i];
 	memset(e, 0, sizeof(*e));
-	e->addr = pfx->addr.s_addr;
-	e->len = pfx->len;
+	if (pfx->af == AF_INET6) {
+		e->addr = key6_add(&t->keys6, &pfx->addr6);
+		e->len = RIB_LEN6 + pfx->len;
+	} else {
+		e->addr = pfx->addr.s_addr;
+		e->len = pfx->len;
+	}
 	t->count++;
 	return e;
 }
@@ -212,8 +331,10 @@ rib_table_del(struct rib_table *t, size_t i)
 
 	if (t->e[i].present != 0)
 		fatalx("rib: deleting a prefix that has paths");
+	if (t->e[i].len >= RIB_LEN6)
+		key6_del(&t->keys6, t->e[i].addr);
 	for (j = next(t, i); t->e[j].len != RIB_LEN_EMPTY; j = next(t, j))
-		if (dist(t, home(t, t->e[j].addr, t->e[j].len), j) >=
+		if (dist(t, home_of(t, &t->e[j]), j) >=
 		    dist(t, i, j)) {
 			t->e[i] = t->e[j];
 			i = j;
@@ -229,6 +350,7 @@ rib_table_shrink(struct rib_table *t)
 		free(t->e);
 		t->e = NULL;
 		t->cap = 0;
+		keys6_free(&t->keys6);
 		return;
 	}
 	if (t->cap <= TABLE_MIN_CAP || t->count * 5 >= t->cap)
@@ -318,11 +440,19 @@ rib_entry_set_path(struct rib_entry *e, unsigned peer, uint32_t id)
 }
 
 void
-rib_entry_prefix(const struct rib_entry *e, struct rib_prefix *pfx)
+rib_entry_prefix(const struct rib_table *t, const struct rib_entry *e,
+    struct rib_prefix *pfx)
 {
 	memset(pfx, 0, sizeof(*pfx));
-	pfx->addr.s_addr = e->addr;
-	pfx->len = e->len;
+	if (e->len >= RIB_LEN6) {
+		pfx->af = AF_INET6;
+		pfx->addr6 = t->keys6.a[e->addr];
+		pfx->len = e->len - RIB_LEN6;
+	} else {
+		pfx->af = AF_INET;
+		pfx->addr.s_addr = e->addr;
+		pfx->len = e->len;
+	}
 }
 
 size_t
@@ -340,5 +470,6 @@ rib_debug_table_cap(const struct rib *r)
 size_t
 rib_debug_table_bytes(const struct rib *r)
 {
-	return r->table.cap * sizeof(struct rib_entry);
+	return r->table.cap * sizeof(struct rib_entry) +
+	    (size_t)r->table.keys6.cap * sizeof(struct in6_addr);
 }

@@ -90,23 +90,65 @@ conf_error_str(const struct conf_error *err, char *buf, size_t len)
 char *
 conf_prefix_str(const struct conf_prefix *p, char *buf, size_t len)
 {
-	char	addr[INET_ADDRSTRLEN];
+	char	addr[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
+	if (inet_ntop(p->af, &p->addr6, addr, sizeof(addr)) == NULL)
+		snprintf(addr, sizeof(addr), "?");
 	snprintf(buf, len, "%s/%u", addr, p->len);
 	return buf;
+}
+
+char *
+conf_neighbor_str(const struct conf_neighbor *n, bool local, char *buf,
+    size_t len)
+{
+	if (inet_ntop(n->af, local ? &n->local_addr6 : &n->addr6, buf,
+	    (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+bool
+conf_prefix_eq(const struct conf_prefix *a, const struct conf_prefix *b)
+{
+	return a->af == b->af && a->len == b->len &&
+	    memcmp(&a->addr6, &b->addr6, sizeof(a->addr6)) == 0;
+}
+
+size_t
+conf_networks_count(const struct conf *c, uint8_t af)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < c->n_networks; i++)
+		if (c->networks[i].af == af)
+			n++;
+	return n;
+}
+
+size_t
+conf_export_count(const struct conf *c, uint8_t af)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < c->n_networks; i++) {
+		if (c->networks[i].af != af)
+			continue;
+		n++;
+		if (c->return_steering &&
+		    c->networks[i].len < (af == AF_INET ? 32 : 128))
+			n += 2;
+	}
+	return n;
 }
 
 size_t
 conf_export_max(const struct conf *c)
 {
-	size_t	i, n = c->n_networks;
+	size_t	n4 = conf_export_count(c, AF_INET);
+	size_t	n6 = conf_export_count(c, AF_INET6);
 
-	if (c->return_steering)
-		for (i = 0; i < c->n_networks; i++)
-			if (c->networks[i].len < 32)
-				n += 2;
-	return n;
+	return n4 > n6 ? n4 : n6;
 }
 
 const struct conf_neighbor *
@@ -115,7 +157,8 @@ conf_find_neighbor(const struct conf *c, struct in_addr addr)
 	size_t	i;
 
 	for (i = 0; i < c->n_neighbors; i++)
-		if (c->neighbors[i].addr.s_addr == addr.s_addr)
+		if (c->neighbors[i].af == AF_INET &&
+		    c->neighbors[i].addr.s_addr == addr.s_addr)
 			return &c->neighbors[i];
 	return NULL;
 }
@@ -142,22 +185,32 @@ conf_free(struct conf *c)
 	free(c);
 }
 
+/*
+ * At most CONF_MAX_EXPORT network lines, IPv4 and IPv6 together; with
+ * return steering, what one neighbor gets (its family's networks and
+ * their halves) must fit too.
+ */
 static int
 check_export(struct conf *c, const struct conf_where *w,
     struct conf_error *err)
 {
 	size_t	n;
+	uint8_t	af;
 
 	if (c->n_networks > CONF_MAX_EXPORT)
 		return conf_errorf(err, w->networks[CONF_MAX_EXPORT],
 		    "more than %d networks: an AWS VGW accepts at most %d "
 		    "prefixes", CONF_MAX_EXPORT, CONF_MAX_EXPORT);
-	if ((n = conf_export_max(c)) > CONF_MAX_EXPORT)
+	af = conf_export_count(c, AF_INET) >= conf_export_count(c,
+	    AF_INET6) ? AF_INET : AF_INET6;
+	if ((n = conf_export_count(c, af)) > CONF_MAX_EXPORT)
 		return conf_errorf(err, w->networks[0],
-		    "%zu networks with return-steering on may announce %zu "
+		    "%zu %snetworks with return-steering on may announce %zu "
 		    "prefixes (each network and its two halves), over the %d "
 		    "an AWS VGW accepts: announce fewer networks or set "
-		    "return-steering off", c->n_networks, n, CONF_MAX_EXPORT);
+		    "return-steering off", conf_networks_count(c, af),
+		    conf_networks_count(c, af) == c->n_networks ? "" :
+		    af == AF_INET ? "IPv4 " : "IPv6 ", n, CONF_MAX_EXPORT);
 	if (c->n_networks == 0)
 		conf_warnf(c, nowhere, "no network configured: nothing is "
 		    "announced, so AWS has no route back to this site");
@@ -200,13 +253,16 @@ check_neighbor(struct conf *c, size_t i, const struct conf_where *w,
 {
 	struct conf_neighbor	*n = &c->neighbors[i];
 	const struct nbr_pos	*np = &w->nbrs[i];
-	char			 addr[INET_ADDRSTRLEN];
+	char			 addr[INET6_ADDRSTRLEN];
 	size_t			 j;
 
-	inet_ntop(AF_INET, &n->addr, addr, sizeof(addr));
+	conf_neighbor_str(n, false, addr, sizeof(addr));
 	if (n->ifname[0] == '\0')
 		return conf_errorf(err, np->kw,
-		    "neighbor %s: missing interface", addr);
+		    "neighbor %s: missing interface%s", addr,
+		    n->af == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&n->addr6) ?
+		    " (a link-local address is reachable only through its "
+		    "interface)" : "");
 	if (n->remote_as == 0)
 		return conf_errorf(err, np->kw,
 		    "neighbor %s: missing remote-as", addr);
@@ -214,7 +270,8 @@ check_neighbor(struct conf *c, size_t i, const struct conf_where *w,
 		return conf_errorf(err, np->remote_as, "neighbor %s: remote-as "
 		    "%u equals local-as: only eBGP is supported", addr,
 		    n->remote_as);
-	if (n->has_local_addr && n->local_addr.s_addr == n->addr.s_addr)
+	if (n->has_local_addr && memcmp(&n->local_addr6, &n->addr6,
+	    sizeof(n->addr6)) == 0)
 		return conf_errorf(err, np->local_addr, "neighbor %s: "
 		    "local-address is the neighbor's own address", addr);
 	for (j = 0; j < i; j++)
@@ -223,6 +280,24 @@ check_neighbor(struct conf *c, size_t i, const struct conf_where *w,
 			    "interface %s is already used by the neighbor at "
 			    "line %d", addr, n->ifname, w->nbrs[j].kw.line);
 	return check_timers(c, n, np, err);
+}
+
+int
+conf_check_runnable(const struct conf *c, struct conf_error *err)
+{
+	const struct conf_neighbor	*n;
+	char				 addr[INET6_ADDRSTRLEN];
+	size_t				 i;
+
+	for (i = 0; i < c->n_neighbors; i++) {
+		n = &c->neighbors[i];
+		if (n->af == AF_INET6)
+			return conf_errorf(err, n->pos, "neighbor %s: IPv6 "
+			    "neighbors are not supported yet (IPv6 network "
+			    "and allow lines are)",
+			    conf_neighbor_str(n, false, addr, sizeof(addr)));
+	}
+	return 0;
 }
 
 int

@@ -19,6 +19,7 @@ struct nbr_pos {
 	struct conf_pos	ifname;
 	struct conf_pos	remote_as;
 	struct conf_pos	local_addr;
+	uint8_t		local_af;	/* family of local-address */
 	struct conf_pos	hold;
 	struct conf_pos	keepalive;
 };
@@ -124,9 +125,13 @@ int	conf_get_asn(struct parser *, const struct token *key, uint32_t *asn,
 /* An IPv4 address; pos may be NULL. */
 int	conf_get_addr(struct parser *, const struct token *key,
 	    struct in_addr *a, struct conf_pos *pos);
-/* An address a session can use: not 0.0.0.0, broadcast or multicast. */
+/*
+ * An address a session can use, of either family (*af): not 0.0.0.0,
+ * broadcast or multicast; not ::, multicast or IPv4-mapped.  a gets an
+ * IPv4 address in its first 4 bytes, the rest 0.  pos: where it was.
+ */
 int	conf_get_unicast(struct parser *, const struct token *key,
-	    struct in_addr *a, struct conf_pos *pos);
+	    uint8_t *af, struct in6_addr *a, struct conf_pos *pos);
 /* A prefix; pos: where it was. */
 int	conf_get_prefix(struct parser *, const struct token *key,
 	    struct conf_prefix *pfx, struct conf_pos *pos);

@@ -90,13 +90,12 @@ key_network(struct parser *p, const struct token *key)
 	struct conf_prefix	 pfx;
 	struct conf_pos		 pos;
 	size_t			 i;
-	char			 buf[32];
+	char			 buf[CONF_PREFIX_STRLEN];
 
 	if (conf_get_prefix(p, key, &pfx, &pos) == -1)
 		return -1;
 	for (i = 0; i < c->n_networks; i++)
-		if (c->networks[i].addr.s_addr == pfx.addr.s_addr &&
-		    c->networks[i].len == pfx.len)
+		if (conf_prefix_eq(&c->networks[i], &pfx))
 			return conf_errorf(p->err, pos,
 			    "duplicate network %s (first at line %d)",
 			    conf_prefix_str(&pfx, buf, sizeof(buf)),
@@ -174,7 +173,7 @@ key_connect_retry(struct parser *p, const struct token *key)
 
 /* ---- import ----------------------------------------------------------- */
 
-/* allow PREFIX [ge N] [le N] */
+/* allow PREFIX [ge N] [le N], N up to the family's longest (32, 128) */
 static int
 key_allow(struct parser *p, const struct token *key)
 {
@@ -183,10 +182,12 @@ key_allow(struct parser *p, const struct token *key)
 	struct conf_pos		 pos;
 	struct token		 t;
 	uint64_t		 v;
+	uint8_t			 max;
 	bool			 ge = false, le = false;
 
 	if (conf_get_prefix(p, key, &a.pfx, &pos) == -1)
 		return -1;
+	max = a.pfx.af == AF_INET6 ? 128 : 32;
 	a.ge = a.le = a.pfx.len;
 	for (;;) {
 		if (lex_peek(&p->lx, &t) == -1)
@@ -198,12 +199,12 @@ key_allow(struct parser *p, const struct token *key)
 		if ((t.text[0] == 'g' && (ge || le)) || (t.text[0] == 'l' && le))
 			return conf_errorf(p->err, t.pos,
 			    "allow: '%s' repeated or after 'le'", t.text);
-		if (conf_get_uint(p, &t, a.pfx.len, 32, &v, &pos) == -1)
+		if (conf_get_uint(p, &t, a.pfx.len, max, &v, &pos) == -1)
 			return -1;
 		if (t.text[0] == 'g') {
 			ge = true;
 			a.ge = (uint8_t)v;
-			a.le = 32;
+			a.le = max;
 		} else {
 			le = true;
 			if (v < a.ge)
@@ -378,12 +379,28 @@ key_remote_as(struct parser *p, const struct token *key)
 	return conf_get_asn(p, key, &p->nbr->remote_as, &p->npos->remote_as);
 }
 
+/* local-address ADDR: of the neighbor's family. */
 static int
 key_local_address(struct parser *p, const struct token *key)
 {
-	p->nbr->has_local_addr = true;
-	return conf_get_unicast(p, key, &p->nbr->local_addr,
-	    &p->npos->local_addr);
+	struct conf_neighbor	*n = p->nbr;
+	struct in6_addr		 a;
+	uint8_t			 af;
+	char			 buf[INET6_ADDRSTRLEN];
+	char			 nb[INET6_ADDRSTRLEN];
+
+	if (conf_get_unicast(p, key, &af, &a, &p->npos->local_addr) == -1)
+		return -1;
+	if (af != n->af)
+		return conf_errorf(p->err, p->npos->local_addr,
+		    "local-address %s is %s but neighbor %s is %s: use an "
+		    "address of the same family", inet_ntop(af, &a, buf,
+		    sizeof(buf)), af == AF_INET ? "IPv4" : "IPv6",
+		    conf_neighbor_str(n, false, nb, sizeof(nb)),
+		    n->af == AF_INET ? "IPv4" : "IPv6");
+	n->has_local_addr = true;
+	n->local_addr6 = a;
+	return 0;
 }
 
 static int
@@ -488,19 +505,21 @@ key_neighbor(struct parser *p, const struct token *key)
 	struct conf_neighbor	*n;
 	struct nbr_pos		*np;
 	struct token		 open;
-	struct in_addr		 addr;
+	struct in6_addr		 addr;
 	struct conf_pos		 pos;
+	uint8_t			 af;
 	size_t			 i;
 	int			 rv;
-	char			 buf[INET_ADDRSTRLEN];
+	char			 buf[INET6_ADDRSTRLEN];
 
-	if (conf_get_unicast(p, key, &addr, &pos) == -1)
+	if (conf_get_unicast(p, key, &af, &addr, &pos) == -1)
 		return -1;
 	for (i = 0; i < c->n_neighbors; i++)
-		if (c->neighbors[i].addr.s_addr == addr.s_addr)
+		if (c->neighbors[i].af == af && memcmp(&c->neighbors[i].addr6,
+		    &addr, sizeof(addr)) == 0)
 			return conf_errorf(p->err, pos,
 			    "duplicate neighbor %s (first at line %d)",
-			    inet_ntop(AF_INET, &addr, buf, sizeof(buf)),
+			    inet_ntop(af, &addr, buf, sizeof(buf)),
 			    p->where.nbrs[i].kw.line);
 	if (conf_want_lbrace(p, key, &open) == -1)
 		return -1;
@@ -508,7 +527,8 @@ key_neighbor(struct parser *p, const struct token *key)
 	p->where.nbrs = conf_grow(p->where.nbrs, c->n_neighbors, sizeof(*np));
 	n = &c->neighbors[c->n_neighbors];
 	np = &p->where.nbrs[c->n_neighbors++];
-	n->addr = addr;
+	n->af = af;
+	n->addr6 = addr;
 	n->preference = 100;
 	n->probe.interval_ms = 200;
 	n->probe.misses = 3;

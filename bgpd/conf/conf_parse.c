@@ -155,21 +155,39 @@ conf_get_addr(struct parser *p, const struct token *key, struct in_addr *a,
 	return 0;
 }
 
-/* An address a session can use: not 0.0.0.0, broadcast or multicast. */
-int
-conf_get_unicast(struct parser *p, const struct token *key, struct in_addr *a,
-    struct conf_pos *pos)
+/* An IPv6 address a session cannot use: unspecified, multicast, or an
+ * IPv4-mapped one. */
+static bool
+not_unicast6(const struct in6_addr *a)
 {
-	uint32_t	h;
-	char		buf[INET_ADDRSTRLEN];
+	return IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_MULTICAST(a) ||
+	    IN6_IS_ADDR_V4MAPPED(a);
+}
 
-	if (conf_get_addr(p, key, a, pos) == -1)
+/*
+ * An address a session can use: not 0.0.0.0, broadcast or multicast;
+ * for IPv6 not ::, multicast or IPv4-mapped.
+ */
+int
+conf_get_unicast(struct parser *p, const struct token *key, uint8_t *af,
+    struct in6_addr *a, struct conf_pos *pos)
+{
+	struct token	t;
+	uint32_t	h;
+	char		why[256];
+
+	if (conf_want_value(p, key, "an IPv4 or IPv6 address", false,
+	    &t) == -1)
 		return -1;
-	h = ntohl(a->s_addr);
-	if (h == 0 || h == 0xffffffffU || (h & 0xf0000000U) == 0xe0000000U)
+	if (conf_read_inet(t.text, af, a, why, sizeof(why)) == -1)
+		return conf_errorf(p->err, t.pos, "%s: %s", key->text, why);
+	*pos = t.pos;
+	memcpy(&h, a, sizeof(h));
+	h = ntohl(h);
+	if (*af == AF_INET ? (h == 0 || h == 0xffffffffU ||
+	    (h & 0xf0000000U) == 0xe0000000U) : not_unicast6(a))
 		return conf_errorf(p->err, *pos,
-		    "%s: %s is not a unicast address", key->text,
-		    inet_ntop(AF_INET, a, buf, sizeof(buf)));
+		    "%s: %s is not a unicast address", key->text, t.text);
 	return 0;
 }
 
@@ -422,7 +440,7 @@ conf_parse_file(const char *path, struct conf_error *err)
 	/* Trust before syntax: an untrusted file is refused whatever it
 	 * says (the configured user it names may own it). */
 	if (conf_trust_check(path, &st, c != NULL ? c->user : NULL,
-	    err) == -1) {
+	    err) == -1 || (c != NULL && conf_check_runnable(c, err) == -1)) {
 		conf_free(c);
 		return NULL;
 	}

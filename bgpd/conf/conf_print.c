@@ -66,10 +66,11 @@ print_timers(FILE *f, const struct conf_timers *t, bool all)
 static void
 print_allow(FILE *f, const struct conf_allow *a)
 {
-	char	buf[32];
+	char	buf[CONF_PREFIX_STRLEN];
+	uint8_t	max = a->pfx.af == AF_INET6 ? 128 : 32;
 
 	fprintf(f, "\tallow %s", conf_prefix_str(&a->pfx, buf, sizeof(buf)));
-	if (a->ge != a->pfx.len && a->le == 32)
+	if (a->ge != a->pfx.len && a->le == max)
 		fprintf(f, " ge %u", a->ge);
 	else if (a->ge != a->pfx.len)
 		fprintf(f, " ge %u le %u", a->ge, a->le);
@@ -81,7 +82,7 @@ print_allow(FILE *f, const struct conf_allow *a)
 static void
 print_top(FILE *f, const struct conf *c)
 {
-	char	buf[32];
+	char	buf[CONF_PREFIX_STRLEN];
 	size_t	i;
 
 	fprintf(f, "router-id %s\n", addr_str(c->router_id, buf, sizeof(buf)));
@@ -134,9 +135,10 @@ print_blocks(FILE *f, const struct conf *c)
 static void
 print_neighbor(FILE *f, const struct conf_neighbor *n)
 {
-	char	buf[32];
+	char	buf[INET6_ADDRSTRLEN];
 
-	fprintf(f, "\nneighbor %s {\n", addr_str(n->addr, buf, sizeof(buf)));
+	fprintf(f, "\nneighbor %s {\n", conf_neighbor_str(n, false, buf,
+	    sizeof(buf)));
 	if (n->description != NULL) {
 		fprintf(f, "\tdescription ");
 		print_quoted(f, n->description);
@@ -146,7 +148,7 @@ print_neighbor(FILE *f, const struct conf_neighbor *n)
 	    n->remote_as);
 	if (n->has_local_addr)
 		fprintf(f, "\tlocal-address %s\n",
-		    addr_str(n->local_addr, buf, sizeof(buf)));
+		    conf_neighbor_str(n, true, buf, sizeof(buf)));
 	fprintf(f, "\tpreference %u\n\tprepend %u\n", n->preference,
 	    n->prepend);
 	print_timers(f, &n->timers, false);

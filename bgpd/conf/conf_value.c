@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * conf_value.c: readers for the typed values of vtibgpd.conf: numbers,
- * AS numbers, IPv4 addresses and prefixes, durations, on/off.
+ * AS numbers, IPv4 and IPv6 addresses and prefixes, durations, on/off.
  * Each reader takes one word and says exactly what is wrong with it.
  */
 #include "config.h"
@@ -102,15 +102,51 @@ conf_read_addr(const char *s, struct in_addr *addr, char *why, size_t len)
 }
 
 int
+conf_read_inet(const char *s, uint8_t *af, struct in6_addr *addr, char *why,
+    size_t len)
+{
+	memset(addr, 0, sizeof(*addr));
+	if (inet_pton(AF_INET, s, addr) == 1)
+		*af = AF_INET;
+	else if (strchr(s, ':') != NULL && inet_pton(AF_INET6, s, addr) == 1)
+		*af = AF_INET6;
+	else if (strchr(s, ':') != NULL)
+		return why_set(why, len, "invalid IPv6 address '%s'", s);
+	else
+		return why_set(why, len, "invalid IPv4 address '%s'", s);
+	return 0;
+}
+
+/* Are the bits of the alen-byte address a after the first plen all 0?
+ * Else clear them. */
+static bool
+host_bits_clear(uint8_t *a, size_t alen, unsigned plen)
+{
+	bool	clear = true;
+	uint8_t	m;
+	size_t	i;
+
+	for (i = plen / 8; i < alen; i++) {
+		m = i == plen / 8 ? (uint8_t)(0xffU >> (plen % 8)) : 0xff;
+		if (a[i] & m)
+			clear = false;
+		a[i] &= (uint8_t)~m;
+	}
+	return clear;
+}
+
+int
 conf_read_prefix(const char *s, struct conf_prefix *pfx, char *why,
     size_t len)
 {
-	char		 addr[INET_ADDRSTRLEN];
+	char		 addr[INET6_ADDRSTRLEN];
 	const char	*slash, *end;
 	uint64_t	 plen;
-	uint32_t	 host, mask;
-	struct in_addr	 fixed;
+	unsigned	 max;
+	size_t		 alen;
+	struct in6_addr	 a;
 
+	memset(pfx, 0, sizeof(*pfx));
 	slash = strchr(s, '/');
 	if (slash == NULL)
 		return why_set(why, len,
@@ -119,30 +155,30 @@ conf_read_prefix(const char *s, struct conf_prefix *pfx, char *why,
 		return why_set(why, len, "invalid prefix '%s'", s);
 	memcpy(addr, s, (size_t)(slash - s));
 	addr[slash - s] = '\0';
-	if (inet_pton(AF_INET, addr, &pfx->addr) != 1)
+	if (conf_read_inet(addr, &pfx->af, &a, why, len) == -1)
 		return why_set(why, len,
 		    "invalid prefix '%s': bad address '%s'", s, addr);
-	switch (read_digits(slash + 1, 32, &plen, &end)) {
+	max = pfx->af == AF_INET ? 32 : 128;
+	alen = pfx->af == AF_INET ? sizeof(pfx->addr) : sizeof(pfx->addr6);
+	switch (read_digits(slash + 1, max, &plen, &end)) {
 	case -1:
 		return why_set(why, len,
 		    "invalid prefix '%s': bad length", s);
 	case -2:
 		return why_set(why, len,
-		    "invalid prefix '%s': length above 32", s);
+		    "invalid prefix '%s': length above %u", s, max);
 	}
 	if (*end != '\0')
 		return why_set(why, len,
 		    "invalid prefix '%s': bad length", s);
 	pfx->len = (uint8_t)plen;
-	mask = plen == 0 ? 0 : 0xffffffffU << (32 - plen);
-	host = ntohl(pfx->addr.s_addr);
-	if ((host & ~mask) != 0) {
-		fixed.s_addr = htonl(host & mask);
-		inet_ntop(AF_INET, &fixed, addr, sizeof(addr));
+	if (!host_bits_clear(a.s6_addr, alen, (unsigned)plen)) {
+		inet_ntop(pfx->af, &a, addr, sizeof(addr));
 		return why_set(why, len,
 		    "invalid prefix '%s': host bits set (did you mean %s/%u?)",
 		    s, addr, (unsigned)plen);
 	}
+	pfx->addr6 = a;
 	return 0;
 }
 

@@ -43,20 +43,13 @@ struct collect {
 	size_t			 n;
 	size_t			 cap;
 	bool			 filter;
-	struct rib_prefix	 want;	/* exact prefix, or len 32 address */
+	struct rib_prefix	 want;	/* exact prefix, or an address
+					   as a /32 or /128 */
 	bool			 exact;
 };
 
 static struct collect	all;		/* every prefix, sorted */
 static uint64_t		all_gen = UINT64_MAX;
-
-static bool
-covers(const struct rib_prefix *p, struct in_addr a)
-{
-	uint32_t	mask = p->len == 0 ? 0 : 0xffffffffU << (32 - p->len);
-
-	return (ntohl(a.s_addr) & mask) == ntohl(p->addr.s_addr);
-}
 
 static void
 collect_one(const struct rib_prefix *pfx,
@@ -65,9 +58,8 @@ collect_one(const struct rib_prefix *pfx,
 {
 	struct collect	*c = arg;
 
-	if (c->filter && (c->exact ? (pfx->addr.s_addr !=
-	    c->want.addr.s_addr || pfx->len != c->want.len) :
-	    !covers(pfx, c->want.addr)))
+	if (c->filter && (c->exact ? !rib_prefix_eq(pfx, &c->want) :
+	    !rib_prefix_inside(&c->want, pfx)))
 		return;
 	if (c->n == c->cap) {
 		c->cap = c->cap == 0 ? 1024 : c->cap * 2;
@@ -77,13 +69,17 @@ collect_one(const struct rib_prefix *pfx,
 	c->p[c->n++] = *pfx;
 }
 
+/* IPv4 before IPv6; then by address (network byte order compares as a
+ * number), then by length. */
 static int
 prefix_cmp(const struct rib_prefix *a, const struct rib_prefix *b)
 {
-	uint32_t	x = ntohl(a->addr.s_addr), y = ntohl(b->addr.s_addr);
+	int	c;
 
-	if (x != y)
-		return x < y ? -1 : 1;
+	if (a->af != b->af)
+		return a->af == AF_INET ? -1 : 1;
+	if ((c = memcmp(&a->addr6, &b->addr6, sizeof(a->addr6))) != 0)
+		return c < 0 ? -1 : 1;
 	return a->len < b->len ? -1 : a->len > b->len;
 }
 
@@ -177,7 +173,7 @@ path(struct ctl_pool *pool, const struct tunnels *t, unsigned i,
 {
 	const struct rib_attrs	*a = e->paths[i];
 	Vtibgp__Path		*m;
-	char			 nh[INET_ADDRSTRLEN];
+	char			 nh[INET6_ADDRSTRLEN];
 	size_t			 k;
 
 	m = pool_alloc(pool, sizeof(*m));
@@ -188,8 +184,8 @@ path(struct ctl_pool *pool, const struct tunnels *t, unsigned i,
 	m->has_med = a->has_med;
 	m->med = a->med;
 	m->origin = (Vtibgp__Origin)a->origin;
-	m->next_hop = pool_str(pool, inet_ntop(AF_INET, &a->next_hop, nh,
-	    sizeof(nh)));
+	m->next_hop = pool_str(pool, inet_ntop(a->next_hop_af, &a->next_hop6,
+	    nh, sizeof(nh)));
 	m->local_pref = t->preference[i];
 	m->best = (e->best >> i) & 1;
 	m->standby = (e->standby >> i) & 1;
@@ -245,13 +241,13 @@ route(struct ctl_pool *pool, struct daemon *d, const struct tunnels *t,
 	struct fib	*f = router_fib(daemon_router(d));
 	struct fib_route pri, sb;
 	Vtibgp__Route	*m;
-	char		 buf[INET_ADDRSTRLEN];
+	char		 buf[INET6_ADDRSTRLEN];
 	unsigned	 i;
 
 	m = pool_alloc(pool, sizeof(*m));
 	vtibgp__route__init(m);
-	m->prefix = pool_printf(pool, "%s/%u", inet_ntop(AF_INET,
-	    &e->pfx.addr, buf, sizeof(buf)), e->pfx.len);
+	m->prefix = pool_printf(pool, "%s/%u", inet_ntop(e->pfx.af,
+	    &e->pfx.addr6, buf, sizeof(buf)), e->pfx.len);
 	m->paths = pool_alloc(pool, RIB_MAX_PEERS * sizeof(*m->paths));
 	for (i = 0; i < RIB_MAX_PEERS; i++)
 		if (e->paths[i] != NULL)
@@ -289,11 +285,14 @@ tunnels_of(struct daemon *d, struct tunnels *t)
 	}
 }
 
-/* The request's prefix filter: "A.B.C.D/L" exactly, or an address. */
+/* The request's prefix filter: a prefix of either family exactly, or an
+ * address (the prefixes that cover it). */
 static int
 parse_filter(const char *s, struct collect *c)
 {
 	struct conf_prefix	cp;
+	struct in6_addr		a;
+	uint8_t			af;
 	char			why[128];
 
 	if (*s == '\0')
@@ -303,12 +302,12 @@ parse_filter(const char *s, struct collect *c)
 		if (conf_read_prefix(s, &cp, why, sizeof(why)) == -1)
 			return -1;
 		c->exact = true;
-		c->want.addr = cp.addr;
-		c->want.len = cp.len;
-		return 0;
+		return rib_prefix_set(&c->want, cp.af, &cp.addr6, cp.len) ?
+		    0 : -1;
 	}
-	c->want.len = 32;
-	return inet_pton(AF_INET, s, &c->want.addr) == 1 ? 0 : -1;
+	if (conf_read_inet(s, &af, &a, why, sizeof(why)) == -1)
+		return -1;
+	return rib_prefix_set(&c->want, af, &a, rib_af_maxlen(af)) ? 0 : -1;
 }
 
 /* Index of the first prefix after the page token (binary search). */
@@ -321,10 +320,9 @@ page_start(const struct collect *c, const char *token)
 	size_t			lo = 0, hi = c->n, mid;
 
 	if (*token == '\0' || conf_read_prefix(token, &cp, why,
-	    sizeof(why)) == -1)
+	    sizeof(why)) == -1 ||
+	    !rib_prefix_set(&after, cp.af, &cp.addr6, cp.len))
 		return 0;
-	after.addr = cp.addr;
-	after.len = cp.len;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (prefix_cmp(&c->p[mid], &after) <= 0)

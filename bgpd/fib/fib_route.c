@@ -268,6 +268,10 @@ fib_change(struct fib *f, const struct rib_change *c)
 	struct kr_prefix	pfx = { .addr = c->pfx.addr,
 				    .len = c->pfx.len };
 
+	/* No IPv6 kernel routes yet (and no IPv6 neighbor to learn them
+	 * from: conf_check_runnable); the RIB may hold IPv6 prefixes. */
+	if (c->pfx.af != AF_INET)
+		return;
 	fib_count(f, c->user, c->old_best, c->old_standby, -1);
 	fib_place(f, &pfx, c->user, want_of(f, c->best),
 	    next_of(f, c->standby), rib_carriers(c->best, c->standby));

@@ -2,7 +2,9 @@
 /*
  * sess_export.c: our routes on each session: our networks announced
  * (then End-of-RIB) and withdrawn, the halves of return steering, and
- * what a reload changes in them.
+ * what a reload changes in them.  A neighbor gets the networks of its
+ * own family only (IPv4 networks to IPv4 neighbors), and is sent nothing
+ * when it has none.
  */
 #include "config.h"
 
@@ -39,17 +41,34 @@ send_update(struct peer *p, const struct msg_prefix *wd, size_t n_wd,
 	}
 }
 
+/* How many of the n prefixes at cp are of family af. */
+static size_t
+count_af(const struct conf_prefix *cp, size_t n, uint8_t af)
+{
+	size_t	i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (cp[i].af == af)
+			k++;
+	return k;
+}
+
+/* The prefixes of p's family among the n at cp, into a new array of *k
+ * (the codec's prefixes are IPv4: so are the neighbors, for now). */
 static struct msg_prefix *
-to_msg_prefixes(const struct conf_prefix *cp, size_t n)
+to_msg_prefixes(const struct peer *p, const struct conf_prefix *cp,
+    size_t n, size_t *k)
 {
 	struct msg_prefix	*mp;
 	size_t			 i;
 
 	if ((mp = calloc(n == 0 ? 1 : n, sizeof(*mp))) == NULL)
 		fatal("calloc");
-	for (i = 0; i < n; i++) {
-		mp[i].addr = cp[i].addr;
-		mp[i].len = cp[i].len;
+	for (*k = 0, i = 0; i < n; i++) {
+		if (cp[i].af != p->conf.af)
+			continue;
+		mp[*k].addr = cp[i].addr;
+		mp[(*k)++].len = cp[i].len;
 	}
 	return mp;
 }
@@ -62,8 +81,8 @@ announce(struct peer *p, const struct conf_prefix *nets, size_t n)
 	struct msg_attrs	 a;
 	struct msg_prefix	*nlri;
 
-	if (n == 0)
-		return;
+	if (count_af(nets, n, p->conf.af) == 0)
+		return;	/* nothing: an empty UPDATE is End-of-RIB */
 	memset(&a, 0, sizeof(a));
 	a.present = ATTR_BIT(ATTR_ORIGIN) | ATTR_BIT(ATTR_AS_PATH) |
 	    ATTR_BIT(ATTR_NEXT_HOP);
@@ -72,7 +91,7 @@ announce(struct peer *p, const struct conf_prefix *nets, size_t n)
 	if (msg_attrs_set_aspath(&a, p->eng->local_as,
 	    1 + p->conf.prepend) == -1)
 		fatal("msg_attrs_set_aspath");
-	nlri = to_msg_prefixes(nets, n);
+	nlri = to_msg_prefixes(p, nets, n, &n);
 	send_update(p, NULL, 0, &a, nlri, n);
 	free(nlri);
 	msg_attrs_free(&a);
@@ -83,9 +102,9 @@ withdraw(struct peer *p, const struct conf_prefix *nets, size_t n)
 {
 	struct msg_prefix	*wd;
 
-	if (n == 0)
+	if (count_af(nets, n, p->conf.af) == 0)
 		return;
-	wd = to_msg_prefixes(nets, n);
+	wd = to_msg_prefixes(p, nets, n, &n);
 	send_update(p, wd, n, NULL, NULL, 0);
 	free(wd);
 }
@@ -109,14 +128,14 @@ has_network(const struct conf_prefix *nets, size_t n,
 	size_t	i;
 
 	for (i = 0; i < n; i++)
-		if (nets[i].addr.s_addr == pfx->addr.s_addr &&
-		    nets[i].len == pfx->len)
+		if (conf_prefix_eq(&nets[i], pfx))
 			return true;
 	return false;
 }
 
-/* Each network split in two, for return steering; none of a /32, none
- * that is itself a network, no duplicates. */
+/* Each network split in two, for return steering; none of a /32 or a
+ * /128, none that is itself a network, no duplicates.  The second half
+ * has bit len of the address set (bits counted from 0 at the top). */
 static void
 set_halves(struct sess_engine *e)
 {
@@ -129,13 +148,15 @@ set_halves(struct sess_engine *e)
 		fatal("calloc");
 	e->n_halves = 0;
 	for (i = 0; i < e->n_networks; i++) {
-		if (e->networks[i].len >= 32)
+		if (e->networks[i].len >=
+		    (e->networks[i].af == AF_INET ? 32 : 128))
 			continue;
 		for (k = 0; k < 2; k++) {
+			h = e->networks[i];
 			h.len = e->networks[i].len + 1;
-			h.addr.s_addr = e->networks[i].addr.s_addr;
 			if (k == 1)
-				h.addr.s_addr |= htonl(1U << (31 - (h.len - 1)));
+				h.addr6.s6_addr[(h.len - 1) / 8] |=
+				    (uint8_t)(0x80U >> ((h.len - 1) % 8));
 			if (has_network(e->networks, e->n_networks, &h) ||
 			    has_network(e->halves, e->n_halves, &h))
 				continue;
@@ -227,7 +248,8 @@ sess_peer_steer(struct peer *p, bool on)
 		return;
 	p->steer = on;
 	log_peer_info(p->name, "return steering %s: %zu halves of our "
-	    "networks %s", on ? "on" : "off", p->eng->n_halves,
+	    "networks %s", on ? "on" : "off",
+	    count_af(p->eng->halves, p->eng->n_halves, p->conf.af),
 	    on ? "announced" : "withdrawn");
 	if (p->state != FSM_ESTABLISHED)
 		return;
@@ -240,7 +262,10 @@ sess_peer_steer(struct peer *p, bool on)
 size_t
 sess_peer_exported(const struct peer *p)
 {
+	const struct sess_engine	*e = p->eng;
+
 	if (p->state != FSM_ESTABLISHED)
 		return 0;
-	return p->eng->n_networks + (p->steer ? p->eng->n_halves : 0);
+	return count_af(e->networks, e->n_networks, p->conf.af) +
+	    (p->steer ? count_af(e->halves, e->n_halves, p->conf.af) : 0);
 }

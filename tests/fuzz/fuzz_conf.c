@@ -38,8 +38,9 @@ print_conf(const struct conf *c, size_t *len)
 static void
 touch(const struct conf *c)
 {
-	char	buf[600];
-	size_t	i;
+	struct conf_error	err;
+	char			buf[600];
+	size_t			i;
 
 	for (i = 0; i < c->n_warnings; i++)
 		if (c->warnings[i].msg == NULL ||
@@ -48,8 +49,12 @@ touch(const struct conf *c)
 			fuzz_fail("a warning without a message");
 	(void)conf_export_max(c);
 	for (i = 0; i < c->n_neighbors; i++)
-		if (conf_find_neighbor(c, c->neighbors[i].addr) == NULL)
+		if (c->neighbors[i].af == AF_INET &&
+		    conf_find_neighbor(c, c->neighbors[i].addr) == NULL)
 			fuzz_fail("neighbor %zu not found by its address", i);
+	if (conf_check_runnable(c, &err) == -1 && (err.pos.line == 0 ||
+	    strstr(err.msg, "IPv6") == NULL))
+		fuzz_fail("conf_check_runnable: no position or reason");
 }
 
 static void

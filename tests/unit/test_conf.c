@@ -1126,7 +1126,7 @@ static const struct bad_case bad_cases[] = {
 	    "expected a number after 'metric', got end of file"),
 	BAD(H "user {\n", 3, 6, "expected a name after 'user', got '{'"),
 	BAD(H "neighbor {\n", 3, 10,
-	    "expected an IPv4 address after 'neighbor', got '{'"),
+	    "expected an IPv4 or IPv6 address after 'neighbor', got '{'"),
 	BAD(H NBR("description"), 3, 67,
 	    "expected a string after 'description', got '}'"),
 	BAD(H "import { max-prefix { }\n", 3, 21,
@@ -1150,6 +1150,59 @@ static const struct bad_case bad_cases[] = {
 	BAD_NETS(H "return-steering off\n", 101, 104, 9, M_NETS101),
 	BAD_NETS(H, 101, 103, 9, M_NETS101),
 	BAD_NETS(H, 34, 3, 9, M_STEER34),
+	/* IPv6 */
+	BAD(H "network 2001:db8::1/32\n", 3, 9, "network: invalid prefix "
+	    "'2001:db8::1/32': host bits set (did you mean 2001:db8::/32?)"),
+	BAD(H "network 2001:db8:ff::/33\n", 3, 9, "network: invalid prefix "
+	    "'2001:db8:ff::/33': host bits set (did you mean "
+	    "2001:db8::/33?)"),
+	BAD(H "network 2001:db8::/129\n", 3, 9, "network: invalid prefix "
+	    "'2001:db8::/129': length above 128"),
+	BAD(H "network 2001:db8::/1000\n", 3, 9, "network: invalid prefix "
+	    "'2001:db8::/1000': length above 128"),
+	BAD(H "network 2001:db8::g/32\n", 3, 9, "network: invalid prefix "
+	    "'2001:db8::g/32': bad address '2001:db8::g'"),
+	BAD(H "network 10.0.0.0/33\n", 3, 9, "network: invalid prefix "
+	    "'10.0.0.0/33': length above 32"),
+	BAD(H "network 2001:db8::/32\nnetwork 2001:db8:0::/32\n", 4, 9,
+	    "duplicate network 2001:db8::/32 (first at line 3)"),
+	BAD(H "import { allow 2001:db8::/32 le 129 }\n", 3, 33,
+	    "le: 129 is above 128"),
+	BAD(H "import { allow 2001:db8::/32 ge 16 }\n", 3, 33,
+	    "ge: 16 is below 32"),
+	BAD(H "import { allow 10.0.0.0/8 le 64 }\n", 3, 30,
+	    "le: 64 is above 32"),
+	BAD(H "import { allow 2001:db8::/32 ge 64 le 48 }\n", 3, 39,
+	    "allow: le 48 is below ge 64"),
+	BAD(H "neighbor fd00:1::1 { interface vti0 remote-as 64512 "
+	    "local-address 169.254.0.2 }\n", 3, 67, "local-address "
+	    "169.254.0.2 is IPv4 but neighbor fd00:1::1 is IPv6: use an "
+	    "address of the same family"),
+	BAD(H NBR("local-address fd00:1::2"), 3, 69, "local-address "
+	    "fd00:1::2 is IPv6 but neighbor 169.254.0.1 is IPv4: use an "
+	    "address of the same family"),
+	BAD(H "neighbor fd00:1::1 { interface vti0 remote-as 64512 "
+	    "local-address fd00:1:0::1 }\n", 3, 67, "neighbor fd00:1::1: "
+	    "local-address is the neighbor's own address"),
+	BAD(H "neighbor ff02::5 {\n", 3, 10,
+	    "neighbor: ff02::5 is not a unicast address"),
+	BAD(H "neighbor :: {\n", 3, 10,
+	    "neighbor: :: is not a unicast address"),
+	BAD(H "neighbor ::ffff:169.254.0.1 {\n", 3, 10,
+	    "neighbor: ::ffff:169.254.0.1 is not a unicast address"),
+	BAD(H "neighbor fd00::1::2 {\n", 3, 10,
+	    "neighbor: invalid IPv6 address 'fd00::1::2'"),
+	BAD(H "neighbor fe80::1 { remote-as 64512 }\n", 3, 1,
+	    "neighbor fe80::1: missing interface (a link-local address is "
+	    "reachable only through its interface)"),
+	BAD(H "neighbor fd00:1::1 { remote-as 64512 }\n", 3, 1,
+	    "neighbor fd00:1::1: missing interface"),
+	BAD(H "neighbor fd00:1::1 { interface vti0 remote-as 64512 }\n"
+	    "neighbor fd00:1:0:0::1 { interface vti1 remote-as 64512 }\n",
+	    4, 10, "duplicate neighbor fd00:1::1 (first at line 3)"),
+	BAD(H NBR("") "neighbor fd00:1::1 { interface vti0 "
+	    "remote-as 64512 }\n", 4, 32, "neighbor fd00:1::1: interface "
+	    "vti0 is already used by the neighbor at line 3"),
 	/* user and group names */
 	BAD(H "user Vtibgp\n", 3, 6, "user: invalid name 'Vtibgp'"),
 	BAD(H "user 1vti\n", 3, 6, "user: invalid name '1vti'"),
@@ -1231,12 +1284,14 @@ static void
 assert_neighbor_equal(const struct conf_neighbor *a,
     const struct conf_neighbor *b)
 {
-	assert_int_equal(a->addr.s_addr, b->addr.s_addr);
+	assert_int_equal(a->af, b->af);
+	assert_memory_equal(&a->addr6, &b->addr6, sizeof(a->addr6));
 	assert_string_equal(a->ifname, b->ifname);
 	assert_str_eq_or_null(a->description, b->description);
 	assert_int_equal(a->remote_as, b->remote_as);
 	assert_int_equal(a->has_local_addr, b->has_local_addr);
-	assert_int_equal(a->local_addr.s_addr, b->local_addr.s_addr);
+	assert_memory_equal(&a->local_addr6, &b->local_addr6,
+	    sizeof(a->local_addr6));
 	assert_int_equal(a->preference, b->preference);
 	assert_int_equal(a->prepend, b->prepend);
 	assert_int_equal(a->probe.enabled, b->probe.enabled);
@@ -1260,18 +1315,13 @@ assert_conf_equal(const struct conf *a, const struct conf *b)
 	assert_int_equal(a->return_steering, b->return_steering);
 	assert_str_eq_or_null(a->control_group, b->control_group);
 	assert_int_equal(a->n_networks, b->n_networks);
-	for (i = 0; i < a->n_networks; i++) {
-		assert_int_equal(a->networks[i].addr.s_addr,
-		    b->networks[i].addr.s_addr);
-		assert_int_equal(a->networks[i].len, b->networks[i].len);
-	}
+	for (i = 0; i < a->n_networks; i++)
+		assert_true(conf_prefix_eq(&a->networks[i], &b->networks[i]));
 	assert_timers_equal(&a->defaults, &b->defaults, false);
 	assert_int_equal(a->import.n_allow, b->import.n_allow);
 	for (i = 0; i < a->import.n_allow; i++) {
-		assert_int_equal(a->import.allow[i].pfx.addr.s_addr,
-		    b->import.allow[i].pfx.addr.s_addr);
-		assert_int_equal(a->import.allow[i].pfx.len,
-		    b->import.allow[i].pfx.len);
+		assert_true(conf_prefix_eq(&a->import.allow[i].pfx,
+		    &b->import.allow[i].pfx));
 		assert_int_equal(a->import.allow[i].ge, b->import.allow[i].ge);
 		assert_int_equal(a->import.allow[i].le, b->import.allow[i].le);
 	}
@@ -1328,6 +1378,16 @@ static const char *const round_trip_texts[] = {
 	H NBR("hold-time 0 connect-retry 123ms"),
 	H NBR("keepalive 1")
 	    "neighbor 169.254.0.9 { interface vti9 remote-as 1 }\n",
+	/* IPv6: networks, allow rules, neighbors, local-address */
+	H "network 2001:db8:172::/48 network 172.100.0.0/16 "
+	    "network ::/0 network 2001:db8::1/128\n"
+	    "import { allow 2001:db8::/32 le 64 allow 2001:db8::/32 ge 48 "
+	    "allow 2001:db8::/32 ge 40 le 56 allow ::/0 allow ::/0 le 128 "
+	    "allow 10.0.0.0/8 le 24 }\n"
+	    NBR("") "neighbor fd00:1::1 { interface vti2 remote-as 64512 "
+	    "local-address fd00:1::2 }\n"
+	    "neighbor fe80::1:2 { interface vti3 remote-as 64512 "
+	    "local-address fe80::2 }\n",
 };
 
 static void
@@ -1343,6 +1403,156 @@ test_round_trip(void **state)
 		round_trip(c);
 		conf_free(c);
 	}
+}
+
+/* ---- IPv6 ---------------------------------------------------------------- */
+
+static void
+assert_addr(uint8_t af, const void *a, const char *want)
+{
+	char	buf[INET6_ADDRSTRLEN];
+
+	assert_non_null(inet_ntop(af, a, buf, sizeof(buf)));
+	assert_string_equal(buf, want);
+}
+
+/* IPv6 networks, allow rules, neighbors and local-address as read;
+ * conf_check_runnable refuses the IPv6 neighbors (not wired yet). */
+static void
+test_ipv6(void **state)
+{
+	struct conf_error		 err;
+	struct conf			*c;
+	const struct conf_neighbor	*n;
+	char				 buf[1024];
+
+	(void)state;
+	c = parse_ok(H "network 2001:db8:172::/48\nnetwork 172.100.0.0/16\n"
+	    "import { allow 2001:db8::/32 le 64 allow fd00::/8 ge 64\n"
+	    "allow ::/0 }\n" NBR("")
+	    "neighbor fd00:1::1 { interface vti2 remote-as 64512\n"
+	    "\tlocal-address fd00:1::2 }\n"
+	    "neighbor FE80::1:2 { interface vti3 remote-as 64512 }\n");
+	assert_int_equal(c->n_networks, 2);
+	assert_int_equal(c->networks[0].af, AF_INET6);
+	assert_int_equal(c->networks[0].len, 48);
+	assert_addr(AF_INET6, &c->networks[0].addr6, "2001:db8:172::");
+	assert_string_equal(conf_prefix_str(&c->networks[0], buf,
+	    sizeof(buf)), "2001:db8:172::/48");
+	assert_int_equal(c->networks[1].af, AF_INET);
+	assert_string_equal(conf_prefix_str(&c->networks[1], buf,
+	    sizeof(buf)), "172.100.0.0/16");
+	assert_int_equal(conf_networks_count(c, AF_INET), 1);
+	assert_int_equal(conf_networks_count(c, AF_INET6), 1);
+	assert_int_equal(c->import.n_allow, 3);
+	assert_int_equal(c->import.allow[0].pfx.af, AF_INET6);
+	assert_int_equal(c->import.allow[0].ge, 32);
+	assert_int_equal(c->import.allow[0].le, 64);
+	assert_int_equal(c->import.allow[1].ge, 64);
+	assert_int_equal(c->import.allow[1].le, 128);
+	assert_int_equal(c->import.allow[2].pfx.len, 0);
+	assert_int_equal(c->import.allow[2].le, 0);
+	assert_int_equal(c->n_neighbors, 3);
+	assert_int_equal(c->neighbors[0].af, AF_INET);
+	n = &c->neighbors[1];
+	assert_int_equal(n->af, AF_INET6);
+	assert_addr(AF_INET6, &n->addr6, "fd00:1::1");
+	assert_true(n->has_local_addr);
+	assert_addr(AF_INET6, &n->local_addr6, "fd00:1::2");
+	assert_string_equal(conf_neighbor_str(n, true, buf, sizeof(buf)),
+	    "fd00:1::2");
+	assert_addr(AF_INET6, &c->neighbors[2].addr6, "fe80::1:2");
+	assert_false(c->neighbors[2].has_local_addr);
+	/* an IPv4 lookup never finds an IPv6 neighbor */
+	assert_ptr_equal(conf_find_neighbor(c, c->neighbors[0].addr),
+	    &c->neighbors[0]);
+	assert_null(conf_find_neighbor(c, n->addr));
+	/* the daemon refuses them, at the first one */
+	memset(&err, 0, sizeof(err));
+	snprintf(err.file, sizeof(err.file), "f.conf");
+	assert_int_equal(conf_check_runnable(c, &err), -1);
+	assert_string_equal(conf_error_str(&err, buf, sizeof(buf)),
+	    "f.conf:8:1: neighbor fd00:1::1: IPv6 neighbors are not "
+	    "supported yet (IPv6 network and allow lines are)");
+	round_trip(c);
+	conf_free(c);
+
+	/* IPv6 networks and allow rules alone: runnable */
+	c = parse_ok(H "network 2001:db8:172::/48\n"
+	    "import { allow 2001:db8::/32 le 64 }\n" NBR(""));
+	assert_int_equal(conf_check_runnable(c, &err), 0);
+	conf_free(c);
+}
+
+/* text then n4 IPv4 /16 networks and n6 IPv6 /48 ones, as a new string */
+static char *
+with_networks46(const char *text, int n4, int n6)
+{
+	char	*out;
+	size_t	 len;
+	FILE	*f;
+	int	 i;
+
+	if ((f = open_memstream(&out, &len)) == NULL)
+		fail_msg("open_memstream: %s", strerror(errno));
+	fputs(text, f);
+	for (i = 0; i < n4; i++)
+		fprintf(f, "network 10.%d.0.0/16\n", i);
+	for (i = 0; i < n6; i++)
+		fprintf(f, "network 2001:db8:%x::/48\n", i);
+	fclose(f);
+	return out;
+}
+
+/*
+ * The limit of 100 network lines counts both families; what one neighbor
+ * is sent (with the halves of return steering) counts only its family.
+ */
+static void
+test_ipv6_limits(void **state)
+{
+	struct conf_error	 err;
+	struct conf		*c;
+	char			*text;
+
+	(void)state;
+	text = with_networks46(H "return-steering off\n", 50, 51);
+	assert_null(parse_len(text, strlen(text), &err));
+	assert_int_equal(err.pos.line, 104);
+	assert_string_equal(err.msg, M_NETS101);
+	free(text);
+
+	text = with_networks46(H "return-steering off\n", 50, 50);
+	c = parse_ok(text);
+	assert_int_equal(conf_export_count(c, AF_INET), 50);
+	assert_int_equal(conf_export_count(c, AF_INET6), 50);
+	assert_int_equal(conf_export_max(c), 50);
+	conf_free(c);
+	free(text);
+
+	/* 33 of each with their halves: 99 to a neighbor of either family */
+	text = with_networks46(H, 33, 33);
+	c = parse_ok(text);
+	assert_int_equal(conf_export_count(c, AF_INET), 99);
+	assert_int_equal(conf_export_count(c, AF_INET6), 99);
+	assert_int_equal(conf_export_max(c), 99);
+	conf_free(c);
+	free(text);
+
+	text = with_networks46(H, 1, 34);
+	assert_null(parse_len(text, strlen(text), &err));
+	assert_int_equal(err.pos.line, 3);
+	assert_string_equal(err.msg, "34 IPv6 networks with return-steering "
+	    "on may announce 102 prefixes (each network and its two halves), "
+	    "over the 100 an AWS VGW accepts: announce fewer networks or set "
+	    "return-steering off");
+	free(text);
+
+	/* a /128 has no halves */
+	c = parse_ok(H "network 2001:db8::1/128 network 2001:db8::/127\n");
+	assert_int_equal(conf_export_count(c, AF_INET6), 4);
+	assert_int_equal(conf_export_count(c, AF_INET), 0);
+	conf_free(c);
 }
 
 /* ---- files --------------------------------------------------------------- */
@@ -1474,6 +1684,25 @@ test_file_checks(void **state)
 	c = conf_parse_file(path, &err);
 	assert_non_null(c);
 	assert_int_equal(c->n_neighbors, 1);
+	conf_free(c);
+	unlink(path);
+	free(path);
+
+	/* what the daemon reads (-n, start, reload): no IPv6 neighbor yet,
+	 * IPv6 networks and allow rules are fine */
+	path = write_file(dir, "v6.conf", H "network 2001:db8::/32\n"
+	    NBR("") "\nneighbor fd00:1::1 {\n\tinterface vti2\n"
+	    "\tremote-as 64512\n}\n", 0644);
+	assert_null(conf_parse_file(path, &err));
+	snprintf(want, sizeof(want), "%s:6:1: neighbor fd00:1::1: IPv6 "
+	    "neighbors are not supported yet (IPv6 network and allow lines "
+	    "are)", path);
+	assert_string_equal(conf_error_str(&err, buf, sizeof(buf)), want);
+	unlink(path);
+	free(path);
+	path = write_file(dir, "v6net.conf", H "network 2001:db8::/32\n"
+	    "import { allow 2001:db8::/32 le 64 }\n" NBR(""), 0644);
+	assert_non_null(c = conf_parse_file(path, &err));
 	conf_free(c);
 	unlink(path);
 	free(path);
@@ -1637,6 +1866,8 @@ main(void)
 		cmocka_unit_test(test_ttl_security),
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_network_limits),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_ipv6_limits),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_sample),

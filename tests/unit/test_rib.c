@@ -70,15 +70,53 @@ mpfx(const char *s)
 	return p;
 }
 
+/* "ADDR/L" of either family into af, addr (16 bytes' room) and len, host
+ * bits as written. */
+static void
+parse_pfx(const char *s, uint8_t *af, struct in6_addr *addr, uint8_t *len)
+{
+	char	buf[64];
+	char	*slash;
+
+	assert_true(strlen(s) < sizeof(buf));
+	strcpy(buf, s);
+	assert_non_null(slash = strchr(buf, '/'));
+	*slash = '\0';
+	memset(addr, 0, sizeof(*addr));
+	*af = strchr(buf, ':') != NULL ? AF_INET6 : AF_INET;
+	assert_int_equal(inet_pton(*af, buf, addr), 1);
+	*len = (uint8_t)atoi(slash + 1);
+}
+
 static struct rib_prefix
 rpfx(const char *s)
 {
-	struct msg_prefix	m = mpfx(s);
 	struct rib_prefix	p;
 
 	memset(&p, 0, sizeof(p));
-	p.addr = m.addr;
-	p.len = m.len;
+	parse_pfx(s, &p.af, &p.addr6, &p.len);
+	return p;
+}
+
+/* rpfx as a pointer, valid until the fourth call after. */
+static const struct rib_prefix *
+rp(const char *s)
+{
+	static struct rib_prefix	ring[4];
+	static unsigned			k;
+
+	k = (k + 1) % 4;
+	ring[k] = rpfx(s);
+	return &ring[k];
+}
+
+static struct conf_prefix
+cpfx(const char *s)
+{
+	struct conf_prefix	p;
+
+	memset(&p, 0, sizeof(p));
+	parse_pfx(s, &p.af, &p.addr6, &p.len);
 	return p;
 }
 
@@ -97,13 +135,12 @@ parse_allow(const char *s, struct conf_allow *a)
 	assert_true(strlen(s) < sizeof(buf));
 	strcpy(buf, s);
 	tok = strtok_r(buf, " ", &save);
-	a->pfx.addr = mpfx(tok).addr;
-	a->pfx.len = mpfx(tok).len;
+	a->pfx = cpfx(tok);
 	a->ge = a->le = a->pfx.len;
 	while ((tok = strtok_r(NULL, " ", &save)) != NULL) {
 		if (strcmp(tok, "ge") == 0) {
 			a->ge = (uint8_t)atoi(strtok_r(NULL, " ", &save));
-			a->le = 32;
+			a->le = a->pfx.af == AF_INET6 ? 128 : 32;
 		} else if (strcmp(tok, "le") == 0)
 			a->le = (uint8_t)atoi(strtok_r(NULL, " ", &save));
 		else
@@ -124,8 +161,7 @@ tconf_init(struct tconf *t, const char *const *allow, size_t n_allow,
 		parse_allow(allow[i], &t->allow[t->c.import.n_allow++]);
 	t->c.import.allow = t->allow;
 	for (i = 0; i < n_net && net[i] != NULL; i++) {
-		t->net[i].addr = mpfx(net[i]).addr;
-		t->net[i].len = mpfx(net[i]).len;
+		t->net[i] = cpfx(net[i]);
 		t->c.n_networks++;
 	}
 	t->c.networks = t->net;
@@ -201,8 +237,7 @@ rec_find(struct fx *f, const struct rib_prefix *pfx, bool add)
 	size_t	i;
 
 	for (i = 0; i < f->n_row; i++)
-		if (f->row[i].pfx.addr.s_addr == pfx->addr.s_addr &&
-		    f->row[i].pfx.len == pfx->len)
+		if (rib_prefix_eq(&f->row[i].pfx, pfx))
 			return &f->row[i];
 	if (!add)
 		return NULL;
@@ -511,7 +546,8 @@ struct pol_row {
 	enum rib_reject	 want;
 };
 
-#define NET	"172.100.0.0/16"	/* our network in every row */
+#define NET	"172.100.0.0/16"	/* our networks in every row */
+#define NET6	"2001:db8:172::/48"
 
 static const struct pol_row pol_rows[] = {
 	{ "policy: inside an allow le 24", { "10.10.0.0/16 le 24" },
@@ -575,6 +611,63 @@ static const struct pol_row pol_rows[] = {
 	    "10.10.1.0/24", true, RIB_OWN_AS },
 	{ "policy: our AS before an exact allow", { "0.0.0.0/0" },
 	    "0.0.0.0/0", true, RIB_OWN_AS },
+	/* IPv6: the same rules, each family on its own */
+	{ "policy6: inside an allow le 64", { "2001:db8::/32 le 64" },
+	    "2001:db8:1::/48", false, RIB_ACCEPTED },
+	{ "policy6: the allow prefix itself", { "2001:db8:1::/48 le 64" },
+	    "2001:db8:1::/48", false, RIB_ACCEPTED },
+	{ "policy6: longer than le", { "2001:db8::/32 le 64" },
+	    "2001:db8:1:2::/65", false, RIB_NOT_ALLOWED },
+	{ "policy6: outside the allow prefix", { "2001:db8::/32 le 64" },
+	    "2001:db9::/32", false, RIB_NOT_ALLOWED },
+	{ "policy6: plain allow is exact", { "2001:db8:1::/48" },
+	    "2001:db8:1::/49", false, RIB_NOT_ALLOWED },
+	{ "policy6: below ge", { "2001:db8::/32 ge 48 le 56" },
+	    "2001:db8:1::/40", false, RIB_NOT_ALLOWED },
+	{ "policy6: within ge..le", { "2001:db8::/32 ge 48 le 56" },
+	    "2001:db8:1::/48", false, RIB_ACCEPTED },
+	{ "policy6: ge alone means le 128", { "2001:db8::/32 ge 64" },
+	    "2001:db8::1/128", false, RIB_ACCEPTED },
+	{ "policy6: ::/0 needs an exact allow", { "::/0 le 128" },
+	    "::/0", false, RIB_DEFAULT_ROUTE },
+	{ "policy6: ::/0, no allow", { NULL }, "::/0", false,
+	    RIB_DEFAULT_ROUTE },
+	{ "policy6: ::/0 allowed exactly", { "::/0" }, "::/0", false,
+	    RIB_ACCEPTED },
+	{ "policy6: allow ::/0 le 128 still takes the rest",
+	    { "::/0 le 128" }, "2001:db8:1::/48", false, RIB_ACCEPTED },
+	{ "policy6: equal to our network", { "2001:db8::/32 le 64" },
+	    NET6, false, RIB_COVERS_NETWORK },
+	{ "policy6: covers our network", { "2001:db8::/32 le 64" },
+	    "2001:db8:172::/47", false, RIB_COVERS_NETWORK },
+	{ "policy6: inside our network", { "2001:db8::/32 le 64" },
+	    "2001:db8:172:1::/64", false, RIB_INSIDE_NETWORK },
+	{ "policy6: inside, allowed exactly",
+	    { "2001:db8::/32 le 64", "2001:db8:172:1::/64" },
+	    "2001:db8:172:1::/64", false, RIB_ACCEPTED },
+	{ "policy6: covering allowed exactly",
+	    { "2001:db8::/32 le 64", "2001:db8::/32" },
+	    "2001:db8::/32", false, RIB_ACCEPTED },
+	{ "policy6: beside our network", { "2001:db8::/32 le 64" },
+	    "2001:db8:173::/48", false, RIB_ACCEPTED },
+	{ "policy6: our AS in the path", { "2001:db8::/32 le 64" },
+	    "2001:db8:1::/48", true, RIB_OWN_AS },
+	/* mixed families never match each other */
+	{ "mixed: 0.0.0.0/0 allowed exactly is not ::/0", { "0.0.0.0/0" },
+	    "::/0", false, RIB_DEFAULT_ROUTE },
+	{ "mixed: ::/0 allowed exactly is not 0.0.0.0/0", { "::/0" },
+	    "0.0.0.0/0", false, RIB_DEFAULT_ROUTE },
+	{ "mixed: an IPv4 allow never takes IPv6 (same bits)",
+	    { "10.0.0.0/8 le 32" }, "a00::/8", false, RIB_NOT_ALLOWED },
+	{ "mixed: an IPv6 allow never takes IPv4 (same bits)",
+	    { "a00::/8 le 128" }, "10.1.0.0/16", false, RIB_NOT_ALLOWED },
+	{ "mixed: an IPv6 route over our IPv4 network's bits",
+	    { "::/0 le 128" }, "ac64::/16", false, RIB_ACCEPTED },
+	{ "mixed: an IPv4 route over our IPv6 network's bits",
+	    { "0.0.0.0/0 le 32" }, "32.1.0.0/16", false, RIB_ACCEPTED },
+	{ "mixed: IPv4 default still refused beside IPv6 rules",
+	    { "::/0", "0.0.0.0/0 le 32" }, "0.0.0.0/0", false,
+	    RIB_DEFAULT_ROUTE },
 };
 
 static void
@@ -583,7 +676,7 @@ test_policy(void **state)
 	const struct pol_row	*row = *state;
 	const struct path	 p = { 100, ORIGIN_IGP, 2, 0, row->own_as,
 				    NULL };
-	static const char *const nets[] = { NET };
+	static const char *const nets[] = { NET, NET6 };
 	struct tconf		 tc;
 	struct rib		*r;
 	struct rib_prefix	 pfx = rpfx(row->pfx);
@@ -1162,6 +1255,135 @@ test_reload(void **state)
 	fx_free(f);
 }
 
+/* ---- IPv6 --------------------------------------------------------------- */
+
+/* The IPv6 inside addresses of the tunnels, peer i's at [i]. */
+static const char *const peer_addr6[2] = { "fd00:1::1", "fd00:2::1" };
+
+/* Peer announces (or, with p NULL, withdraws) prefix s of either family
+ * through rib_update_prefixes; an IPv6 one with the peer's IPv6 next hop
+ * and a link-local one. */
+static size_t
+ann6(struct fx *f, unsigned peer, const char *s, const struct path *p)
+{
+	static const struct path	none = PATH(100, ORIGIN_IGP, 1);
+	struct rib_prefix		pfx = rpfx(s);
+	struct msg_attrs		m;
+	struct in6_addr			nh[2];
+	size_t				n;
+
+	assert_int_equal(inet_pton(AF_INET6, peer_addr6[peer], &nh[0]), 1);
+	assert_int_equal(inet_pton(AF_INET6, "fe80::1", &nh[1]), 1);
+	mkattrs(&m, peer, p != NULL ? p : &none);
+	f->now += 1000;
+	n = rib_update_prefixes(f->r, peer, NULL, 0, &pfx, 1, &m,
+	    pfx.af == AF_INET6 ? nh : NULL, false, f->now);
+	msg_attrs_free(&m);
+	return n;
+}
+
+static size_t
+wd6(struct fx *f, unsigned peer, const char *s)
+{
+	struct rib_prefix	pfx = rpfx(s);
+
+	f->now += 1000;
+	return rib_update_prefixes(f->r, peer, &pfx, 1, NULL, 0, NULL, NULL,
+	    false, f->now);
+}
+
+/*
+ * IPv6 prefixes in, looked up, withdrawn, beside IPv4 ones with the same
+ * leading bits (10.10.0.0/16 and a0a::/16): each family its own entry.
+ * The next hop is kept as IPv6; max-prefix counts both families.
+ */
+static void
+test_ipv6_paths(void **state)
+{
+	static const char *const	allow[] = { "10.0.0.0/8 le 32",
+					    "2001:db8::/32 le 64",
+					    "a00::/8 le 64" };
+	static const struct path	med50 = PATH(50, ORIGIN_IGP, 1);
+	struct fx			*f = fx_new(allow, nitems(allow),
+					    false);
+	const struct rib_attrs		*paths[RIB_MAX_PEERS];
+	struct rib_prefix		 p6 = rpfx("2001:db8:10::/48");
+	uint8_t				 best, standby, stale;
+	char				 buf[INET6_ADDRSTRLEN];
+
+	rib_peer_set6(f->r, A, &rp("fd00:1::1/128")->addr6, 100);
+	rib_peer_set6(f->r, B, &rp("fd00:2::1/128")->addr6, 100);
+	assert_int_equal(ann6(f, A, "2001:db8:10::/48", NULL), 1);
+	assert_int_equal(ann6(f, B, "2001:db8:10::/48", &med50), 1);
+	check_masks(f, "2001:db8:10::/48", MB, MA);
+	rib_lookup(f->r, &p6, &best, &standby);
+	assert_int_equal(best, MB);
+	assert_int_equal(standby, MA);
+	assert_true(rib_paths(f->r, &p6, paths, &best, &standby, &stale));
+	assert_int_equal(paths[B]->next_hop_af, AF_INET6);
+	assert_string_equal(inet_ntop(AF_INET6, &paths[B]->next_hop6, buf,
+	    sizeof(buf)), "fd00:2::1");
+	assert_string_equal(inet_ntop(AF_INET6, &paths[B]->next_hop6_ll, buf,
+	    sizeof(buf)), "fe80::1");
+
+	/* the same bits in both families: two prefixes */
+	ann(f, A, "10.10.0.0/16", NULL);
+	assert_int_equal(ann6(f, A, "a0a::/16", NULL), 3);
+	assert_int_equal(rib_count(f->r), 3);
+	check_masks(f, "10.10.0.0/16", MA, 0);
+	check_masks(f, "a0a::/16", MA, 0);
+	assert_null(rib_user(f->r, rp("a0a::/17")));
+	assert_null(rib_user(f->r, rp("2001:db8:10::/64")));
+	assert_int_equal(rib_paths(f->r, rp("10.10.0.0/16"), paths, &best,
+	    &standby, &stale), true);
+	assert_int_equal(paths[A]->next_hop_af, AF_INET);
+	assert_int_equal(rib_peer_stats(f->r, A)->received, 3);
+	check_invariants(f);
+
+	/* refused by the policy, as IPv4 */
+	assert_int_equal(ann6(f, A, "2001:db9::/32", NULL), 4);
+	assert_int_equal(rib_peer_stats(f->r, A)->rejected[RIB_NOT_ALLOWED],
+	    1);
+	assert_int_equal(ann6(f, A, "::/0", NULL), 5);
+	assert_int_equal(rib_peer_stats(f->r, A)->rejected[RIB_DEFAULT_ROUTE],
+	    1);
+	check_masks(f, "::/0", 0, 0);
+
+	/* withdrawn: the other tunnel takes over, then nothing */
+	assert_int_equal(wd6(f, B, "2001:db8:10::/48"), 0);
+	check_masks(f, "2001:db8:10::/48", MA, 0);
+	assert_int_equal(wd6(f, A, "2001:db8:10::/48"), 4);
+	check_masks(f, "2001:db8:10::/48", 0, 0);
+	assert_null(rib_user(f->r, &p6));
+	check_masks(f, "10.10.0.0/16", MA, 0);
+	check_invariants(f);
+
+	/* a reload checks IPv6 paths again */
+	reload(f, allow, 1, false, LOCAL_AS);
+	check_masks(f, "a0a::/16", 0, 0);
+	check_masks(f, "10.10.0.0/16", MA, 0);
+	check_invariants(f);
+	rib_peer_flush(f->r, A, f->now);
+	assert_int_equal(rib_count_all(f->r), 0);
+	check_invariants(f);
+	fx_free(f);
+}
+
+/* Ties between IPv6 peers go to the lower address, as between IPv4. */
+static void
+test_ipv6_tiebreak(void **state)
+{
+	struct fx	*f = fx_default(true);
+
+	rib_peer_set6(f->r, A, &rp("fd00:2::1/128")->addr6, 100);
+	rib_peer_set6(f->r, B, &rp("fd00:1::1/128")->addr6, 100);
+	assert_true(rib_tiebreak(f->r, A, 0, B, 0) > 0);
+	assert_true(rib_tiebreak(f->r, B, 0, A, 0) < 0);
+	rib_peer_set(f->r, A, ip("169.254.249.57"), 100);
+	assert_true(rib_tiebreak(f->r, A, 0, B, 0) < 0);
+	fx_free(f);
+}
+
 /* ---- interning ---------------------------------------------------------- */
 
 struct share {
@@ -1439,6 +1661,7 @@ test_churn(void **state)
 	struct rib		*r;
 	struct msg_update	 u;
 	struct msg_prefix	 m;
+	struct rib_prefix	 q;
 	uint64_t		 seed = 0x9e3779b97f4a7c15ULL, v;
 	size_t			 i, n, in_table, paths[2] = { 0, 0 };
 	unsigned		 peer, k;
@@ -1481,12 +1704,11 @@ test_churn(void **state)
 	ch->relabelled = true;
 	for (k = 0; k < POOL; k++) {
 		m.addr.s_addr = htonl(0x0a000000U | k << 8);
+		assert_true(rib_prefix_set(&q, AF_INET, &m.addr, 24));
 		if (ch->have[k] == 0)
-			assert_null(rib_user(r, &(struct rib_prefix){ m.addr,
-			    24 }));
+			assert_null(rib_user(r, &q));
 		else
-			assert_int_equal(rib_user(r, &(struct rib_prefix){
-			    m.addr, 24 })[1], 0x42);
+			assert_int_equal(rib_user(r, &q)[1], 0x42);
 	}
 	print_message("%zu prefixes in %zu slots, %zu changes\n", in_table,
 	    rib_debug_table_cap(r), ch->calls);
@@ -1521,6 +1743,8 @@ test_table_grow(void **state)
 	assert_non_null(lens = calloc(n, sizeof(*lens)));
 	assert_non_null(gone = calloc(n, sizeof(*gone)));
 	rib_table_init(&t);
+	memset(&p, 0, sizeof(p));
+	p.af = AF_INET;
 	for (i = 0; i < n; i++) {
 		switch (i % 3) {
 		case 0:		/* consecutive /24s */
@@ -1593,6 +1817,111 @@ test_table_grow(void **state)
 	free(gone);
 }
 
+/*
+ * Both families in one table: IPv4 and IPv6 keys with the same leading
+ * bits never meet; IPv6 keys survive growth, deletions (their address
+ * slot reused) and a shrink.
+ */
+static void
+test_table_mixed(void **state)
+{
+	struct rib_table	 t;
+	struct rib_prefix	 p;
+	struct rib_entry	*e;
+	size_t			 n = 30000, i, j;
+	uint32_t		 a;
+
+	rib_table_init(&t);
+	for (i = 0; i < n; i++) {
+		a = htonl(0x0a000000U + (uint32_t)i * 256);
+		assert_true(rib_prefix_set(&p, AF_INET, &a, 24));
+		assert_non_null(e = rib_table_get(&t, &p));
+		e->best_since = (uint32_t)i;
+		memset(&p, 0, sizeof(p));
+		p.af = AF_INET6;
+		p.len = 24;
+		memcpy(&p.addr6, &a, sizeof(a));
+		assert_non_null(e = rib_table_get(&t, &p));
+		e->best_since = (uint32_t)(n + i);
+		if (i % 5 == 4) {	/* delete an IPv6 one */
+			memcpy(&p.addr6, &(uint32_t){ htonl(0x0a000000U +
+			    (uint32_t)(i - 2) * 256) }, 4);
+			assert_non_null(e = rib_table_find(&t, &p));
+			rib_table_del(&t, (size_t)(e - t.e));
+		}
+	}
+	assert_int_equal(t.count, 2 * n - n / 5);
+	assert_true(t.keys6.n < n);	/* slots of deleted ones reused */
+	for (j = 0; j < 2; j++) {
+		for (i = 0; i < n; i++) {
+			a = htonl(0x0a000000U + (uint32_t)i * 256);
+			assert_true(rib_prefix_set(&p, AF_INET, &a, 24));
+			assert_non_null(e = rib_table_find(&t, &p));
+			assert_int_equal(e->best_since, i);
+			memset(&p, 0, sizeof(p));
+			p.af = AF_INET6;
+			p.len = 24;
+			memcpy(&p.addr6, &a, sizeof(a));
+			e = rib_table_find(&t, &p);
+			if (i % 5 == 2 && i + 2 < n)
+				assert_null(e);
+			else {
+				assert_non_null(e);
+				assert_int_equal(e->best_since, n + i);
+				rib_entry_prefix(&t, e, &p);
+				assert_int_equal(p.af, AF_INET6);
+				assert_int_equal(p.len, 24);
+			}
+		}
+		/* delete most IPv4 ones, shrink, look again */
+		for (i = 0; j == 0 && i < n; i++) {
+			if (i % 10 == 0)
+				continue;
+			a = htonl(0x0a000000U + (uint32_t)i * 256);
+			assert_true(rib_prefix_set(&p, AF_INET, &a, 24));
+			assert_non_null(e = rib_table_find(&t, &p));
+			rib_table_del(&t, (size_t)(e - t.e));
+		}
+		if (j == 0) {
+			rib_table_shrink(&t);
+			break;
+		}
+	}
+	for (i = 0; i < n; i += 10) {
+		a = htonl(0x0a000000U + (uint32_t)i * 256);
+		assert_true(rib_prefix_set(&p, AF_INET, &a, 24));
+		assert_non_null(rib_table_find(&t, &p));
+	}
+	rib_table_free(&t);
+}
+
+/* rib_prefix_set clears host bits and refuses what is no prefix. */
+static void
+test_prefix_set(void **state)
+{
+	struct rib_prefix	p, q;
+	struct in6_addr		a = rp("2001:db8:ffff:ffff::/64")->addr6;
+	uint32_t		v4 = htonl(0x0a0a0a0aU);
+
+	assert_true(rib_prefix_set(&p, AF_INET6, &a, 35));
+	q = rpfx("2001:db8:e000::/35");
+	assert_true(rib_prefix_eq(&p, &q));
+	assert_false(rib_prefix_set(&p, AF_INET6, &a, 129));
+	assert_false(rib_prefix_set(&p, AF_INET, &v4, 33));
+	assert_false(rib_prefix_set(&p, 0, &v4, 8));
+	assert_true(rib_prefix_set(&p, AF_INET, &v4, 12));
+	q = rpfx("10.0.0.0/12");
+	assert_true(rib_prefix_eq(&p, &q));
+	assert_true(rib_prefix_inside(rp("2001:db8:1::/48"),
+	    rp("2001:db8::/32")));
+	assert_false(rib_prefix_inside(rp("2001:db8::/32"),
+	    rp("2001:db8:1::/48")));
+	assert_false(rib_prefix_inside(rp("10.0.0.0/8"),
+	    rp("a00::/8")));
+	assert_true(rib_prefix_inside(rp("::/0"), rp("::/0")));
+	assert_false(rib_prefix_inside(rp("0.0.0.0/0"), rp("::/0")));
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 #define ROWS(tab, fn)	{ tab, sizeof(tab[0]), nitems(tab), fn }
@@ -1616,6 +1945,10 @@ main(void)
 		cmocka_unit_test(test_free_full),
 		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_table_grow),
+		cmocka_unit_test(test_ipv6_paths),
+		cmocka_unit_test(test_ipv6_tiebreak),
+		cmocka_unit_test(test_table_mixed),
+		cmocka_unit_test(test_prefix_set),
 	};
 	static const struct {
 		const void		*rows;
