@@ -8,7 +8,7 @@
 # reports; SIGTERM sends Cease/Administrative Shutdown.
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
-t_need_lab
+t_need_lab jq
 
 # BIRD offers hold 6, we offer 9: both must use 6 (RFC 4271 4.2), and our
 # keepalive (3 configured) must drop to 6/3 = 2 to keep the session up.
@@ -76,6 +76,47 @@ kill -HUP "$daemon"
 t_check "a network removed at reload is withdrawn" lab_wait 10 eval \
     '! lab_birdc show route 172.100.0.0/16 | grep -q "172.100.0.0/16"'
 t_eq "no session was reset for it" "$flaps" "$(grep -c 'Established -> ' "$log")"
+t_vtibgpd_conf "$conf"
+kill -HUP "$daemon"
+
+# IPv6 networks beside the IPv4 one: IPv4 neighbors get the IPv4 one only
+# (an IPv6 prefix in IPv4 NLRI would be malformed and BIRD would reset the
+# session), at reload and when a session comes up.
+ctl6() { "$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" "$@"; }
+bird_errors() {
+	grep -ciE 'malformed|invalid|update message' "$LAB_DIR/bird.log"
+}
+count() { grep -c "$1" "$log"; }
+tun1_routes() {
+	lab_birdc show route protocol tun1 | grep -cE '^[0-9a-f:.]+/[0-9]+'
+}
+errors=$(bird_errors)
+reloads=$(count 'configuration reloaded')
+T_NETWORKS="2001:db8:172::/48 172.100.0.0/16 2001:db8:173::1/128" \
+    t_vtibgpd_conf "$conf"
+kill -HUP "$daemon"
+t_check "IPv6 networks added: the reload is done" lab_wait 10 eval \
+    '[ "$(count "configuration reloaded")" -gt "$reloads" ]'
+sleep 2
+t_eq "IPv6 networks reset no IPv4 session" "$flaps" \
+    "$(count 'Established -> ')"
+t_eq "BIRD logged no malformed UPDATE" "$errors" "$(bird_errors)"
+both_have() {
+	[ "$(lab_birdc show route 172.100.0.0/16 all |
+	    grep -c "BGP.as_path")" = 2 ]
+}
+t_check "BIRD still has 172.100.0.0/16 on both tunnels" both_have
+t_eq "BIRD has nothing else from tunnel 1" 1 "$(tun1_routes)"
+t_eq "show neighbor counts the IPv4 network only" 1 \
+    "$(ctl6 -j show neighbor vti0 | jq -r '.neighbors[0].exported')"
+up1='169.254.249.57: OpenConfirm -> Established'
+ups=$(count "$up1")
+ctl6 neighbor vti0 reset >/dev/null
+t_check "session 1 comes back after a reset" lab_wait 30 eval \
+    '[ "$(count "$up1")" -gt "$ups" ] && t_bird_established tun1'
+t_check "and announces 172.100.0.0/16 again" lab_wait 10 both_have
+t_eq "with no malformed UPDATE" "$errors" "$(bird_errors)"
+t_eq "and nothing else" 1 "$(tun1_routes)"
 t_vtibgpd_conf "$conf"
 kill -HUP "$daemon"
 
