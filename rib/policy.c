@@ -85,7 +85,8 @@ rib_prefix_inside(const struct rib_prefix *a, const struct rib_prefix *b)
 	return inside(a, b);
 }
 
-/* A network or an allow rule, as a struct rib_prefix. */
+/* A network or an allow rule, as a struct rib_prefix (af 0, a prefix
+ * zeroed and filled as before IPv6, is IPv4). */
 static void
 from_conf(const struct conf_prefix *c, struct rib_prefix *pfx)
 {

@@ -117,7 +117,7 @@ report(const char *what, double t0, size_t n)
 int
 main(int argc, char *argv[])
 {
-	struct conf_allow	 allow = { { { 0 }, 0 }, 1, 32 };
+	struct conf_allow	 allow;
 	struct conf		 conf;
 	struct rib		*r;
 	size_t			 n = argc > 1 ? strtoul(argv[1], NULL, 10) :
@@ -130,6 +130,10 @@ main(int argc, char *argv[])
 		    0xfe0000);
 		return 2;
 	}
+	memset(&allow, 0, sizeof(allow));
+	allow.pfx.af = AF_INET;		/* 0.0.0.0/0 ge 1 le 32 */
+	allow.ge = 1;
+	allow.le = 32;
 	memset(&conf, 0, sizeof(conf));
 	conf.local_as = 65000;
 	conf.import.allow = &allow;

@@ -81,6 +81,8 @@ read_strings(const ProtobufCMessage *in)
 	const char				*s;
 	struct conf_prefix			 p;
 	struct in_addr				 a;
+	struct in6_addr				 a6;
+	uint8_t					 af;
 	char					 why[256];
 	unsigned				 i, sum = 0;
 
@@ -95,6 +97,7 @@ read_strings(const ProtobufCMessage *in)
 		sum += (unsigned)strlen(s);
 		(void)conf_read_prefix(s, &p, why, sizeof(why));
 		(void)conf_read_addr(s, &a, why, sizeof(why));
+		(void)conf_read_inet(s, &af, &a6, why, sizeof(why));
 	}
 	return sum;
 }
