@@ -2,9 +2,10 @@
 /*
  * rib_bench.c: the RIB at full table size, outside make check.
  *
- *     make tests/bench/rib_bench && tests/bench/rib_bench [N]
+ *     make tests/bench/rib_bench && tests/bench/rib_bench [-6] [N]
  *
- * Two peers announce the same N prefixes (default 1,000,000 /24s) in
+ * Two peers announce the same N prefixes (default 1,000,000 /24s, or
+ * with -6 IPv6 /48s from two IPv6 peers, through rib_update_prefixes) in
  * UPDATEs of 500 NLRI with 16 distinct attribute sets, as two AWS tunnels
  * would; then tunnel 1 is flushed (a failover) and tunnel 2.  Prints the
  * time of each step and the resident memory, and the bytes per prefix.
@@ -25,6 +26,7 @@
 #define N_SETS	16
 
 static size_t	changes;
+static bool	v6;		/* -6: IPv6 prefixes and peers */
 
 static void
 on_change(const struct rib_change *c, void *arg)
@@ -82,6 +84,38 @@ mkattrs(struct msg_attrs *m, unsigned i, unsigned k)
 	m->n_communities = 1;
 }
 
+/* The IPv6 version: 2001:XXXX:XX00::/48s, next hop fd00:PEER::1. */
+static void
+announce_all6(struct rib *r, unsigned peer, size_t n)
+{
+	struct rib_prefix	nlri[BATCH];
+	struct msg_attrs	a;
+	struct in6_addr		nh[2];
+	size_t			i, k, x;
+
+	memset(nh, 0, sizeof(nh));
+	nh[0].s6_addr[0] = 0xfd;
+	nh[0].s6_addr[3] = (uint8_t)(peer + 1);
+	nh[0].s6_addr[15] = 1;
+	for (i = 0; i < n; i += k) {
+		memset(nlri, 0, sizeof(nlri));
+		for (k = 0; k < BATCH && i + k < n; k++) {
+			x = i + k;
+			nlri[k].af = AF_INET6;
+			nlri[k].len = 48;
+			nlri[k].addr6.s6_addr[0] = 0x20;
+			nlri[k].addr6.s6_addr[1] = 0x01;
+			nlri[k].addr6.s6_addr[2] = (uint8_t)(x >> 16);
+			nlri[k].addr6.s6_addr[3] = (uint8_t)(x >> 8);
+			nlri[k].addr6.s6_addr[4] = (uint8_t)x;
+		}
+		mkattrs(&a, peer, (unsigned)(i / BATCH % N_SETS));
+		(void)rib_update_prefixes(r, peer, NULL, 0, nlri, k, &a, nh,
+		    false, (uint64_t)(now_s() * 1000));
+		msg_attrs_free(&a);
+	}
+}
+
 static void
 announce_all(struct rib *r, unsigned peer, size_t n)
 {
@@ -89,6 +123,10 @@ announce_all(struct rib *r, unsigned peer, size_t n)
 	struct msg_update	u;
 	size_t			i, k;
 
+	if (v6) {
+		announce_all6(r, peer, n);
+		return;
+	}
 	for (i = 0; i < n; i += k) {
 		memset(&u, 0, sizeof(u));
 		for (k = 0; k < BATCH && i + k < n; k++) {
@@ -120,20 +158,26 @@ main(int argc, char *argv[])
 	struct conf_allow	 allow;
 	struct conf		 conf;
 	struct rib		*r;
-	size_t			 n = argc > 1 ? strtoul(argv[1], NULL, 10) :
-				    1000000;
+	struct in6_addr		 a6;
+	size_t			 n;
 	long			 rss0, rss2;
 	double			 t0;
 
+	if (argc > 1 && strcmp(argv[1], "-6") == 0) {
+		v6 = true;
+		argc--;
+		argv++;
+	}
+	n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
 	if (n == 0 || n > 0xfe0000) {
-		fprintf(stderr, "usage: rib_bench [N], 1 <= N <= %u\n",
-		    0xfe0000);
+		fprintf(stderr, "usage: rib_bench [-6] [N], "
+		    "1 <= N <= %u\n", 0xfe0000);
 		return 2;
 	}
 	memset(&allow, 0, sizeof(allow));
-	allow.pfx.af = AF_INET;		/* 0.0.0.0/0 ge 1 le 32 */
+	allow.pfx.af = v6 ? AF_INET6 : AF_INET;	/* ::/0 or 0.0.0.0/0 */
 	allow.ge = 1;
-	allow.le = 32;
+	allow.le = v6 ? 128 : 32;
 	memset(&conf, 0, sizeof(conf));
 	conf.local_as = 65000;
 	conf.import.allow = &allow;
@@ -141,9 +185,19 @@ main(int argc, char *argv[])
 	r = rib_new(&conf, on_change, NULL);
 	rib_peer_set(r, 0, (struct in_addr){ htonl(0xa9fef939U) }, 100);
 	rib_peer_set(r, 1, (struct in_addr){ htonl(0xa9fef93dU) }, 100);
+	if (v6) {
+		memset(&a6, 0, sizeof(a6));
+		a6.s6_addr[0] = 0xfd;
+		a6.s6_addr[15] = 1;
+		a6.s6_addr[3] = 1;
+		rib_peer_set6(r, 0, &a6, 100);
+		a6.s6_addr[3] = 2;
+		rib_peer_set6(r, 1, &a6, 100);
+	}
 	rss0 = rss_kb();
-	printf("rib_bench: %zu prefixes x 2 peers, entry %zu bytes, "
-	    "RSS %ld KiB at start\n", n, sizeof(struct rib_entry), rss0);
+	printf("rib_bench: %zu %sprefixes x 2 peers, entry %zu bytes%s, "
+	    "RSS %ld KiB at start\n", n, v6 ? "IPv6 " : "",
+	    sizeof(struct rib_entry), v6 ? " + 16 (address)" : "", rss0);
 
 	t0 = now_s();
 	announce_all(r, 0, n);
