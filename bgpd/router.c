@@ -147,7 +147,8 @@ lookup(const struct kr_prefix *p, void *arg)
 {
 	struct rib_prefix	rp;
 
-	if (!rib_prefix_set(&rp, AF_INET, &p->addr, p->len))
+	if (!rib_prefix_set(&rp, p->family == AF_INET6 ? AF_INET6 : AF_INET,
+	    &p->addr6, p->len))
 		return NULL;
 	return rib_user(((struct router *)arg)->rib, &rp);
 }

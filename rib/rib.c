@@ -32,11 +32,7 @@ clock_set(struct rib *r, uint64_t now_ms)
 		r->now_ms = now_ms;
 }
 
-/*
- * The prefix of m with host bits cleared; false if it is no prefix.  The
- * one place that reads the codec's prefixes (IPv4 today; MP-BGP's IPv6
- * NLRI go through here once msg_prefix carries a family).
- */
+/* The prefix of m with host bits cleared; false if it is no prefix. */
 static bool
 prefix_of(const struct msg_prefix *m, struct rib_prefix *pfx)
 {
@@ -155,6 +151,40 @@ withdraw_list(struct rib *r, unsigned i, const struct msg_prefix *list,
 			withdraw(r, i, &pfx);
 }
 
+static void
+withdraw_list6(struct rib *r, unsigned i, const struct msg_prefix6 *list,
+    size_t n)
+{
+	struct rib_prefix	pfx;
+	size_t			k;
+
+	for (k = 0; k < n; k++)
+		if (rib_prefix_set(&pfx, AF_INET6, &list[k].addr, list[k].len))
+			withdraw(r, i, &pfx);
+}
+
+/* The IPv6 NLRI of u (MP_REACH_NLRI, AFI 2) with its RFC 2545 next hop,
+ * global then link-local. */
+static void
+announce6(struct rib *r, unsigned i, const struct msg_update *u)
+{
+	struct rib_prefix	pfx;
+	struct in6_addr		nh[2];
+	uint32_t		id;
+	size_t			k;
+
+	nh[0] = u->attrs.next_hop6.global;
+	nh[1] = u->attrs.next_hop6.link_local;
+	id = rib_attrs_intern6(&r->attrs, &u->attrs, nh, u->bad_nexthop);
+	for (k = 0; k < u->n_nlri6; k++)
+		if (rib_prefix_set(&pfx, AF_INET6, &u->nlri6[k].addr,
+		    u->nlri6[k].len)) {
+			rib_attrs_ref(&r->attrs, id);
+			announce(r, i, &pfx, id);
+		}
+	rib_attrs_unref(&r->attrs, id);
+}
+
 size_t
 rib_update(struct rib *r, unsigned i, const struct msg_update *u,
     uint64_t now_ms)
@@ -167,9 +197,13 @@ rib_update(struct rib *r, unsigned i, const struct msg_update *u,
 	clock_set(r, now_ms);
 	r->gen++;
 	withdraw_list(r, i, u->withdrawn, u->n_withdrawn);
-	if (u->action != UPD_OK)
+	withdraw_list6(r, i, u->withdrawn6, u->n_withdrawn6);
+	if (u->action != UPD_OK) {
 		withdraw_list(r, i, u->nlri, u->n_nlri);
-	else if (u->n_nlri > 0) {
+		withdraw_list6(r, i, u->nlri6, u->n_nlri6);
+	} else if (u->n_nlri6 > 0)
+		announce6(r, i, u);
+	if (u->action == UPD_OK && u->n_nlri > 0) {
 		id = rib_attrs_intern(&r->attrs, &u->attrs, u->bad_nexthop);
 		for (k = 0; k < u->n_nlri; k++)
 			if (prefix_of(&u->nlri[k], &pfx)) {

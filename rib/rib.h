@@ -158,11 +158,12 @@ void		 rib_peer_set6(struct rib *, unsigned i,
 		    const struct in6_addr *addr, uint32_t preference);
 
 /*
- * Paths from peer i: withdraw u->withdrawn, then u->nlri with u->attrs
- * (or, for UPD_TREAT_AS_WITHDRAW, withdraw those too; with
- * u->bad_nexthop, keep them refused).  now_ms is a monotonic clock, for
- * "best longest".  Returns the number of prefixes the peer now has in
- * its Adj-RIB-In.
+ * Paths from peer i: withdraw u->withdrawn and u->withdrawn6, then
+ * u->nlri (with u->attrs, NEXT_HOP) and u->nlri6 (with u->attrs,
+ * next_hop6: MP_REACH_NLRI of AFI 2), or, for UPD_TREAT_AS_WITHDRAW,
+ * withdraw those too; with u->bad_nexthop, keep them refused.  now_ms is
+ * a monotonic clock, for "best longest".  Returns the number of prefixes
+ * (both families) the peer now has in its Adj-RIB-In.
  */
 size_t		 rib_update(struct rib *, unsigned i, const struct msg_update *u,
 		    uint64_t now_ms);

@@ -268,8 +268,9 @@ fib_change(struct fib *f, const struct rib_change *c)
 	struct kr_prefix	pfx = { .addr = c->pfx.addr,
 				    .len = c->pfx.len };
 
-	/* No IPv6 kernel routes yet (and no IPv6 neighbor to learn them
-	 * from: conf_check_runnable); the RIB may hold IPv6 prefixes. */
+	/* No IPv6 kernel routes from the FIB yet (netlink/ has them:
+	 * kr_conf.inet6, kr_nexthop6), and no IPv6 neighbor to learn them
+	 * from (conf_check_runnable); the RIB may hold IPv6 prefixes. */
 	if (c->pfx.af != AF_INET)
 		return;
 	fib_count(f, c->user, c->old_best, c->old_standby, -1);

@@ -1369,6 +1369,74 @@ test_ipv6_paths(void **state)
 	fx_free(f);
 }
 
+/* The codec's IPv6 lists (MP_REACH / MP_UNREACH of AFI 2) through
+ * rib_update: announced with their RFC 2545 next hop, host bits cleared,
+ * withdrawn, and withdrawn by treat-as-withdraw, beside IPv4 NLRI. */
+static void
+test_update6(void **state)
+{
+	static const char *const	allow[] = { "10.0.0.0/8 le 32",
+					    "2001:db8::/32 le 64" };
+	static const struct path	none = PATH(100, ORIGIN_IGP, 1);
+	struct fx			*f = fx_new(allow, nitems(allow),
+					    false);
+	const struct rib_attrs		*paths[RIB_MAX_PEERS];
+	struct msg_prefix6		 p6[2];
+	struct msg_prefix		 p4 = mpfx("10.20.0.0/16");
+	struct msg_update		 u;
+	uint8_t				 best, standby, stale;
+	char				 buf[INET6_ADDRSTRLEN];
+
+	p6[0].addr = rp("2001:db8:10::1/48")->addr6;	/* host bits */
+	p6[0].len = 48;
+	p6[1].addr = rp("2001:db8:20::/48")->addr6;
+	p6[1].len = 48;
+	memset(&u, 0, sizeof(u));
+	u.nlri = &p4;
+	u.n_nlri = 1;
+	u.nlri6 = p6;
+	u.n_nlri6 = 2;
+	mkattrs(&u.attrs, A, &none);
+	u.attrs.next_hop6.global = rp("fd00:1::1/128")->addr6;
+	u.attrs.next_hop6.link_local = rp("fe80::1/128")->addr6;
+	assert_int_equal(rib_update(f->r, A, &u, 1000), 3);
+	check_masks(f, "2001:db8:10::/48", MA, 0);
+	check_masks(f, "2001:db8:20::/48", MA, 0);
+	check_masks(f, "10.20.0.0/16", MA, 0);
+	assert_true(rib_paths(f->r, rp("2001:db8:10::/48"), paths, &best,
+	    &standby, &stale));
+	assert_int_equal(paths[A]->next_hop_af, AF_INET6);
+	assert_string_equal(inet_ntop(AF_INET6, &paths[A]->next_hop6, buf,
+	    sizeof(buf)), "fd00:1::1");
+	assert_string_equal(inet_ntop(AF_INET6, &paths[A]->next_hop6_ll, buf,
+	    sizeof(buf)), "fe80::1");
+	assert_true(rib_paths(f->r, rp("10.20.0.0/16"), paths, &best,
+	    &standby, &stale));
+	assert_int_equal(paths[A]->next_hop_af, AF_INET);
+	check_invariants(f);
+
+	/* MP_UNREACH of one */
+	u.n_nlri = 0;
+	u.n_nlri6 = 0;
+	u.withdrawn6 = p6;
+	u.n_withdrawn6 = 1;
+	assert_int_equal(rib_update(f->r, A, &u, 2000), 2);
+	check_masks(f, "2001:db8:10::/48", 0, 0);
+	assert_null(rib_user(f->r, rp("2001:db8:10::/48")));
+
+	/* treat-as-withdraw takes the IPv6 NLRI too */
+	u.n_withdrawn6 = 0;
+	u.nlri6 = &p6[1];
+	u.n_nlri6 = 1;
+	u.action = UPD_TREAT_AS_WITHDRAW;
+	assert_int_equal(rib_update(f->r, A, &u, 3000), 1);
+	check_masks(f, "2001:db8:20::/48", 0, 0);
+	check_masks(f, "10.20.0.0/16", MA, 0);
+	check_invariants(f);
+	msg_attrs_free(&u.attrs);
+	fx_free(f);
+}
+
 /* Ties between IPv6 peers go to the lower address, as between IPv4. */
 static void
 test_ipv6_tiebreak(void **state)
@@ -1946,6 +2014,7 @@ main(void)
 		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_table_grow),
 		cmocka_unit_test(test_ipv6_paths),
+		cmocka_unit_test(test_update6),
 		cmocka_unit_test(test_ipv6_tiebreak),
 		cmocka_unit_test(test_table_mixed),
 		cmocka_unit_test(test_prefix_set),
