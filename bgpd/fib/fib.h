@@ -22,8 +22,13 @@
  * where the RIB's next word finds it (a stale path kept across a peer's
  * graceful restart so keeps forwarding into its own tunnel).  The RIB
  * keeps, per prefix, where its routes are (its user bytes).  With ECMP,
- * a prefix that uses several tunnels has its primary on a group holding
- * all of them, and routes are re-pointed one by one.
+ * a prefix that uses several tunnels has its primary (and no standby) on
+ * a group holding all of them, and stays there while the group forwards
+ * where the RIB wants: on carrier loss the kernel drops the dead member,
+ * on a silent failure the group is rewritten to the survivors (one
+ * message), and no route is written either way.  A tunnel that is back
+ * joins its groups again once it has sent its routes (the few routes on
+ * them that it does not carry are moved one by one first).
  */
 #ifndef VTB_FIB_H
 #define VTB_FIB_H
@@ -92,7 +97,8 @@ void		 fib_set_addr(struct fib *, void (*fn)(unsigned slot,
 /*
  * Tunnel slot is usable again (session established).  Its group points
  * at it again at once, or, if it points at another tunnel, once the
- * routes on it all want tunnel slot, or at fib_tunnel_synced.
+ * routes on it all want tunnel slot, or at fib_tunnel_synced.  With
+ * ECMP it joins the groups it was taken out of at fib_tunnel_synced.
  */
 void		 fib_tunnel_up(struct fib *, unsigned slot);
 /* Tunnel slot has sent its routes (End-of-RIB, or quiet for a while). */

@@ -3,7 +3,8 @@
  * fib_home.c: the way back: a tunnel that is up again gets its group
  * pointing at it once the routes on it want it (all but a few, or all it
  * has sent), one message for all of them; the few that do not are moved
- * one by one first.
+ * one by one first.  With ECMP, a tunnel that has sent its routes joins
+ * the groups of several tunnels it was taken out of, likewise.
  */
 #include "config.h"
 
@@ -148,12 +149,63 @@ fib_on_home(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 }
 
+/* ECMP: a primary on the group x->bit (several tunnels), which gets a
+ * tunnel back: moved first unless it wants the group as it will be. */
+static void
+ecmp_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
+    uint8_t st[RIB_USER_BYTES], void *arg)
+{
+	struct home_walk	*x = arg;
+	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
+	uint8_t			 want = want_of(x->f, best);
+
+	if (st[PRI] != x->bit || pinned(st) || want == x->bit ||
+	    want == x->f->members[x->bit])
+		return;
+	fib_count(x->f, st, best, standby, -1);
+	fib_place(x->f, &pfx, st, want, next_of(x->f, standby),
+	    rib_carriers(best, standby));
+	fib_count(x->f, st, best, standby, 1);
+	x->moved++;
+}
+
+/*
+ * ECMP: tunnel i is back and has sent its routes: each group of several
+ * tunnels that it was taken out of takes it again, after the routes on
+ * the group that do not want it were moved one by one.
+ */
+static void
+ecmp_home(struct fib *f, unsigned i)
+{
+	struct home_walk	x = { f, 0, 0 };
+	uint8_t			live = 0, to;
+	unsigned		m, mask;
+
+	for (m = 0; m < RIB_MAX_PEERS; m++)
+		if (ready(f, m))
+			live |= BIT(m);
+	for (mask = 1; mask < 256; mask++) {
+		to = (uint8_t)(mask & live);
+		if ((mask & (mask - 1)) == 0 || !(mask & BIT(i)) ||
+		    f->members[mask] == 0 || f->members[mask] == to)
+			continue;
+		x.bit = (uint8_t)mask;
+		x.moved = 0;
+		f->members[mask] = to;	/* as fib_place() must see it */
+		if (f->walk != NULL)
+			f->walk(0, SIZE_MAX, ecmp_one, &x, f->lookup_arg);
+		fib_point(f, (uint8_t)mask, to);
+		log_info("tunnel %s: back in its ECMP group (%zu routes moved "
+		    "one by one first)", f->t[i].ifname, x.moved);
+		fib_event(f, "tunnel %s back in its ECMP group, %zu routes "
+		    "moved one by one", f->t[i].ifname, x.moved);
+	}
+	kr_flush(f->kr);
+}
+
 void
 fib_tunnel_up(struct fib *f, unsigned slot)
 {
-	uint8_t		live = 0;
-	unsigned	i, mask;
-
 	f->t[slot].alive = true;
 	f->synced &= (uint8_t)~BIT(slot);
 	if (!f->nexthops || !f->t[slot].link_up)
@@ -164,13 +216,7 @@ fib_tunnel_up(struct fib *f, unsigned slot)
 		fib_point(f, BIT(slot), BIT(slot));
 		(void)unpin(f, slot);
 	}
-	for (i = 0; i < RIB_MAX_PEERS; i++)
-		if (ready(f, i))
-			live |= BIT(i);
-	for (mask = 1; mask < 256; mask++)
-		if ((mask & (mask - 1)) != 0 && (mask & BIT(slot)) &&
-		    f->members[mask] != 0)
-			fib_point(f, (uint8_t)mask, (uint8_t)(mask & live));
+	/* (ECMP groups take it back at fib_tunnel_synced) */
 	kr_flush(f->kr);
 	fib_bring_home(f);
 }
@@ -179,5 +225,7 @@ void
 fib_tunnel_synced(struct fib *f, unsigned slot)
 {
 	f->synced |= BIT(slot);
+	if (f->nexthops && !aliasing(f) && ready(f, slot))
+		ecmp_home(f, slot);
 	fib_bring_home(f);
 }

@@ -44,6 +44,14 @@
  * one by one costs less than keeping all the others away from their
  * tunnel meanwhile.
  *
+ * ECMP (aliasing off): a primary on the group of several tunnels stays
+ * there while that group forwards where the RIB wants, or while the
+ * RIB wants all its tunnels (a member on its way back): a carrier loss
+ * (the kernel drops the member) or a silent failure (the group is
+ * rewritten to the survivors) writes no route.  A tunnel that is back
+ * joins the groups it was taken out of when it is synced; the routes on
+ * them that do not want it are moved one by one first.
+ *
  * Pinned: a group is never made to send a prefix to a tunnel that has no
  * path for it (the RIB's best and standby tunnels are those that have).
  * Before G(i) is rewritten to tunnel j, the primaries on it whose prefix

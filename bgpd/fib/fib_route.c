@@ -153,6 +153,18 @@ standby_spot(const struct fib *f, const uint8_t *st, uint8_t want,
 	return sb;
 }
 
+/* ECMP: a primary on a group of several tunnels stays while the group
+ * forwards where wanted, or the group's tunnels are those wanted (the
+ * group gets a member back when its tunnel is synced). */
+static bool
+ecmp_stays(const struct fib *f, struct spot cur, uint8_t want)
+{
+	if (aliasing(f) || !f->nexthops || cur.pin ||
+	    (cur.mask & (cur.mask - 1)) == 0 || f->members[cur.mask] == 0)
+		return false;
+	return cur.mask == want || f->members[cur.mask] == want;
+}
+
 /*
  * The primary for want, from the one in st (sb: the standby chosen);
  * have is every tunnel with a path for the prefix.
@@ -166,6 +178,8 @@ primary_spot(const struct fib *f, const uint8_t *st, uint8_t want,
 
 	if (want == 0)
 		return (struct spot){ 0, false };
+	if (ecmp_stays(f, cur, want))
+		return cur;
 	if (cur.mask != 0 && fib_spot_at(f, cur) == want &&
 	    (aliasing(f) || cur.pin || cur.mask == want)) {
 		/* it forwards where wanted: it stays, and a pinned one goes

@@ -335,6 +335,18 @@ lab_bird_extra_routes() {
 	}'
 }
 
+# The TGW profile (LAB_PROFILE=tgw): a transit gateway with "VPN ECMP
+# support" on.  It sends what the AWS profile sends (equal MEDs on both
+# tunnels), and itself uses both tunnels for the return traffic when our
+# announcements tie: BIRD merges equal BGP paths into one multipath
+# route in the vgw kernel (`merge paths on`).  Everything else as the
+# AWS profile.
+lab_bird_merge() {
+	case "${LAB_PROFILE:-aws}" in
+	tgw) echo "    merge paths on;      # TGW profile: ECMP on its side" ;;
+	esac
+}
+
 # lab_bird_config: print the VGW BIRD config from the knobs.
 lab_bird_config() {
 	cat <<EOF
@@ -351,6 +363,7 @@ protocol device {
 # Return traffic: BGP-learned CGW networks into the vgw kernel.  The
 # static (blackhole) announcements are not exported to the kernel.
 protocol kernel {
+$(lab_bird_merge)
     ipv4 {
         import none;
         export where source = RTS_BGP;
