@@ -106,6 +106,85 @@ home_few(const struct fib *f, unsigned i)
 	    (uint64_t)f->mismatch[i] * HOME_FEW_SHARE <= f->on[i];
 }
 
+/* ---- ECMP: a tunnel back in the groups of several tunnels --------------- */
+
+/* A primary on the group x->bit (several tunnels), which is about to
+ * get a tunnel back: moved first unless it wants the group as it will
+ * be. */
+static void
+ecmp_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
+    uint8_t st[RIB_USER_BYTES], void *arg)
+{
+	struct home_walk	*x = arg;
+	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
+	uint8_t			 want = want_of(x->f, best);
+
+	if (st[PRI] != x->bit || pinned(st) || want == x->bit ||
+	    want == x->f->members[x->bit])
+		return;
+	fib_count(x->f, st, best, standby, -1);
+	fib_place(x->f, &pfx, st, want, next_of(x->f, standby),
+	    rib_carriers(best, standby));
+	fib_count(x->f, st, best, standby, 1);
+	x->moved++;
+}
+
+/* The group of mask points at the live tunnels to again (one message),
+ * the routes on it that want other tunnels moved one by one first. */
+static void
+ecmp_join(struct fib *f, uint8_t mask, uint8_t to, const char *why)
+{
+	struct home_walk	x = { f, mask, 0 };
+	uint8_t			back = to & (uint8_t)~f->members[mask];
+
+	f->members[mask] = to;		/* as fib_place() must see it */
+	if (f->ecmp_mismatch[mask] > 0 && f->walk != NULL)
+		f->walk(0, SIZE_MAX, ecmp_one, &x, f->lookup_arg);
+	fib_point(f, mask, to);
+	kr_flush(f->kr);
+	log_info("tunnel %s: back in its ECMP group (%zu routes moved one "
+	    "by one first; %s)", f->t[lowest_bit(back)].ifname, x.moved,
+	    why);
+	fib_event(f, "tunnel %s back in its ECMP group: group rewritten, "
+	    "%zu routes moved one by one", f->t[lowest_bit(back)].ifname,
+	    x.moved);
+}
+
+/*
+ * Groups of several tunnels that lack a tunnel that is back: it joins
+ * them once every route on them wants all their tunnels, or once the
+ * tunnels back have sent their routes.  Only while some tunnel is on
+ * its way back (f->ecmp_back), since every RIB change comes here.
+ */
+static void
+ecmp_bring_home(struct fib *f)
+{
+	uint8_t		live = 0, to, back, left = 0;
+	unsigned	i, mask;
+
+	if (f->ecmp_back == 0)
+		return;
+	for (i = 0; i < RIB_MAX_PEERS; i++)
+		if (ready(f, i))
+			live |= BIT(i);
+	for (mask = 3; mask < 256; mask++) {
+		to = (uint8_t)(mask & live);
+		back = to & (uint8_t)~f->members[mask];
+		if ((mask & (mask - 1)) == 0 || f->members[mask] == 0 ||
+		    back == 0)
+			continue;
+		if (f->ecmp_mismatch[mask] == 0)
+			ecmp_join(f, (uint8_t)mask, to,
+			    "every route on it wants all its tunnels");
+		else if ((f->synced & back) == back)
+			ecmp_join(f, (uint8_t)mask, to,
+			    "it sent all its routes");
+		else
+			left |= back;
+	}
+	f->ecmp_back = left;
+}
+
 /* Groups pointing away from a tunnel that is back: home when done. */
 void
 fib_bring_home(struct fib *f)
@@ -113,6 +192,8 @@ fib_bring_home(struct fib *f)
 	bool		 few = false;
 	unsigned	 i;
 
+	if (f->nexthops && f->ecmp)
+		ecmp_bring_home(f);
 	if (!aliasing(f))
 		return;
 	for (i = 0; i < RIB_MAX_PEERS; i++) {
@@ -149,60 +230,6 @@ fib_on_home(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 }
 
-/* ECMP: a primary on the group x->bit (several tunnels), which gets a
- * tunnel back: moved first unless it wants the group as it will be. */
-static void
-ecmp_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
-    uint8_t st[RIB_USER_BYTES], void *arg)
-{
-	struct home_walk	*x = arg;
-	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
-	uint8_t			 want = want_of(x->f, best);
-
-	if (st[PRI] != x->bit || pinned(st) || want == x->bit ||
-	    want == x->f->members[x->bit])
-		return;
-	fib_count(x->f, st, best, standby, -1);
-	fib_place(x->f, &pfx, st, want, next_of(x->f, standby),
-	    rib_carriers(best, standby));
-	fib_count(x->f, st, best, standby, 1);
-	x->moved++;
-}
-
-/*
- * ECMP: tunnel i is back and has sent its routes: each group of several
- * tunnels that it was taken out of takes it again, after the routes on
- * the group that do not want it were moved one by one.
- */
-static void
-ecmp_home(struct fib *f, unsigned i)
-{
-	struct home_walk	x = { f, 0, 0 };
-	uint8_t			live = 0, to;
-	unsigned		m, mask;
-
-	for (m = 0; m < RIB_MAX_PEERS; m++)
-		if (ready(f, m))
-			live |= BIT(m);
-	for (mask = 1; mask < 256; mask++) {
-		to = (uint8_t)(mask & live);
-		if ((mask & (mask - 1)) == 0 || !(mask & BIT(i)) ||
-		    f->members[mask] == 0 || f->members[mask] == to)
-			continue;
-		x.bit = (uint8_t)mask;
-		x.moved = 0;
-		f->members[mask] = to;	/* as fib_place() must see it */
-		if (f->walk != NULL)
-			f->walk(0, SIZE_MAX, ecmp_one, &x, f->lookup_arg);
-		fib_point(f, (uint8_t)mask, to);
-		log_info("tunnel %s: back in its ECMP group (%zu routes moved "
-		    "one by one first)", f->t[i].ifname, x.moved);
-		fib_event(f, "tunnel %s back in its ECMP group, %zu routes "
-		    "moved one by one", f->t[i].ifname, x.moved);
-	}
-	kr_flush(f->kr);
-}
-
 void
 fib_tunnel_up(struct fib *f, unsigned slot)
 {
@@ -216,8 +243,9 @@ fib_tunnel_up(struct fib *f, unsigned slot)
 		fib_point(f, BIT(slot), BIT(slot));
 		(void)unpin(f, slot);
 	}
-	/* (ECMP groups take it back at fib_tunnel_synced) */
 	kr_flush(f->kr);
+	/* (the ECMP groups take it back in fib_bring_home) */
+	f->ecmp_back |= BIT(slot);
 	fib_bring_home(f);
 }
 
@@ -225,7 +253,5 @@ void
 fib_tunnel_synced(struct fib *f, unsigned slot)
 {
 	f->synced |= BIT(slot);
-	if (f->nexthops && !aliasing(f) && ready(f, slot))
-		ecmp_home(f, slot);
 	fib_bring_home(f);
 }

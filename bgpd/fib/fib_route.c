@@ -78,7 +78,7 @@ fib_route_set(struct fib *f, const struct kr_prefix *pfx, uint32_t metric,
  * standby tunnels (those with a path for it) the RIB gives: whether it
  * lacks the standby it wants; its primary pinned, or on G(i) and then
  * the tunnels without a path for it; and its routes that sit on a
- * tunnel's group but want another.
+ * tunnel's group (or a primary on a group of several) but want another.
  */
 void
 fib_count(struct fib *f, const uint8_t *st, uint8_t best, uint8_t standby,
@@ -100,6 +100,8 @@ fib_count(struct fib *f, const uint8_t *st, uint8_t best, uint8_t standby,
 		for (i = lowest_bit(pri); lack != 0;
 		    lack &= (uint8_t)(lack - 1))
 			f->lacks[i][lowest_bit(lack)] += (uint32_t)dir;
+	if ((pri & (pri - 1)) != 0 && pri != want)
+		f->ecmp_mismatch[pri] += (uint32_t)dir;
 	if (!aliasing(f))
 		return;
 	if (pri != 0)
@@ -120,6 +122,7 @@ fib_counts_clear(struct fib *f)
 	memset(f->on, 0, sizeof(f->on));
 	memset(f->pinned, 0, sizeof(f->pinned));
 	memset(f->lacks, 0, sizeof(f->lacks));
+	memset(f->ecmp_mismatch, 0, sizeof(f->ecmp_mismatch));
 	f->sb_missing = 0;
 }
 
