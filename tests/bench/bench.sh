@@ -10,7 +10,9 @@
 #   bench.sh [-n "100 10000 100000 1000000"] [-d "kernel vtibgpd bird frr"]
 #            [-r 3] [-t "converge carrier silent hostile"] [-o DIR] [-a] [-s]
 #   -n  sizes N            -d  DUTs: kernel (the floor), vtibgpd,
-#   -r  repetitions            vtibgpd-probe (probes 200ms x 3), bird, frr
+#   -r  repetitions            vtibgpd-probe (probes 200ms x 3), bird, frr,
+#                              and with ECMP on: vtibgpd-ecmp (probes 200ms
+#                              x 3), bird-ecmp, frr-ecmp
 #   -t  tests              -o  where benchmarks.csv/.md go (default doc/)
 #   -a  merge into the CSV (rows of the same DUT, N and figure replaced;
 #       peak RSS and total CPU keep the larger value)
@@ -23,6 +25,13 @@
 # loss event (carrier) or from the nft command (silent), to the first and
 # to the last of the N+1 prefixes whose lowest-metric route uses tunnel 2,
 # and recovery until all use tunnel 1 again.
+#
+# The ECMP DUTs (*-ecmp) face the lab's TGW profile (LAB_PROFILE=tgw, MED
+# 100 on both tunnels); nothing prefers a tunnel (no local preference, no
+# prepend), each installs every prefix on both tunnels (vtibgpd `kernel {
+# ecmp on }`, BIRD `merge paths on` in its kernel protocol, FRR
+# `maximum-paths 2`), and "converged" / "recovered" mean every prefix on
+# both tunnels, "failed over" every prefix on tunnel 2 alone.
 #
 # -t hostile (vtibgpd DUTs): then the same failovers again, with 16
 # unprivileged users (setpriv, uids 60000-60015) holding 16 control
@@ -75,6 +84,7 @@ has_test() { [[ " $TESTS " == *" $1 "* ]]; }
 # ---------------------------------------------------------------- results
 
 RAW=""            # this run's rows: dut,n,metric,rep,value,unit
+HOME_C=vti0       # where every prefix is when all is well (ECMP: both)
 row() { printf '%s,%s,%s,%s,%s,%s\n' "$DUT" "$N" "$1" "$2" "$3" "$4" >> "$RAW"; }
 
 # ---------------------------------------------------------------- watcher
@@ -179,9 +189,11 @@ dut_rss() {
 # The import range of the lab's prefixes (see lab_bird_extra_routes).
 ALLOW="10.10.0.0/16 10.128.0.0/9 11.0.0.0/8 12.0.0.0/6 16.0.0.0/4"
 
+# start_vtibgpd [probe] [ecmp]
 start_vtibgpd() {
-	local probe="" a
+	local probe="" a ecmp=off backup="prepend 2 preference 90"
 	[ "${1:-}" = probe ] && probe='probe { interval 200ms misses 3 }'
+	[ "${2:-}" = ecmp ] && ecmp=on backup=""
 	{
 		echo "router-id 172.100.0.1"
 		echo "local-as 65000"
@@ -190,9 +202,9 @@ start_vtibgpd() {
 		printf 'import {'
 		for a in $ALLOW; do printf ' allow %s le 24' "$a"; done
 		echo " max-prefix $((2 * N + 100)) }"
-		echo "kernel { metric 20 }"
+		echo "kernel { metric 20 ecmp $ecmp }"
 		echo "neighbor $LAB_VGW_IP1 { interface vti0 remote-as 64512 $probe }"
-		echo "neighbor $LAB_VGW_IP2 { interface vti1 remote-as 64512 prepend 2 preference 90 $probe }"
+		echo "neighbor $LAB_VGW_IP2 { interface vti1 remote-as 64512 $backup $probe }"
 	} >"$LAB_DIR/vtibgpd.conf"
 	lab_spawn cgw "$VTIBGPD" -d -f "$LAB_DIR/vtibgpd.conf" \
 	    -s "$LAB_DIR/vtibgpd.sock" 2>"$LAB_DIR/vtibgpd.log"
@@ -202,9 +214,13 @@ start_vtibgpd() {
 # eBGP bound to the tunnel, `check link` (carrier loss drops the session
 # at once), no TTL security (as AWS), connect/error timers as short as the
 # VGW's, hold/keepalive as AWS (30/10), kernel protocol exporting only
-# BGP routes, learn off, no persist.
+# BGP routes, learn off, no persist.  start_bird ecmp: no backup (no
+# local preference, no prepend) and `merge paths on`: equal paths of
+# both tunnels merged into one multipath kernel route.
 start_bird() {
-	local pfxs="" a
+	local pfxs="" a merge="" backup=vpc_in_backup
+	local prepend='bgp_path.prepend(65000); bgp_path.prepend(65000); '
+	[ "${1:-}" = ecmp ] && merge="merge paths on;" backup=vpc_in prepend=""
 	for a in $ALLOW; do pfxs="$pfxs${pfxs:+, }$a{${a#*/},24}"; done
 	cat >"$LAB_DIR/dut-bird.conf" <<EOF
 log "$LAB_DIR/dut-bird.log" { info, warning, error, fatal };
@@ -213,7 +229,7 @@ protocol device { scan time 10; }
 protocol static local_nets { ipv4; route 172.100.0.0/16 blackhole; }
 protocol kernel {
     ipv4 { import none; export where source = RTS_BGP; };
-    learn off; persist off; scan time 60;
+    learn off; persist off; scan time 60; $merge
 }
 filter vpc_in { if net ~ [ $pfxs ] then accept; reject; }
 filter vpc_in_backup { if net ~ [ $pfxs ] then { bgp_local_pref = 90; accept; } reject; }
@@ -230,8 +246,8 @@ protocol bgp tun1 from vgw {
 }
 protocol bgp tun2 from vgw {
     neighbor $LAB_VGW_IP2 as 64512; interface "vti1"; source address $LAB_CGW_IP2;
-    ipv4 { import filter vpc_in_backup;
-           export filter { if source = RTS_STATIC then { bgp_path.prepend(65000); bgp_path.prepend(65000); accept; } reject; }; };
+    ipv4 { import filter $backup;
+           export filter { if source = RTS_STATIC then { ${prepend}accept; } reject; }; };
 }
 EOF
 	lab_spawn cgw bird -f -c "$LAB_DIR/dut-bird.conf" \
@@ -245,10 +261,12 @@ EOF
 # BGP timers 10/30 as AWS, connect retry 1 s, MRAI 0, route-maps
 # because FRR refuses eBGP routes without a policy; zebra with nexthop
 # groups (its default on this kernel) and a 128 MiB netlink buffer.
+# start_frr ecmp: no backup route-maps, and `maximum-paths 2`.
 start_frr() {
 	# FRR's pathspace: /var/run/frr/LAB_ID, owned by frr (its daemons read
 	# the configuration after dropping to that user); removed by frr_clean.
-	local d="/var/run/frr/$LAB_ID" a i=1
+	local d="/var/run/frr/$LAB_ID" a i=1 bk=-BACKUP
+	[ "${1:-}" = ecmp ] && bk=""
 	FRR_DIR=$d
 	install -d -o frr -g frr -m 750 "$d"
 	cat >"$d/zebra.conf" <<EOF
@@ -285,8 +303,9 @@ EOF
 		done
 		echo " address-family ipv4 unicast"
 		echo "  network 172.100.0.0/16"
+		[ -z "$bk" ] && echo "  maximum-paths 2"
 		for a in "$LAB_VGW_IP1 LOCAL-OUT VPC-IN" \
-		    "$LAB_VGW_IP2 LOCAL-OUT-BACKUP VPC-IN-BACKUP"; do
+		    "$LAB_VGW_IP2 LOCAL-OUT$bk VPC-IN$bk"; do
 			set -- $a
 			echo "  neighbor $1 activate"
 			echo "  neighbor $1 route-map $3 in"
@@ -327,16 +346,19 @@ start_dut() {
 	case $DUT in
 	vtibgpd) start_vtibgpd ;;
 	vtibgpd-probe) start_vtibgpd probe ;;
+	vtibgpd-ecmp) start_vtibgpd probe ecmp ;;
 	bird) start_bird ;;
+	bird-ecmp) start_bird ecmp ;;
 	frr) start_frr ;;
+	frr-ecmp) start_frr ecmp ;;
 	esac
 }
 
 dut_version() {
 	case $1 in
 	vtibgpd*) "$VTIBGPD" -V 2>&1 | head -1 ;;
-	bird) bird --version 2>&1 | head -1 ;;
-	frr) "$FRR_LIB/bgpd" --version 2>&1 | head -1 ;;
+	bird*) bird --version 2>&1 | head -1 ;;
+	frr*) "$FRR_LIB/bgpd" --version 2>&1 | head -1 ;;
 	esac
 }
 
@@ -350,7 +372,7 @@ steady() {
 	local deadline=$(( $(now_us) + $1 * 1000000 )) since
 	since=$(now_us)
 	while :; do
-		if nlw_last | grep -q " vti0=$T " && both_up &&
+		if nlw_last | grep -q " $HOME_C=$T " && both_up &&
 		    nlw_quiet_since "$since"; then
 			return 0
 		fi
@@ -396,7 +418,7 @@ failover() {
 		lab_undrop 1
 		up=$mark
 	fi
-	if back=$(nlw_wait $((60 + N / 5000)) "$up" 'ev == "cnt" && c["vti0"] == T'); then
+	if back=$(nlw_wait $((60 + N / 5000)) "$up" "ev == \"cnt\" && c[\"$HOME_C\"] == T"); then
 		row "${FPFX:-}${kind}_recovery" "$rep" "$(ms "$up" "$back")" ms
 		# where the time goes: the session on tunnel 1 coming back up
 		sess=$(vgw_session_up_us "$up") &&
@@ -547,6 +569,11 @@ run_one() {
 	# the VGW as AWS runs it: MED 100 on both tunnels; each DUT makes
 	# tunnel 2 its backup by a lower local preference
 	export LAB_EXTRA_PREFIXES=$N LAB_MED1=100 LAB_MED2=100
+	# (the ECMP DUTs: a transit gateway with ECMP, every prefix on both)
+	case $DUT in
+	*-ecmp) export LAB_PROFILE=tgw; HOME_C=both ;;
+	*) export LAB_PROFILE=aws; HOME_C=vti0 ;;
+	esac
 	T=$((N + 1))
 	lab_up || { log "lab_up failed"; return 1; }
 	lab_sysctl "$LAB_CGW" net.ipv4.conf.all.ignore_routes_with_linkdown 0
@@ -571,7 +598,7 @@ run_one() {
 	fi
 	start=$(now_us)
 	start_dut
-	if all=$(nlw_wait "$tmo" "$start" 'ev == "cnt" && c["vti0"] == T'); then
+	if all=$(nlw_wait "$tmo" "$start" "ev == \"cnt\" && c[\"$HOME_C\"] == T"); then
 		first=$(nlw_find "$start" 'ev == "cnt" && c["none"] < T')
 		row start_all 1 "$(ms "$start" "$all")" ms
 		row start_first 1 "$(ms "$start" "$first")" ms
@@ -654,7 +681,7 @@ main() {
 	for N in $SIZES; do
 		for DUT in $DUTS; do
 			case $DUT in
-			frr) [ -x "$FRR_LIB/bgpd" ] || { log "FRR not installed: skipped"; continue; } ;;
+			frr*) [ -x "$FRR_LIB/bgpd" ] || { log "FRR not installed: skipped"; continue; } ;;
 			esac
 			log "=== $DUT N=$N (load $(cut -d' ' -f1-3 /proc/loadavg))"
 			row load_before 1 "$(cut -d' ' -f1 /proc/loadavg)" load

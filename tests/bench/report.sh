@@ -169,6 +169,55 @@ END {
 			if ((duts[di] SUBSEP n SUBSEP "watcher_overruns") in cnt)
 				printf "Watcher overruns (events lost, state dumped again) with %s: %s\n", name[duts[di]], stat(duts[di] SUBSEP n SUBSEP "watcher_overruns")
 	}
+	# ECMP: the DUTs with ECMP on, against the TGW profile
+	split("vtibgpd-ecmp bird-ecmp frr-ecmp", edut, " ")
+	name["vtibgpd-ecmp"] = "vtibgpd, ecmp on, probes 200ms x 3"
+	name["bird-ecmp"] = "BIRD 2, merge paths on"
+	name["frr-ecmp"] = "FRR, maximum-paths 2"
+	hdr = 0
+	for (x = 1; x <= n_ns; x++) {
+		n = ns[x]; have = 0
+		for (di = 1; di <= 3; di++)
+			if ((edut[di] SUBSEP n SUBSEP "load_before") in cnt) have = 1
+		if (!have) continue
+		if (!hdr) {
+			print "\n## ECMP (TGW profile)\n"
+			print "The lab VGW plays a transit gateway with ECMP (`LAB_PROFILE=tgw`:"
+			print "MED 100 on both tunnels, its own return traffic on both).  Nothing"
+			print "on the DUT prefers a tunnel; each installs every prefix on both"
+			print "(vtibgpd `kernel { ecmp on }`, BIRD `merge paths on`, FRR"
+			print "`maximum-paths 2`).  *start*: DUT started -> all N+1 prefixes on"
+			print "both tunnels; *carrier* / *silent*: as above, to the first / the"
+			print "last prefix on tunnel 2 alone; *recovery*: failure undone -> all"
+			print "prefixes on both tunnels again.  BIRD and FRR have no liveness"
+			print "probe: their silent loss waits for the hold timer (30 s)."
+			hdr = 1
+		}
+		printf "\n### ECMP, N = %d (%d prefixes)\n\n", n, n + 1
+		print "| DUT | start (first) | RSS | carrier first | carrier all | carrier recovery | silent first | silent all | silent recovery |"
+		print "|---|---|---|---|---|---|---|---|---|"
+		for (di = 1; di <= 3; di++) {
+			d = edut[di]
+			if (!((d SUBSEP n SUBSEP "load_before") in cnt)) continue
+			printf "| %s | %s (%s) | %s | %s | %s | %s | %s | %s | %s |\n", name[d],
+			    stat(d SUBSEP n SUBSEP "start_all"), stat(d SUBSEP n SUBSEP "start_first"),
+			    stat(d SUBSEP n SUBSEP "rss_peak"),
+			    stat(d SUBSEP n SUBSEP "carrier_first"), stat(d SUBSEP n SUBSEP "carrier_all"),
+			    stat(d SUBSEP n SUBSEP "carrier_recovery"), stat(d SUBSEP n SUBSEP "silent_first"),
+			    stat(d SUBSEP n SUBSEP "silent_all"), stat(d SUBSEP n SUBSEP "silent_recovery")
+		}
+		trig = ""
+		for (di = 1; di <= 3; di++)
+			if ((edut[di] SUBSEP n SUBSEP "carrier_trigger") in cnt)
+				trig = trig sprintf(" %s %s;", name[edut[di]], stat(edut[di] SUBSEP n SUBSEP "carrier_trigger"))
+		if (trig != "")
+			printf "\n`ip link set down` in the VGW to the carrier-loss event in the CGW:%s\n", trig
+		ld = ""
+		for (di = 1; di <= 3; di++)
+			if ((edut[di] SUBSEP n SUBSEP "load_before") in cnt)
+				ld = ld sprintf(" %s %s;", name[edut[di]], stat(edut[di] SUBSEP n SUBSEP "load_before"))
+		if (ld != "") printf "Load average (1 min) when each DUT started:%s\n", ld
+	}
 	print "\n## Kernel floor\n"
 	print "`nlfloor` (tests/bench/nlfloor.c) in the CGW namespace of a fresh lab\n(`nexthop_compat_mode` 0, as vtibgpd sets it), with"
 	print "nlwatch listening as in the DUT runs: N+1 routes, requests batched 256 KiB"

@@ -3,8 +3,10 @@
 # test-bench-smoke.sh: the benchmark harness at a smoke size, so that it
 # cannot rot: N = 100, one repetition, every DUT installed (BIRD, FRR if
 # present: convergence and carrier loss; vtibgpd with probes: also a
-# silent loss), the kernel floor.  Checks that every figure came out, not
-# how good it is.  Writes nothing to doc/.  35 to 50 s.
+# silent loss), the kernel floor; with ECMP against the TGW profile,
+# vtibgpd through carrier and silent loss, BIRD and FRR converging.
+# Checks that every figure came out, not how good it is.  Writes nothing
+# to doc/.  50 to 70 s.
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 t_need_lab chrt
@@ -21,6 +23,14 @@ rows=$(bash "$bench" -s -n 100 -r 1 -d "$duts" -t "converge carrier" -o "$out" 2
 t_eq "bench exits 0" 0 $?
 rows+=$'\n'$(bash "$bench" -s -n 100 -r 1 -d vtibgpd-probe -t "converge carrier silent" -o "$out" 2>>"$out/log")
 duts="$duts vtibgpd-probe"
+# ECMP against the TGW profile: vtibgpd through both failures; BIRD and
+# FRR with their ECMP settings converge on both tunnels
+rows+=$'\n'$(bash "$bench" -s -n 100 -r 1 -d vtibgpd-ecmp \
+    -t "converge carrier silent" -o "$out" 2>>"$out/log")
+ecmp="bird-ecmp"
+[ -x /usr/lib/frr/bgpd ] && ecmp="$ecmp frr-ecmp"
+rows+=$'\n'$(bash "$bench" -s -n 100 -r 1 -d "$ecmp" -t converge \
+    -o "$out" 2>>"$out/log")
 has() { grep -qE "^$1,100,$2,1,[0-9.]+," <<<"$rows"; }
 t_check "kernel floor: routes added on a group" has kernel floor_group-add
 for d in ${duts#kernel }; do
@@ -31,6 +41,13 @@ for d in ${duts#kernel }; do
 done
 t_check "vtibgpd with probes: silent failover, all routes moved" has vtibgpd-probe silent_all
 t_check "vtibgpd with probes: recovered" has vtibgpd-probe silent_recovery
+for d in vtibgpd-ecmp $ecmp; do
+	t_check "$d: converged on both tunnels" has "$d" start_all
+done
+t_check "vtibgpd ECMP: carrier loss, all on tunnel 2" has vtibgpd-ecmp carrier_all
+t_check "vtibgpd ECMP: silent loss, all on tunnel 2" has vtibgpd-ecmp silent_all
+t_check "vtibgpd ECMP: recovered, all on both again" eval \
+    'has vtibgpd-ecmp carrier_recovery && has vtibgpd-ecmp silent_recovery'
 t_check "a report can be written" eval \
     '{ echo "dut,n,metric,rep,value,unit"; echo "$rows"; } > "$out/c.csv" &&
      bash "$top_srcdir/tests/bench/report.sh" "$out/c.csv" | grep -q "^| vtibgpd, probes"'
