@@ -27,8 +27,9 @@
  * where the RIB wants: on carrier loss the kernel drops the dead member,
  * on a silent failure the group is rewritten to the survivors (one
  * message), and no route is written either way.  A tunnel that is back
- * joins its groups again once it has sent its routes (the few routes on
- * them that it does not carry are moved one by one first).
+ * joins its groups again (one message) once every route on them wants
+ * it again, or once it has sent its routes (the few routes on them that
+ * it does not carry are then moved one by one first).
  */
 #ifndef VTB_FIB_H
 #define VTB_FIB_H
@@ -98,7 +99,7 @@ void		 fib_set_addr(struct fib *, void (*fn)(unsigned slot,
  * Tunnel slot is usable again (session established).  Its group points
  * at it again at once, or, if it points at another tunnel, once the
  * routes on it all want tunnel slot, or at fib_tunnel_synced.  With
- * ECMP it joins the groups it was taken out of at fib_tunnel_synced.
+ * ECMP it joins the groups it was taken out of likewise.
  */
 void		 fib_tunnel_up(struct fib *, unsigned slot);
 /* Tunnel slot has sent its routes (End-of-RIB, or quiet for a while). */

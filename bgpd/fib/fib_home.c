@@ -3,8 +3,8 @@
  * fib_home.c: the way back: a tunnel that is up again gets its group
  * pointing at it once the routes on it want it (all but a few, or all it
  * has sent), one message for all of them; the few that do not are moved
- * one by one first.  With ECMP, a tunnel that has sent its routes joins
- * the groups of several tunnels it was taken out of, likewise.
+ * one by one first.  With ECMP, a tunnel that is back joins the groups
+ * of several tunnels it was taken out of, likewise.
  */
 #include "config.h"
 

@@ -157,8 +157,8 @@ standby_spot(const struct fib *f, const uint8_t *st, uint8_t want,
 }
 
 /* ECMP: a primary on a group of several tunnels stays while the group
- * forwards where wanted, or the group's tunnels are those wanted (the
- * group gets a member back when its tunnel is synced). */
+ * forwards where wanted, or the group's tunnels are those wanted (a
+ * member on its way back joins the group, see fib_home.c). */
 static bool
 ecmp_stays(const struct fib *f, struct spot cur, uint8_t want)
 {
