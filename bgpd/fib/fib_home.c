@@ -150,20 +150,34 @@ ecmp_join(struct fib *f, uint8_t mask, uint8_t to, const char *why)
 	    x.moved);
 }
 
+/* Few routes on the group of mask want other tunnels: see
+ * HOME_FEW_SHARE. */
+static bool
+ecmp_few(const struct fib *f, unsigned mask)
+{
+	return f->ecmp_mismatch[mask] <= HOME_FEW_MAX &&
+	    (uint64_t)f->ecmp_mismatch[mask] * HOME_FEW_SHARE <=
+	    f->ecmp_on[mask];
+}
+
 /*
  * Groups of several tunnels that lack a tunnel that is back: it joins
  * them once every route on them wants all their tunnels, or once the
- * tunnels back have sent their routes.  Only while some tunnel is on
- * its way back (f->ecmp_back), since every RIB change comes here.
+ * tunnels back have sent their routes, or (settled: nothing came for
+ * HOME_SETTLE_S) all but a few.  Only while some tunnel is on its way
+ * back (f->ecmp_back), since every RIB change comes here.  Whether a
+ * group waits with only a few routes left.
  */
-static void
-ecmp_bring_home(struct fib *f)
+static bool
+ecmp_bring_home(struct fib *f, bool settled)
 {
 	uint8_t		live = 0, to, back, left = 0;
 	unsigned	i, mask;
+	bool		few = false;
+	char		why[96];
 
 	if (f->ecmp_back == 0)
-		return;
+		return false;
 	for (i = 0; i < RIB_MAX_PEERS; i++)
 		if (ready(f, i))
 			live |= BIT(i);
@@ -173,16 +187,24 @@ ecmp_bring_home(struct fib *f)
 		if ((mask & (mask - 1)) == 0 || f->members[mask] == 0 ||
 		    back == 0)
 			continue;
+		snprintf(why, sizeof(why), "all but %u of the %u routes on it "
+		    "want all its tunnels", f->ecmp_mismatch[mask],
+		    f->ecmp_on[mask]);
 		if (f->ecmp_mismatch[mask] == 0)
 			ecmp_join(f, (uint8_t)mask, to,
 			    "every route on it wants all its tunnels");
 		else if ((f->synced & back) == back)
 			ecmp_join(f, (uint8_t)mask, to,
 			    "it sent all its routes");
-		else
+		else if (settled && ecmp_few(f, mask))
+			ecmp_join(f, (uint8_t)mask, to, why);
+		else {
+			few |= ecmp_few(f, mask);
 			left |= back;
+		}
 	}
 	f->ecmp_back = left;
+	return few;
 }
 
 /* Groups pointing away from a tunnel that is back: home when done. */
@@ -193,10 +215,8 @@ fib_bring_home(struct fib *f)
 	unsigned	 i;
 
 	if (f->nexthops && f->ecmp)
-		ecmp_bring_home(f);
-	if (!aliasing(f))
-		return;
-	for (i = 0; i < RIB_MAX_PEERS; i++) {
+		few = ecmp_bring_home(f, false);
+	for (i = 0; i < RIB_MAX_PEERS && aliasing(f); i++) {
 		if (!away(f, i) || !ready(f, i))
 			continue;
 		if (f->mismatch[i] == 0)
@@ -221,7 +241,9 @@ fib_on_home(struct ev_loop *loop, ev_timer *w, int revents)
 	unsigned	 i;
 
 	ev_timer_stop(loop, w);
-	for (i = 0; i < RIB_MAX_PEERS; i++) {
+	if (f->nexthops && f->ecmp)
+		(void)ecmp_bring_home(f, true);
+	for (i = 0; i < RIB_MAX_PEERS && aliasing(f); i++) {
 		if (!away(f, i) || !ready(f, i) || !home_few(f, i))
 			continue;
 		snprintf(why, sizeof(why), "all but %u of the %u routes on "

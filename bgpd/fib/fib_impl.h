@@ -51,8 +51,8 @@
  * rewritten to the survivors) writes no route.  A tunnel that is back
  * joins the groups it was taken out of as soon as every route on them
  * wants all the group's tunnels again (ecmp_mismatch[mask] counts those
- * that do not), or when it is synced: the few routes on them that do not
- * want it are then moved one by one first.
+ * that do not), or all but a few as above, or when it is synced: the few
+ * routes on them that do not want it are then moved one by one first.
  *
  * Pinned: a group is never made to send a prefix to a tunnel that has no
  * path for it (the RIB's best and standby tunnels are those that have).
@@ -110,9 +110,10 @@ struct fib {
 	uint32_t		 lacks[RIB_MAX_PEERS][RIB_MAX_PEERS];
 				/* primaries on G(i) whose prefix has no
 				   path on tunnel j */
-	uint32_t		 ecmp_mismatch[256];	/* primaries on the
-				   group of several tunnels that want
-				   other tunnels */
+	uint32_t		 ecmp_on[256];	/* primaries on the group of
+					   several tunnels */
+	uint32_t		 ecmp_mismatch[256];	/* ... that want other
+						   tunnels */
 	uint8_t			 homing;	/* groups going home */
 	uint8_t			 ecmp_back;	/* tunnels back, not yet in
 						   all their ECMP groups */

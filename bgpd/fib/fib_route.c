@@ -100,8 +100,11 @@ fib_count(struct fib *f, const uint8_t *st, uint8_t best, uint8_t standby,
 		for (i = lowest_bit(pri); lack != 0;
 		    lack &= (uint8_t)(lack - 1))
 			f->lacks[i][lowest_bit(lack)] += (uint32_t)dir;
-	if ((pri & (pri - 1)) != 0 && pri != want)
-		f->ecmp_mismatch[pri] += (uint32_t)dir;
+	if ((pri & (pri - 1)) != 0) {
+		f->ecmp_on[pri] += (uint32_t)dir;
+		if (pri != want)
+			f->ecmp_mismatch[pri] += (uint32_t)dir;
+	}
 	if (!aliasing(f))
 		return;
 	if (pri != 0)
@@ -122,6 +125,7 @@ fib_counts_clear(struct fib *f)
 	memset(f->on, 0, sizeof(f->on));
 	memset(f->pinned, 0, sizeof(f->pinned));
 	memset(f->lacks, 0, sizeof(f->lacks));
+	memset(f->ecmp_on, 0, sizeof(f->ecmp_on));
 	memset(f->ecmp_mismatch, 0, sizeof(f->ecmp_mismatch));
 	f->sb_missing = 0;
 }
