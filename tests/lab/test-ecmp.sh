@@ -113,6 +113,13 @@ all_on() {
 	done
 }
 members() { group_members "$1"; }
+# via_ctl PREFIX: the kernel routes `show routes` reports for PREFIX, as
+# "primary|standby:interfaces it forwards into"
+via_ctl() {
+	ctl -j show routes "$1" | jq -r '[.routes[0].kernel[] |
+	    "\(if .primary then "primary" else "standby" end):\(
+	    [.members[].interface] | sort | join(","))"] | join(" ")'
+}
 # route writes for our prefixes in the monitor since line $1
 writes_since() {
 	tail -n +"$(( $1 + 1 ))" "$LAB_DIR/monitor.txt" |
@@ -131,6 +138,8 @@ t_eq "it is a group of nexthop objects" true "$(lab_exec cgw ip -j nexthop \
 t_eq "show routes: both tunnels best" "vti0 vti1" "$(ctl -j show routes \
     10.10.0.0/16 | jq -r '[.routes[0].paths[] | select(.best) | .interface]
     | sort | join(" ")')"
+t_eq "show routes: one kernel route, into both tunnels" "primary:vti0,vti1" \
+    "$(via_ctl 10.10.0.0/16)"
 
 # --- the flows spread over both tunnels, both ways ----------------------
 spread
@@ -191,6 +200,8 @@ sleep 2
 t_check "the routes stay on the group" all_on "$G"
 w=$(writes_since "$mark")
 t_eq "no route of ours was written: one group rewrite" "" "$w"
+t_eq "show routes: it forwards into tunnel 2" "primary:vti1" \
+    "$(via_ctl 10.10.0.0/16)"
 t_check "the group rewrite is in the monitor" eval \
     'tail -n +$((mark + 1)) "$LAB_DIR/monitor.txt" |
     grep -q "^id $G group $NH1 "'
