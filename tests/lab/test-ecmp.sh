@@ -232,6 +232,14 @@ spread
 t_check "the flows spread again ($s0 + $s1)" eval \
     '[ "$s0" -gt 0 ] && [ "$s1" -gt 0 ] && [ "$got" = "$FLOWS" ]'
 
+# --- a drill: tunnel 1 out of service and back, the flows through it -----
+ctl drill failover --from vti0 --hold 1 >"$LAB_DIR/drill.txt" 2>&1
+rc=$?
+sed 's/^/# /' "$LAB_DIR/drill.txt"
+t_eq "a failover drill passes with ECMP" 0 "$rc"
+t_check "and leaves the group with both tunnels" lab_wait 10 eval \
+    '[ "$(members "$G")" = "$NH0 $NH1" ]'
+
 kill -TERM "$daemon"
 t_check "the daemon exits on SIGTERM" lab_wait 10 lab_pid_dead "$daemon"
 t_eq "and removes its routes" "" "$(lab_exec cgw ip -j route show table \
