@@ -18,12 +18,16 @@ enum import_format {
 	IMPORT_AWS_VYOS,
 };
 
-/* What the operator adds on the command line (--network, --allow). */
+/* What the operator adds on the command line (--network, --allow,
+ * --interfaces). */
 struct import_opts {
 	const char	**networks;	/* "172.100.0.0/16" */
 	size_t		  n_networks;
 	const char	**allow;	/* "10.10.0.0/16" */
 	size_t		  n_allow;
+	const char	 *ifnames[2];	/* tunnel 1's and 2's interface;
+					   NULL: vti0, vti1 (Generic) or
+					   the file's vti binds (VyOS) */
 };
 
 /* Why a file could not be imported: where (line 0 if nowhere) and what. */

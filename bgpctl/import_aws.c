@@ -41,10 +41,14 @@ missing_pos(const struct tunnel *t, enum key k)
 		[K_CGW_IN] = SUB_INSIDE, [K_VGW_IN] = SUB_INSIDE,
 		[K_LOCAL_AS] = SUB_BGP, [K_REMOTE_AS] = SUB_BGP,
 		[K_HOLD] = SUB_BGP,
+		[K_CGW_IN6] = SUB_INSIDE6, [K_VGW_IN6] = SUB_INSIDE6,
 	};
 
 	if (where[k] != SUB_NONE && t->sub_pos[where[k]].line > 0)
 		return t->sub_pos[where[k]];
+	/* no IPv6 subsection: where it belongs, after the IPv4 one */
+	if (where[k] == SUB_INSIDE6 && t->sub_pos[SUB_INSIDE].line > 0)
+		return t->sub_pos[SUB_INSIDE];
 	return t->pos;
 }
 
@@ -57,8 +61,9 @@ ends_before(const struct reader *r, const struct tunnel *t, enum key k)
 {
 	static const int	rank[K_MAX] = {
 		[K_CGW_OUT] = 1, [K_VGW_OUT] = 2, [K_CGW_IN] = 3,
-		[K_VGW_IN] = 4, [K_LOCAL_AS] = 5, [K_REMOTE_AS] = 6,
-		[K_NEIGHBOR] = 7, [K_HOLD] = 8, [K_KEEPALIVE] = 9,
+		[K_VGW_IN] = 4, [K_CGW_IN6] = 5, [K_VGW_IN6] = 6,
+		[K_LOCAL_AS] = 7, [K_REMOTE_AS] = 8, [K_NEIGHBOR] = 9,
+		[K_NEIGHBOR6] = 9, [K_HOLD] = 10, [K_KEEPALIVE] = 11,
 	};
 	int			j;
 
@@ -95,6 +100,100 @@ check_inside(struct reader *r, const struct tunnel *t)
 		    "address %s", t->no, b, a);
 	}
 	return 0;
+}
+
+/* t's inside IPv6 addresses: two ends of one /126, the neighbor the
+ * gateway's. */
+static int
+check_inside6(struct reader *r, const struct tunnel *t)
+{
+	const struct value	*c = &t->v[K_CGW_IN6], *v = &t->v[K_VGW_IN6];
+	const struct value	*nb = &t->v[K_NEIGHBOR6];
+	char			 a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+
+	inet_ntop(AF_INET6, &v->addr6, a, sizeof(a));
+	inet_ntop(AF_INET6, &c->addr6, b, sizeof(b));
+	if (memcmp(&c->addr6, &v->addr6, sizeof(c->addr6)) == 0)
+		return import_errorf(r->err, v->pos, "tunnel %d: both inside "
+		    "IPv6 addresses are %s", t->no, a);
+	if (memcmp(&c->addr6, &v->addr6, 15) != 0 ||
+	    (c->addr6.s6_addr[15] & ~3) != (v->addr6.s6_addr[15] & ~3))
+		return import_errorf(r->err, v->pos, "tunnel %d: Virtual "
+		    "Private Gateway inside IPv6 address %s is not in the /126 "
+		    "of the Customer Gateway's %s", t->no, a, b);
+	if (nb->set && memcmp(&nb->addr6, &v->addr6, sizeof(v->addr6))) {
+		inet_ntop(AF_INET6, &nb->addr6, b, sizeof(b));
+		return import_errorf(r->err, nb->pos, "tunnel %d: Neighbor IP "
+		    "Address %s is not the Virtual Private Gateway inside "
+		    "IPv6 address %s", t->no, b, a);
+	}
+	return 0;
+}
+
+/* The first IPv6 value of the file's tunnels, if any. */
+static const struct value *
+first_v6(const struct reader *r)
+{
+	static const enum key	keys[] = { K_CGW_IN6, K_VGW_IN6, K_NEIGHBOR6 };
+	const struct value	*best = NULL, *v;
+	size_t			 i, n;
+
+	for (n = 0; n < 2; n++)
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			v = &r->f.tun[n].v[keys[i]];
+			if (v->set && (best == NULL ||
+			    v->pos.line < best->pos.line))
+				best = v;
+		}
+	return best;
+}
+
+/*
+ * Whether the tunnels carry IPv6: the file says so ("Tunnel Inside IP
+ * Version : IPv6"), or gives an inside IPv6 address.  A file that says
+ * IPv4 and gives one contradicts itself.
+ */
+static int
+find_family(struct reader *r)
+{
+	const struct value	*v6 = first_v6(r);
+
+	if (r->f.inside_ver == 4 && v6 != NULL)
+		return import_errorf(r->err, v6->pos, "an IPv6 address, but "
+		    "the file says the tunnels carry IPv4 (Tunnel Inside IP "
+		    "Version, line %d)", r->f.ver_pos.line);
+	r->f.v6 = r->f.inside_ver == 6 || v6 != NULL;
+	return 0;
+}
+
+/*
+ * Tunnel t of an IPv6 connection has no inside IPv6 address: say why we
+ * expected some, what the file has instead, and where to find them.
+ */
+static int
+no_inside6(struct reader *r, const struct tunnel *t)
+{
+	const struct value	*v6 = first_v6(r), *in4 = &t->v[K_CGW_IN];
+	char			 why[96], has[96], a[INET_ADDRSTRLEN];
+
+	if (r->f.inside_ver == 6)
+		snprintf(why, sizeof(why), "the file says its tunnels carry "
+		    "IPv6 (line %d)", r->f.ver_pos.line);
+	else
+		snprintf(why, sizeof(why), "the file has an IPv6 address "
+		    "(line %d)", v6 != NULL ? v6->pos.line : 0);
+	if (in4->set)
+		snprintf(has, sizeof(has), ": it gives only the inside "
+		    "IPv4 /30 (%s, line %d)", inet_ntop(AF_INET, &in4->addr,
+		    a, sizeof(a)), in4->pos.line);
+	else
+		has[0] = '\0';
+	return import_errorf(r->err, missing_pos(t, K_CGW_IN6), "tunnel %d: "
+	    "no inside IPv6 addresses, though %s%s; download the \"Generic\" "
+	    "configuration of this connection again (it lists \"Inside IPv6 "
+	    "Addresses\" per tunnel), or see each tunnel's Inside IPv6 CIDR "
+	    "in the console or in `aws ec2 describe-vpn-connections`", t->no,
+	    why, has);
 }
 
 /* Say that t's hold time is AWS's, as the file gives none we read. */
@@ -135,21 +234,32 @@ check_timers(struct reader *r, struct tunnel *t)
 static int
 check_tunnel(struct reader *r, struct tunnel *t)
 {
-	static const enum key	required[] = {
+	static const enum key	req4[] = {
 		K_VGW_OUT, K_CGW_IN, K_VGW_IN, K_LOCAL_AS, K_REMOTE_AS
 	};
-	size_t			i;
+	static const enum key	req6[] = {
+		K_VGW_OUT, K_CGW_IN6, K_VGW_IN6, K_LOCAL_AS, K_REMOTE_AS
+	};
+	const enum key		*req = r->f.v6 ? req6 : req4;
+	size_t			 i;
 
-	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-		if (t->v[required[i]].set)
+	if (r->f.v6 && !t->v[K_CGW_IN6].set && !t->v[K_VGW_IN6].set &&
+	    !ends_before(r, t, K_CGW_IN6))
+		return no_inside6(r, t);
+	for (i = 0; i < sizeof(req4) / sizeof(req4[0]); i++) {
+		if (t->v[req[i]].set)
 			continue;
-		import_errorf(r->err, missing_pos(t, required[i]), "tunnel "
-		    "%d: no %s", t->no, import_key_names[required[i]]);
-		if (ends_before(r, t, required[i]))
+		import_errorf(r->err, missing_pos(t, req[i]), "tunnel "
+		    "%d: no %s", t->no, import_key_names[req[i]]);
+		if (ends_before(r, t, req[i]))
 			return import_ends_early(&r->scan, r->err);
 		return -1;
 	}
-	if (check_inside(r, t) == -1)
+	/* an IPv6 connection's tunnels have a /30 too: checked if given */
+	if ((!r->f.v6 || (t->v[K_CGW_IN].set && t->v[K_VGW_IN].set)) &&
+	    check_inside(r, t) == -1)
+		return -1;
+	if (r->f.v6 && check_inside6(r, t) == -1)
 		return -1;
 	if (t->v[K_LOCAL_AS].num == t->v[K_REMOTE_AS].num)
 		return import_errorf(r->err, t->v[K_REMOTE_AS].pos, "tunnel %d: "
@@ -179,11 +289,19 @@ check_pair(struct reader *r)
 	if (strcmp(t1->ifname, t2->ifname) == 0)
 		return import_errorf(r->err, t2->ifpos, "tunnel 2: interface "
 		    "%s is also tunnel 1's", t2->ifname);
-	if ((ntohl(t1->v[K_CGW_IN].addr.s_addr) & ~3U) ==
+	if (t1->v[K_CGW_IN].set && t2->v[K_CGW_IN].set &&
+	    (ntohl(t1->v[K_CGW_IN].addr.s_addr) & ~3U) ==
 	    (ntohl(t2->v[K_CGW_IN].addr.s_addr) & ~3U))
 		return import_errorf(r->err, t2->v[K_CGW_IN].pos, "tunnel 2: "
 		    "its inside /30 is also tunnel 1's (line %d)",
 		    t1->v[K_CGW_IN].pos.line);
+	if (r->f.v6 && memcmp(&t1->v[K_CGW_IN6].addr6,
+	    &t2->v[K_CGW_IN6].addr6, 15) == 0 &&
+	    (t1->v[K_CGW_IN6].addr6.s6_addr[15] & ~3) ==
+	    (t2->v[K_CGW_IN6].addr6.s6_addr[15] & ~3))
+		return import_errorf(r->err, t2->v[K_CGW_IN6].pos, "tunnel 2: "
+		    "its inside /126 is also tunnel 1's (line %d)",
+		    t1->v[K_CGW_IN6].pos.line);
 	if (t1->v[K_VGW_OUT].addr.s_addr == t2->v[K_VGW_OUT].addr.s_addr)
 		return import_errorf(r->err, t2->v[K_VGW_OUT].pos, "tunnel 2: "
 		    "its Virtual Private Gateway outside address is also "
@@ -191,19 +309,25 @@ check_pair(struct reader *r)
 	return 0;
 }
 
-/* Without this gateway's outside address, the router id is assumed. */
-static void
+/* Without this gateway's outside address, the router id is assumed;
+ * with no IPv4 address at all, there is none to assume. */
+static int
 warn_router_id(struct reader *r)
 {
 	const struct tunnel	*t = &r->f.tun[0];
 	char			 a[INET_ADDRSTRLEN];
 
 	if (t->v[K_CGW_OUT].set)
-		return;
+		return 0;
+	if (!t->v[K_CGW_IN].set)
+		return import_errorf(r->err, missing_pos(t, K_CGW_OUT), "tunnel "
+		    "1: no Customer Gateway outside address and no inside IPv4 "
+		    "address: no IPv4 address to take the router-id from");
 	inet_ntop(AF_INET, &t->v[K_CGW_IN].addr, a, sizeof(a));
 	import_warnf(r, nowhere, "no Customer Gateway outside address in the "
 	    "file: router-id %s (tunnel 1's inside address) assumed; set a "
 	    "stable address of this gateway instead", a);
+	return 0;
 }
 
 /* Without a gateway ID, the limit that fits both kinds is written. */
@@ -236,7 +360,34 @@ check_opts(struct import_error *err, const struct import_opts *o)
 		return import_errorf(err, nowhere, "--network given %zu "
 		    "times: an AWS VGW accepts at most %d prefixes",
 		    o->n_networks, CONF_MAX_EXPORT);
+	if (o->ifnames[0] == NULL && o->ifnames[1] == NULL)
+		return 0;
+	for (i = 0; i < 2; i++)
+		if (o->ifnames[i] == NULL || o->ifnames[i][0] == '\0' ||
+		    strlen(o->ifnames[i]) >= IF_NAMESIZE)
+			return import_errorf(err, nowhere, "--interfaces: "
+			    "two interface names of at most %d characters, "
+			    "tunnel 1's and tunnel 2's", IF_NAMESIZE - 1);
+	if (strcmp(o->ifnames[0], o->ifnames[1]) == 0)
+		return import_errorf(err, nowhere, "--interfaces: tunnel 1 "
+		    "and tunnel 2 both on %s", o->ifnames[0]);
 	return 0;
+}
+
+/* --interfaces: the names of the tunnels' interfaces, not the file's. */
+static void
+set_ifnames(struct reader *r, const struct import_opts *o)
+{
+	int	i;
+
+	if (o->ifnames[0] == NULL)
+		return;
+	for (i = 0; i < 2; i++) {
+		snprintf(r->f.tun[i].ifname, sizeof(r->f.tun[i].ifname), "%s",
+		    o->ifnames[i]);
+		r->f.tun[i].ifpos = nowhere;
+	}
+	r->f.if_opt = true;
 }
 
 /*
@@ -301,11 +452,12 @@ import_aws(enum import_format fmt, const char *text, size_t len,
 	if (import_is_utf16(text, len))
 		return import_errorf(err, first, "UTF-16 text: save the file "
 		    "as UTF-8 and import it again");
-	if (read_text(&r, text, len) == 0) {
+	if (read_text(&r, text, len) == 0 && find_family(&r) == 0) {
+		set_ifnames(&r, o);
 		for (i = 0; i < 2 && check_tunnel(&r, &r.f.tun[i]) == 0; i++)
 			;
-		if (i == 2 && check_pair(&r) == 0) {
-			warn_router_id(&r);
+		if (i == 2 && check_pair(&r) == 0 &&
+		    warn_router_id(&r) == 0) {
 			warn_gateway(&r);
 			rc = import_emit(&r, o, out);
 		}

@@ -3,6 +3,9 @@
  * import_generic.c: the reader of the "Generic" file: "IPSec Tunnel #N"
  * sections whose subsections ("Outside IP Addresses", "Inside IP
  * Addresses", "BGP Configuration Options") hold "- Key : value" lines.
+ * A connection whose tunnels carry IPv6 adds "Inside IPv6 Addresses"
+ * with each end's address in the tunnel's /126, and its Neighbor IP
+ * Address is the gateway's inside IPv6 address.
  */
 #include "config.h"
 
@@ -29,6 +32,14 @@ static const struct gkey {
 	{ "neighbor hold time", SUB_NONE, K_HOLD, V_SECONDS },
 	{ "neighbor keepalive", SUB_NONE, K_KEEPALIVE, V_SECONDS },
 	{ "neighbor keepalive interval", SUB_NONE, K_KEEPALIVE, V_SECONDS },
+	{ "customer gateway", SUB_INSIDE6, K_CGW_IN6, V_INSIDE6 },
+	{ "virtual private gateway", SUB_INSIDE6, K_VGW_IN6, V_INSIDE6 },
+	/* the same template, should it name the transit gateway */
+	{ "transit gateway", SUB_OUTSIDE, K_VGW_OUT, V_ADDR },
+	{ "transit gateway", SUB_INSIDE, K_VGW_IN, V_INSIDE },
+	{ "transit gateway", SUB_INSIDE6, K_VGW_IN6, V_INSIDE6 },
+	{ "transit gateway asn", SUB_NONE, K_REMOTE_AS, V_ASN },
+	{ "neighbor ipv6 address", SUB_NONE, K_NEIGHBOR6, V_ADDR6 },
 };
 
 /* Headers that open a subsection: "Inside IP Addresses", ... */
@@ -38,6 +49,8 @@ static const struct gsub {
 } gsubs[] = {
 	{ "outside ip addresses", SUB_OUTSIDE },
 	{ "inside ip addresses", SUB_INSIDE },
+	{ "inside ipv4 addresses", SUB_INSIDE },
+	{ "inside ipv6 addresses", SUB_INSIDE6 },
 	{ "bgp configuration options", SUB_BGP },
 	{ "border gateway protocol (bgp) configuration", SUB_BGP },
 };
@@ -111,6 +124,9 @@ generic_line(struct reader *r, struct tunnel *t, enum sub *sub,
 		    (gk = gkey_find(name, *sub)) == NULL && bullet)
 			note_unread(t, &key, name);
 	}
+	if (gk != NULL && gk->key == K_NEIGHBOR &&
+	    memchr(val.s, ':', val.len) != NULL)
+		gk = gkey_find("neighbor ipv6 address", SUB_NONE);
 	if (gk != NULL)
 		return import_set_value(r, t, gk->key, gk->type,
 		    import_key_names[gk->key], val);

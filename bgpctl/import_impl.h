@@ -7,6 +7,7 @@
 #define VTB_IMPORT_IMPL_H
 
 #include <net/if.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -107,21 +108,28 @@ struct word {
 	struct conf_pos	 pos;
 };
 
-/* The values of a tunnel, all formats. */
+/* The values of a tunnel, all formats.  A connection whose tunnels
+ * carry IPv6 has a /126 inside each tunnel besides the /30 (the *_IN6). */
 enum key {
 	K_CGW_OUT, K_VGW_OUT, K_CGW_IN, K_VGW_IN, K_NEIGHBOR,
-	K_LOCAL_AS, K_REMOTE_AS, K_HOLD, K_KEEPALIVE, K_MAX
+	K_LOCAL_AS, K_REMOTE_AS, K_HOLD, K_KEEPALIVE,
+	K_CGW_IN6, K_VGW_IN6, K_NEIGHBOR6, K_MAX
 };
 
-enum vtype { V_ADDR, V_INSIDE, V_ASN, V_SECONDS };
+/* V_INSIDE6: "fd00:...:2/126" (or /128) in fd00::/8; V_ADDR6: an IPv6
+ * unicast address. */
+enum vtype { V_ADDR, V_INSIDE, V_ASN, V_SECONDS, V_ADDR6, V_INSIDE6 };
 
 /* Subsections of a Generic tunnel section. */
-enum sub { SUB_NONE, SUB_OUTSIDE, SUB_INSIDE, SUB_BGP, SUB_MAX };
+enum sub {
+	SUB_NONE, SUB_OUTSIDE, SUB_INSIDE, SUB_INSIDE6, SUB_BGP, SUB_MAX
+};
 
 struct value {
 	bool		set;
 	struct conf_pos	pos;
 	struct in_addr	addr;
+	struct in6_addr	addr6;		/* V_ADDR6, V_INSIDE6 */
 	uint32_t	num;
 };
 
@@ -160,6 +168,12 @@ struct found {
 	size_t		 n_nets;
 	int		 end_tun;	/* Generic: the tunnel the file ends
 					   in, or 0 */
+	int		 inside_ver;	/* "Tunnel Inside IP Version": 4, 6,
+					   or 0 if the file does not say */
+	struct conf_pos	 ver_pos;	/* of its value */
+	bool		 v6;		/* the tunnels carry IPv6 (set by
+					   the checks of import_aws.c) */
+	bool		 if_opt;	/* ifnames from --interfaces */
 };
 
 struct reader {
@@ -244,7 +258,8 @@ int	import_tunnel_header(struct reader *, const struct line *ln, bool bang,
 struct tunnel *import_tunnel_start(struct reader *, int n,
 	    struct conf_pos pos);
 /* "Your VPN Connection ID : vpn-..." and the gateway's ID ("Your Virtual
- * Private Gateway ID : vgw-...", or tgw-...) (key and val): kept. */
+ * Private Gateway ID : vgw-...", or tgw-...) (key and val): kept; so is
+ * "Tunnel Inside IP Version : IPv6". */
 void	import_header_id(struct reader *, const struct word *key,
 	    struct word val);
 /* Split "KEY : VALUE" at its colon (see the older layout in

@@ -28,6 +28,9 @@ const char *const import_key_names[K_MAX] = {
 	[K_REMOTE_AS] = "Virtual Private Gateway ASN",
 	[K_HOLD] = "Neighbor Hold Time",
 	[K_KEEPALIVE] = "keepalive",
+	[K_CGW_IN6] = "Customer Gateway inside IPv6 address",
+	[K_VGW_IN6] = "Virtual Private Gateway inside IPv6 address",
+	[K_NEIGHBOR6] = "Neighbor IP Address",
 };
 
 static void
@@ -236,6 +239,61 @@ read_inside(char *s, struct in_addr *a, char *why, size_t size)
 	return 0;
 }
 
+/* An IPv6 unicast address. */
+static int
+read_addr6(const char *s, struct in6_addr *a, char *why, size_t size)
+{
+	uint8_t	af;
+
+	if (conf_read_inet(s, &af, a, why, size) == -1)
+		return -1;
+	if (af != AF_INET6) {
+		snprintf(why, size, "%s is not an IPv6 address", s);
+		return -1;
+	}
+	if (IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_MULTICAST(a) ||
+	    IN6_IS_ADDR_LOOPBACK(a)) {
+		snprintf(why, size, "%s is not a unicast address", s);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * "fd00:...:2/126": an address of a /126 in fd00::/8, where AWS takes a
+ * tunnel's inside IPv6 CIDR from.  The API's XML gives each end as a
+ * /128 (tunnel_inside_ipv6_address); that is taken too, and the two ends
+ * must then share a /126 (import_aws.c).  The first address of the /126
+ * is its Subnet-Router anycast address (RFC 4291 2.6.1), no host's.
+ */
+static int
+read_inside6(char *s, struct in6_addr *a, char *why, size_t size)
+{
+	char	*slash = strchr(s, '/');
+
+	if (slash == NULL) {
+		snprintf(why, size, "'%s' has no /126", s);
+		return -1;
+	}
+	*slash = '\0';
+	if (read_addr6(s, a, why, size) == -1)
+		return -1;
+	if (strcmp(slash + 1, "126") != 0 && strcmp(slash + 1, "128") != 0) {
+		snprintf(why, size, "%s/%s is not a /126", s, slash + 1);
+		return -1;
+	}
+	if (a->s6_addr[0] != 0xfd) {
+		snprintf(why, size, "%s is not inside fd00::/8", s);
+		return -1;
+	}
+	if ((a->s6_addr[15] & 3) == 0) {
+		snprintf(why, size, "%s is the first address of its /126 "
+		    "(the Subnet-Router anycast address)", s);
+		return -1;
+	}
+	return 0;
+}
+
 /* w as a value of type t: one word ("30 seconds" for V_SECONDS). */
 int
 import_read_value(enum vtype t, struct word w, struct value *v, char *why,
@@ -266,6 +324,10 @@ import_read_value(enum vtype t, struct word w, struct value *v, char *why,
 		return read_addr(buf, &v->addr, why, size);
 	case V_INSIDE:
 		return read_inside(buf, &v->addr, why, size);
+	case V_ADDR6:
+		return read_addr6(buf, &v->addr6, why, size);
+	case V_INSIDE6:
+		return read_inside6(buf, &v->addr6, why, size);
 	case V_ASN:
 		return conf_read_asn(buf, &v->num, why, size);
 	case V_SECONDS:
@@ -280,7 +342,8 @@ import_read_value(enum vtype t, struct word w, struct value *v, char *why,
 static bool
 value_eq(const struct value *a, const struct value *b)
 {
-	return a->addr.s_addr == b->addr.s_addr && a->num == b->num;
+	return a->addr.s_addr == b->addr.s_addr && a->num == b->num &&
+	    memcmp(&a->addr6, &b->addr6, sizeof(a->addr6)) == 0;
 }
 
 /*
@@ -409,6 +472,28 @@ aws_id(struct word val, char *buf, size_t size)
 }
 
 /*
+ * "Tunnel Inside IP Version : IPv6" (the console's and the API's name of
+ * the choice, TunnelInsideIpVersion): the tunnels carry IPv6, and the
+ * file must give each one's inside IPv6 addresses.
+ */
+static void
+inside_version(struct reader *r, struct word val)
+{
+	char	buf[MAX_KEY];
+
+	import_trim(&val);
+	if (!import_normalize(&val, buf, sizeof(buf)))
+		return;
+	if (strcmp(buf, "ipv4") == 0)
+		r->f.inside_ver = 4;
+	else if (strcmp(buf, "ipv6") == 0)
+		r->f.inside_ver = 6;
+	else
+		return;
+	r->f.ver_pos = val.pos;
+}
+
+/*
  * "Your VPN Connection ID : vpn-..." anywhere: kept for the comments.
  * "Your Virtual Private Gateway ID : vgw-..." tells a VGW; a transit
  * gateway's ID is "tgw-..." (under that key, as AWS fills one template
@@ -423,6 +508,10 @@ import_header_id(struct reader *r, const struct word *key, struct word val)
 		return;
 	if (strcmp(buf, "your vpn connection id") == 0) {
 		(void)aws_id(val, r->f.vpn_id, sizeof(r->f.vpn_id));
+		return;
+	}
+	if (strcmp(buf, "tunnel inside ip version") == 0) {
+		inside_version(r, val);
 		return;
 	}
 	if ((strcmp(buf, "your virtual private gateway id") != 0 &&

@@ -177,6 +177,23 @@ vy_peer(struct reader *r, struct vyos *vy, const struct word *w)
 	return &vy->peers[i];
 }
 
+/*
+ * An IPv6 address in a VTI's address or a neighbor: a connection whose
+ * tunnels carry IPv6.  import reads those from the Generic download,
+ * whose layout of them is known (import_generic.c); say so rather than
+ * call the address bad.
+ */
+static int
+vy_v6(struct reader *r, const struct word *w, const char *what)
+{
+	if (memchr(w->s, ':', w->len) == NULL)
+		return 0;
+	return import_errorf(r->err, w->pos, "%s: an IPv6 address: import "
+	    "reads a connection whose tunnels carry IPv6 from the Generic "
+	    "download only: download it again with vendor \"Generic\" and "
+	    "import it as aws-generic", what);
+}
+
 static struct vy_nbr *
 vy_nbr(struct reader *r, struct vyos *vy, const struct word *w)
 {
@@ -184,6 +201,8 @@ vy_nbr(struct reader *r, struct vyos *vy, const struct word *w)
 	char		 why[256];
 	size_t		 i;
 
+	if (vy_v6(r, w, "BGP neighbor") == -1)
+		return NULL;
 	memset(&v, 0, sizeof(v));
 	if (import_read_value(V_ADDR, *w, &v, why, sizeof(why)) == -1) {
 		import_errorf(r->err, w->pos, "BGP neighbor: %s", why);
@@ -311,6 +330,8 @@ vy_stmt(struct reader *r, struct vyos *vy, enum vy_stmt stmt,
 		if ((vt = vy_vti(r, vy, &c[0])) == NULL)
 			return -1;
 		snprintf(what, sizeof(what), "%s address", vt->name);
+		if (vy_v6(r, &c[1], what) == -1)
+			return -1;
 		return vy_value(r, vy, &vt->addr, V_INSIDE, what, &c[1]);
 	case VY_NETWORK:
 		return vy_network(r, &c[0]);
@@ -507,6 +528,13 @@ import_read_vyos(struct reader *r)
 			import_header_id(r, &key, val);
 		if (vy_line(r, vy, &r->lines[i]) == -1)
 			goto out;
+	}
+	if (r->f.inside_ver == 6) {
+		import_errorf(r->err, r->f.ver_pos, "the tunnels carry IPv6: "
+		    "import reads such a connection from the Generic download "
+		    "only: download it again with vendor \"Generic\" and "
+		    "import it as aws-generic");
+		goto out;
 	}
 	rc = vy_tunnels(r, vy);
 out:

@@ -50,7 +50,7 @@ write_header(FILE *f, const struct reader *r)
 	const struct tunnel	*t = &r->f.tun[0];
 	const struct value	*rid = t->v[K_CGW_OUT].set ?
 	    &t->v[K_CGW_OUT] : &t->v[K_CGW_IN];
-	char			 a[INET_ADDRSTRLEN], l[32];
+	char			 a[INET_ADDRSTRLEN], l[48];
 
 	fprintf(f, "# vtibgpd.conf for the AWS Site-to-Site VPN connection%s%s,"
 	    "\n# written by `vtibgpctl import %s` from the file AWS offers "
@@ -73,6 +73,18 @@ write_header(FILE *f, const struct reader *r)
 	fprintf(f, "router-id %s\nlocal-as %u\t\t\t# Customer Gateway ASN, "
 	    "%s\n\n", ntoa(rid->addr, a), t->v[K_LOCAL_AS].num,
 	    from(&t->v[K_LOCAL_AS], l, sizeof(l)));
+	if (!r->f.v6)
+		return;
+	if (r->f.inside_ver == 6)
+		snprintf(l, sizeof(l), "line %d", r->f.ver_pos.line);
+	else
+		snprintf(l, sizeof(l), "line %d: an inside IPv6 address",
+		    t->v[K_CGW_IN6].pos.line);
+	fprintf(f, "# The tunnels of this connection carry IPv6 (%s):\n# "
+	    "each neighbor is the gateway's inside IPv6 address and carries "
+	    "IPv6\n# unicast.  A dual-stack site has a second connection "
+	    "for IPv4: import\n# it with --interfaces and add its neighbors "
+	    "here (vtibgpctl(8)).\n\n", l);
 }
 
 static void
@@ -107,7 +119,8 @@ write_networks(FILE *f, const struct reader *r, const struct import_opts *o)
 		fprintf(f, "# No --network given: nothing is announced, so "
 		    "AWS has no route back to\n# this site.  Add a line for "
 		    "each local prefix (at most %d), such as:\n"
-		    "#network 172.16.0.0/16\n\n", CONF_MAX_EXPORT);
+		    "#network %s\n\n", CONF_MAX_EXPORT, r->f.v6 ?
+		    "2001:db8:172::/48" : "172.16.0.0/16");
 		return;
 	}
 	fprintf(f, "# This site's networks, announced to AWS on both "
@@ -157,7 +170,8 @@ write_import(FILE *f, const struct reader *r, const struct import_opts *o)
 		fprintf(f, "\t# No --allow given: no route learned from AWS is "
 		    "installed.  Allow the\n\t# VPC's CIDRs (the VGW "
 		    "announces each one as it is), such as:\n"
-		    "\t#allow 10.10.0.0/16\n");
+		    "\t#allow %s\n", r->f.v6 ? "2001:db8:10::/56" :
+		    "10.10.0.0/16");
 	for (i = 0; i < o->n_allow; i++)
 		fprintf(f, "\tallow %s\n", o->allow[i]);
 	write_max_prefix(f, r);
@@ -170,16 +184,30 @@ write_neighbor(FILE *f, const struct reader *r, const struct tunnel *t)
 	const struct value	*v = t->v;
 	const char		*gw = r->f.gw == GW_TGW ? "Transit Gateway" :
 				    "Virtual Private Gateway";
-	char			 a[INET_ADDRSTRLEN], l[48];
+	char			 a[INET6_ADDRSTRLEN], l[48];
 
-	fprintf(f, "# Tunnel %d: the %s is %s outside,\n# %s inside.\n",
-	    t->no, gw, ntoa(v[K_VGW_OUT].addr, a),
-	    inet_ntop(AF_INET, &v[K_VGW_IN].addr, l, sizeof(l)));
-	fprintf(f, "neighbor %s {\n", ntoa(v[K_VGW_IN].addr, a));
+	if (r->f.v6) {
+		fprintf(f, "# Tunnel %d: the %s is %s outside,\n# %s inside "
+		    "(line %d)", t->no, gw, ntoa(v[K_VGW_OUT].addr, a),
+		    inet_ntop(AF_INET6, &v[K_VGW_IN6].addr6, l, sizeof(l)),
+		    v[K_VGW_IN6].pos.line);
+		if (v[K_VGW_IN].set)
+			fprintf(f, ", %s in its IPv4 /30", ntoa(v[K_VGW_IN].addr,
+			    a));
+		fprintf(f, ".\nneighbor %s {\n", l);
+	} else {
+		fprintf(f, "# Tunnel %d: the %s is %s outside,\n# %s "
+		    "inside.\n", t->no, gw, ntoa(v[K_VGW_OUT].addr, a),
+		    inet_ntop(AF_INET, &v[K_VGW_IN].addr, l, sizeof(l)));
+		fprintf(f, "neighbor %s {\n", ntoa(v[K_VGW_IN].addr, a));
+	}
 	fprintf(f, "\tdescription \"%s%stunnel %d, %s %s\"\n", r->f.vpn_id,
 	    r->f.vpn_id[0] ? " " : "", t->no, r->f.gw == GW_TGW ? "TGW" :
 	    "VGW", ntoa(v[K_VGW_OUT].addr, a));
-	if (r->fmt == IMPORT_AWS_VYOS)
+	if (r->f.if_opt)
+		fprintf(f, "\tinterface %s\t\t# tunnel %d's, from "
+		    "--interfaces\n", t->ifname, t->no);
+	else if (r->fmt == IMPORT_AWS_VYOS)
 		fprintf(f, "\tinterface %s\t\t# its vti bind, line %d\n",
 		    t->ifname, t->ifpos.line);
 	else
@@ -187,7 +215,12 @@ write_neighbor(FILE *f, const struct reader *r, const struct tunnel *t)
 		    t->no);
 	fprintf(f, "\tremote-as %u\t\t# %s ASN, %s\n",
 	    v[K_REMOTE_AS].num, gw, from(&v[K_REMOTE_AS], l, sizeof(l)));
-	fprintf(f, "\tlocal-address %s\n", ntoa(v[K_CGW_IN].addr, a));
+	if (r->f.v6)
+		fprintf(f, "\tlocal-address %s\n", inet_ntop(AF_INET6,
+		    &v[K_CGW_IN6].addr6, a, sizeof(a)));
+	else
+		fprintf(f, "\tlocal-address %s\n", ntoa(v[K_CGW_IN].addr,
+		    a));
 	fprintf(f, "\thold-time %u\t\t# %s\n", v[K_HOLD].num,
 	    hold_from(t, l, sizeof(l)));
 	fprintf(f, "\tkeepalive %u\t\t# %s\n", v[K_KEEPALIVE].num,

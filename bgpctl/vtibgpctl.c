@@ -14,6 +14,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -86,7 +87,8 @@ usage_to(FILE *f, int status)
 	    "  drill failover [--from IFACE] [--probe ADDR] [--hold SECONDS]\n"
 	    "  show drills | metrics | reload\n"
 	    "  import aws-generic|aws-vyos FILE [--network CIDR]... "
-	    "[--allow CIDR]...\n");
+	    "[--allow CIDR]...\n"
+	    "         [--interfaces IFACE1,IFACE2]\n");
 	exit(status);
 }
 
@@ -488,7 +490,26 @@ import_prefix(const char *opt, const char *v)
 	return v;
 }
 
-/* FORMAT FILE [--network CIDR]... [--allow CIDR]..., in any order. */
+/* --interfaces vti2,vti3: tunnel 1's and tunnel 2's interfaces.  The
+ * names themselves are checked by import_aws(). */
+static void
+import_ifnames(const char *v, struct import_opts *o)
+{
+	static char	buf[2 * IF_NAMESIZE + 2];
+	char		*comma;
+
+	if (strlen(v) >= sizeof(buf) || (comma = strchr(v, ',')) == NULL ||
+	    strchr(comma + 1, ',') != NULL)
+		usage_msg("import: --interfaces: two interface names, tunnel "
+		    "1's and tunnel 2's, such as vti2,vti3");
+	snprintf(buf, sizeof(buf), "%s", v);
+	buf[comma - v] = '\0';
+	o->ifnames[0] = buf;
+	o->ifnames[1] = buf + (comma - v) + 1;
+}
+
+/* FORMAT FILE [--network CIDR]... [--allow CIDR]... [--interfaces A,B],
+ * in any order. */
 static const char *
 parse_import(int argc, char *argv[], struct import_opts *o)
 {
@@ -506,6 +527,9 @@ parse_import(int argc, char *argv[], struct import_opts *o)
 			    import_prefix("--network", v);
 		else if ((v = option_value(argc, argv, &i, "--allow")) != NULL)
 			o->allow[o->n_allow++] = import_prefix("--allow", v);
+		else if ((v = option_value(argc, argv, &i,
+		    "--interfaces")) != NULL)
+			import_ifnames(v, o);
 		else if (argv[i][0] == '-' && argv[i][1] != '\0')
 			usage_msg("import: unknown option %s", argv[i]);
 		else if (file != NULL)
@@ -533,7 +557,7 @@ import_diag(const char *name, const struct import_error *e, const char *kind)
 static int
 run_import(struct ctx *x, const struct command *cmd, int argc, char *argv[])
 {
-	struct import_opts	 o = { NULL, 0, NULL, 0 };
+	struct import_opts	 o = { NULL, 0, NULL, 0, { NULL, NULL } };
 	struct import_error	 err;
 	struct import_warnings	 warn;
 	enum import_format	 fmt;
