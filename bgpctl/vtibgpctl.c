@@ -490,22 +490,29 @@ import_prefix(const char *opt, const char *v)
 	return v;
 }
 
-/* --interfaces vti2,vti3: tunnel 1's and tunnel 2's interfaces.  The
- * names themselves are checked by import_aws(). */
+/* --interfaces vti2,vti3: tunnel 1's and tunnel 2's interfaces, two
+ * distinct names that fit an interface's. */
 static void
 import_ifnames(const char *v, struct import_opts *o)
 {
-	static char	buf[2 * IF_NAMESIZE + 2];
-	char		*comma;
+	static char	buf[2 * IF_NAMESIZE];
+	const char	*comma = strchr(v, ',');
+	size_t		 n1 = comma != NULL ? (size_t)(comma - v) : 0;
 
-	if (strlen(v) >= sizeof(buf) || (comma = strchr(v, ',')) == NULL ||
-	    strchr(comma + 1, ',') != NULL)
-		usage_msg("import: --interfaces: two interface names, tunnel "
-		    "1's and tunnel 2's, such as vti2,vti3");
-	snprintf(buf, sizeof(buf), "%s", v);
-	buf[comma - v] = '\0';
+	if (comma == NULL || strchr(comma + 1, ',') != NULL || n1 == 0 ||
+	    comma[1] == '\0' || n1 >= IF_NAMESIZE ||
+	    strlen(comma + 1) >= IF_NAMESIZE)
+		usage_msg("import: --interfaces %s: two interface names of "
+		    "at most %d characters, tunnel 1's and tunnel 2's, such "
+		    "as vti2,vti3", v, IF_NAMESIZE - 1);
+	memcpy(buf, v, n1);
+	buf[n1] = '\0';
+	snprintf(buf + IF_NAMESIZE, IF_NAMESIZE, "%s", comma + 1);
+	if (strcmp(buf, buf + IF_NAMESIZE) == 0)
+		usage_msg("import: --interfaces %s: tunnel 1 and tunnel 2 on "
+		    "one interface", v);
 	o->ifnames[0] = buf;
-	o->ifnames[1] = buf + (comma - v) + 1;
+	o->ifnames[1] = buf + IF_NAMESIZE;
 }
 
 /* FORMAT FILE [--network CIDR]... [--allow CIDR]... [--interfaces A,B],
