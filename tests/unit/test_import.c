@@ -413,7 +413,8 @@ check_conf(const char *out, uint32_t remote_as, const char *router_id)
 	return c;
 }
 
-static const struct import_opts no_opts = { NULL, 0, NULL, 0 };
+static const struct import_opts no_opts = { NULL, 0, NULL, 0,
+    { NULL, NULL } };
 
 /* Whether row r fails (said on stderr). */
 static bool
@@ -459,7 +460,7 @@ test_samples(void **state)
 {
 	static const char	*nets[] = { "172.100.0.0/16", "192.0.2.0/24" };
 	static const char	*allow[] = { "10.10.0.0/16" };
-	struct import_opts	 o = { nets, 2, allow, 1 };
+	struct import_opts	 o = { nets, 2, allow, 1, { NULL, NULL } };
 	enum import_format	 fmt;
 	struct import_error	 err;
 	struct conf		*c;
@@ -499,7 +500,7 @@ static void
 test_vyos_default_route(void **state)
 {
 	static const char	*nets[] = { "172.100.0.0/16" };
-	struct import_opts	 o = { nets, 1, NULL, 0 };
+	struct import_opts	 o = { nets, 1, NULL, 0, { NULL, NULL } };
 	struct import_error	 err;
 	struct conf		*c;
 	char			*text, *out;
@@ -527,8 +528,8 @@ test_bad_options(void **state)
 {
 	static const char	*bad_net[] = { "172.100.0.1/16" };
 	static const char	*bad_allow[] = { "10.10.0.0" };
-	struct import_opts	 o1 = { bad_net, 1, NULL, 0 };
-	struct import_opts	 o2 = { NULL, 0, bad_allow, 1 };
+	struct import_opts	 o1 = { bad_net, 1, NULL, 0, { NULL, NULL } };
+	struct import_opts	 o2 = { NULL, 0, bad_allow, 1, { NULL, NULL } };
 	struct import_error	 err;
 	char			*text, *out;
 	size_t			 len;
@@ -1138,6 +1139,381 @@ test_junk(void **state)
 	}
 }
 
+/* ---- tunnels that carry IPv6 ------------------------------------------ */
+
+/*
+ * tests/import/good/generic-ipv6-tgw.txt is constructed (its header says
+ * from what): the Generic sample on a transit gateway, "Tunnel Inside IP
+ * Version : IPv6", each tunnel's /126 under "Inside IPv6 Addresses" and
+ * the Neighbor IP Address on the gateway's IPv6 end.
+ */
+#define V6_FILE		"../good/generic-ipv6-tgw.txt"
+#define V6_T1_CGW	"Customer Gateway                   : fd00:1::2/126"
+#define V6_T1_VGW	"Virtual Private Gateway            : fd00:1::1/126"
+#define V6_T2_VGW	"Virtual Private Gateway            : fd00:2::1/126"
+#define V6_VERSION	"Tunnel Inside IP Version                : IPv6"
+#define V6_NB1		"Neighbor IP Address                   : fd00:1::1"
+#define V6_NB2		"Neighbor IP Address                   : fd00:2::1"
+#define V4_NB1		"Neighbor IP Address                   : " \
+			"169.254.249.57"
+#define V6_HINT		"; download the \"Generic\" configuration of this " \
+			"connection again (it lists \"Inside IPv6 Addresses\" " \
+			"per tunnel), or see each tunnel's Inside IPv6 CIDR " \
+			"in the console or in `aws ec2 describe-vpn-connections`"
+#define V6_VYOS		"import reads a connection whose tunnels carry IPv6 " \
+			"from the Generic download only: download it again " \
+			"with vendor \"Generic\" and import it as aws-generic"
+
+static void
+assert_addr6(const struct in6_addr *a, const char *want)
+{
+	char	buf[INET6_ADDRSTRLEN];
+
+	assert_string_equal(inet_ntop(AF_INET6, a, buf, sizeof(buf)), want);
+}
+
+/* out parses into the IPv6 file's configuration: its neighbors are the
+ * gateway's inside IPv6 addresses, on ifname[0] and ifname[1]. */
+static struct conf *
+check_conf6(const char *out, const char *if1, const char *if2)
+{
+	static const char *const addr[] = { "fd00:1::1", "fd00:2::1" };
+	static const char *const local[] = { "fd00:1::2", "fd00:2::2" };
+	static const char *const tgw[] = { "tunnel 1, TGW 198.51.100.120",
+	    "tunnel 2, TGW 198.51.100.122" };
+	const char		*ifname[] = { if1, if2 };
+	struct conf_error	 err;
+	struct conf		*c;
+	char			 buf[1024];
+	size_t			 i;
+
+	if ((c = conf_parse_buffer("out", out, strlen(out), &err)) == NULL)
+		fail_msg("%s\n--- output:\n%s", conf_error_str(&err, buf,
+		    sizeof(buf)), out);
+	assert_addr(c->router_id, "203.0.113.10");
+	assert_int_equal(c->local_as, 65000);
+	assert_int_equal(c->import.max_prefix, 10000);
+	assert_int_equal(c->n_neighbors, 2);
+	for (i = 0; i < 2; i++) {
+		const struct conf_neighbor *n = &c->neighbors[i];
+
+		assert_int_equal(n->af, AF_INET6);
+		assert_addr6(&n->addr6, addr[i]);
+		assert_true(n->has_local_addr);
+		assert_addr6(&n->local_addr6, local[i]);
+		assert_string_equal(n->ifname, ifname[i]);
+		assert_int_equal(n->remote_as, 64512);
+		assert_int_equal(n->timers.hold_s, 30);
+		assert_int_equal(n->timers.keepalive_s, 10);
+		assert_non_null(n->description);
+		assert_non_null(strstr(n->description, tgw[i]));
+	}
+	return c;
+}
+
+static void
+test_ipv6(void **state)
+{
+	static const char	*nets[] = { "2001:db8:172::/48" };
+	static const char	*allow[] = { "2001:db8:10::/56" };
+	struct import_opts	 o = { nets, 1, allow, 1, { NULL, NULL } };
+	struct import_error	 err;
+	struct conf		*c;
+	char			*text, *out;
+	size_t			 len;
+
+	text = load_file(V6_FILE, &len);
+	assert_int_equal(run(G, text, len, &o, &out, &err), 0);
+	assert_int_equal(last_warn.n, 0);
+	c = check_conf6(out, "vti0", "vti1");
+	assert_int_equal(c->n_networks, 1);
+	assert_int_equal(c->import.n_allow, 1);
+	assert_non_null(strstr(out, "# Tunnel 1: the Transit Gateway is "
+	    "198.51.100.120 outside,\n# fd00:1::1 inside (line 80), "
+	    "169.254.249.57 in its IPv4 /30.\nneighbor fd00:1::1 {\n"));
+	assert_non_null(strstr(out, "# The tunnels of this connection carry "
+	    "IPv6 (line 20):"));
+	assert_non_null(strstr(out, "# firewalls): preference 90, prepend "
+	    "2\n}\n"));
+	conf_free(c);
+	free(out);
+
+	/* the API's XML gives each end as a /128: the same /126 */
+	text = replace(text, "fd00:1::2/126", "fd00:1::2/128", false);
+	text = replace(text, "fd00:1::1/126", "fd00:1::1/128", false);
+	/* no version line: the IPv6 addresses tell */
+	text = replace(text, V6_VERSION "\n", "", false);
+	/* the template naming the transit gateway, and its ASN */
+	text = replace(text, V6_T2_VGW, "Transit Gateway : fd00:2::1/126",
+	    false);
+	text = replace(text, "Virtual Private  Gateway ASN", "Transit Gateway "
+	    "ASN", true);
+	assert_int_equal(run(G, text, strlen(text), &no_opts, &out, &err), 0);
+	conf_free(check_conf6(out, "vti0", "vti1"));
+	assert_non_null(strstr(out, "carry IPv6 (line 78: an inside IPv6 "
+	    "address)"));
+	free(out);
+	free(text);
+}
+
+/* Edits of the IPv6 file (or, ipv4, of the IPv4 sample) and the error. */
+static const struct v6_row {
+	const char	*name;
+	bool		 ipv4;
+	const char	*old, *new, *old2, *new2;
+	const char	*want;
+} v6_rows[] = {
+	{ "the header says IPv6, only IPv4 inside", true,
+	    "Your Customer Gateway ID", V6_VERSION "\nYour Customer Gateway ID",
+	    NULL, NULL,
+	    "65:1: tunnel 1: no inside IPv6 addresses, though the file says "
+	    "its tunnels carry IPv6 (line 11): it gives only the inside IPv4 "
+	    "/30 (169.254.249.58, line 66)" V6_HINT },
+	{ "an IPv6 neighbor, only IPv4 inside", true, V4_NB1,
+	    "Neighbor IP Address : fd00:1::1", NULL, NULL,
+	    "64:1: tunnel 1: no inside IPv6 addresses, though the file has "
+	    "an IPv6 address (line 81): it gives only the inside IPv4 /30 "
+	    "(169.254.249.58, line 65)" V6_HINT },
+	{ "no inside addresses at all", true, "Your Customer Gateway ID",
+	    V6_VERSION "\nYour Customer Gateway ID", "Inside IP Addresses",
+	    "Inside Addresses",
+	    "19:1: tunnel 1: no inside IPv6 addresses, though the file says "
+	    "its tunnels carry IPv6 (line 11)" V6_HINT },
+	{ "the header says IPv4", false, V6_VERSION,
+	    "Tunnel Inside IP Version : ipv4", NULL, NULL,
+	    "79:42: an IPv6 address, but the file says the tunnels carry "
+	    "IPv4 (Tunnel Inside IP Version, line 20)" },
+	{ "the gateway's end outside the /126", false, V6_T1_VGW,
+	    "Virtual Private Gateway : fd00:1::5/126", NULL, NULL,
+	    "80:31: tunnel 1: Virtual Private Gateway inside IPv6 address "
+	    "fd00:1::5 is not in the /126 of the Customer Gateway's "
+	    "fd00:1::2" },
+	{ "both ends one address", false, V6_T1_VGW,
+	    "Virtual Private Gateway : fd00:1::2/126", NULL, NULL,
+	    "80:31: tunnel 1: both inside IPv6 addresses are fd00:1::2" },
+	{ "the Subnet-Router anycast address", false, V6_T1_CGW,
+	    "Customer Gateway : fd00:1::/126", NULL, NULL,
+	    "79:24: tunnel 1: Customer Gateway inside IPv6 address: fd00:1:: "
+	    "is the first address of its /126 (the Subnet-Router anycast "
+	    "address)" },
+	{ "a /64", false, V6_T1_CGW, "Customer Gateway : fd00:1::2/64",
+	    NULL, NULL,
+	    "79:24: tunnel 1: Customer Gateway inside IPv6 address: "
+	    "fd00:1::2/64 is not a /126" },
+	{ "no length", false, V6_T1_CGW, "Customer Gateway : fd00:1::2",
+	    NULL, NULL,
+	    "79:24: tunnel 1: Customer Gateway inside IPv6 address: "
+	    "'fd00:1::2' has no /126" },
+	{ "a global address", false, V6_T1_CGW,
+	    "Customer Gateway : 2001:db8::2/126", NULL, NULL,
+	    "79:24: tunnel 1: Customer Gateway inside IPv6 address: "
+	    "2001:db8::2 is not inside fd00::/8" },
+	{ "an IPv4 address under IPv6", false, V6_T1_CGW,
+	    "Customer Gateway : 169.254.1.2/126", NULL, NULL,
+	    "79:24: tunnel 1: Customer Gateway inside IPv6 address: "
+	    "169.254.1.2 is not an IPv6 address" },
+	{ "the neighbor is not the gateway's end", false, V6_NB2,
+	    "Neighbor IP Address : fd00:2::3", NULL, NULL,
+	    "151:27: tunnel 2: Neighbor IP Address fd00:2::3 is not the "
+	    "Virtual Private Gateway inside IPv6 address fd00:2::1" },
+	{ "a multicast neighbor", false, V6_NB1,
+	    "Neighbor IP Address : ff02::1", NULL, NULL,
+	    "95:27: tunnel 1: Neighbor IP Address: ff02::1 is not a unicast "
+	    "address" },
+	{ "tunnel 2 in tunnel 1's /126", false, "fd00:2::", "fd00:1::",
+	    NULL, NULL,
+	    "141:42: tunnel 2: its inside /126 is also tunnel 1's (line "
+	    "79)" },
+	{ "tunnel 2 without the gateway's end", false, V6_T2_VGW,
+	    "MTU : 1436", NULL, NULL,
+	    "140:1: tunnel 2: no Virtual Private Gateway inside IPv6 "
+	    "address" },
+	{ "given twice, differently", false, V6_T1_CGW,
+	    V6_T1_CGW "\n  - Customer Gateway : fd00:1::3/126", NULL, NULL,
+	    "80:24: tunnel 1: Customer Gateway inside IPv6 address given "
+	    "twice, differently (first at line 79)" },
+};
+
+static void
+test_ipv6_errors(void **state)
+{
+	const struct v6_row	*v;
+	struct import_error	 err;
+	char			*text, *out, got[700];
+	size_t			 len, i, failed = 0;
+	int			 rc;
+
+	for (i = 0; i < sizeof(v6_rows) / sizeof(v6_rows[0]); i++) {
+		v = &v6_rows[i];
+		text = v->ipv4 ? load_sample(G, &len) : load_file(V6_FILE,
+		    &len);
+		text = replace(text, v->old, v->new, true);
+		if (v->old2 != NULL)
+			text = replace(text, v->old2, v->new2, true);
+		rc = run(G, text, strlen(text), &no_opts, &out, &err);
+		diag_str(&err, got, sizeof(got));
+		if (rc == 0 || strcmp(got, v->want) != 0) {
+			print_error("%s:\n  want: %s\n  got:  %s\n", v->name,
+			    v->want, rc == 0 ? "(success)" : got);
+			failed++;
+		} else
+			assert_string_equal(out, "");
+		free(out);
+		free(text);
+	}
+	assert_int_equal(failed, 0);
+}
+
+/* A VyOS file with IPv6 inside: which download to take instead. */
+static void
+test_ipv6_vyos(void **state)
+{
+	char	*text;
+	size_t	 len;
+
+	text = load_sample(V, &len);
+	text = replace(text, "set interfaces vti vti1 address "
+	    "'169.254.249.62/30'\n", "set interfaces vti vti1 address "
+	    "'169.254.249.62/30'\nset interfaces vti vti1 address "
+	    "'fd00:2::2/126'\n", false);
+	expect_error(V, text, strlen(text), "58:34: vti1 address: an IPv6 "
+	    "address: " V6_VYOS);
+	free(text);
+	text = load_sample(V, &len);
+	text = replace(text, "neighbor 169.254.249.61 remote-as",
+	    "neighbor fd00:2::1 remote-as", false);
+	expect_error(V, text, strlen(text), "60:34: BGP neighbor: an IPv6 "
+	    "address: " V6_VYOS);
+	free(text);
+	text = load_sample(V, &len);
+	text = replace(text, "! Your Customer Gateway ID", "! Tunnel Inside "
+	    "IP Version : ipv6\n! Your Customer Gateway ID", false);
+	expect_error(V, text, strlen(text), "6:30: the tunnels carry IPv6: "
+	    "import reads such a connection from the Generic download only: "
+	    "download it again with vendor \"Generic\" and import it as "
+	    "aws-generic");
+	free(text);
+}
+
+/* ---- --interfaces, and a dual-stack site from two imports ------------- */
+
+static void
+test_interfaces(void **state)
+{
+	struct import_opts	 o = { NULL, 0, NULL, 0, { "vti2", "vti3" } };
+	struct import_error	 err;
+	struct conf_error	 cerr;
+	enum import_format	 fmt;
+	struct conf		*c;
+	char			*text, *out;
+	size_t			 len;
+
+	for (fmt = G; fmt <= V; fmt++) {
+		text = load_sample(fmt, &len);
+		assert_int_equal(run(fmt, text, len, &o, &out, &err), 0);
+		c = conf_parse_buffer("out", out, strlen(out), &cerr);
+		assert_non_null(c);
+		assert_string_equal(c->neighbors[0].ifname, "vti2");
+		assert_string_equal(c->neighbors[1].ifname, "vti3");
+		assert_non_null(strstr(out, "\tinterface vti2\t\t# tunnel 1's, "
+		    "from --interfaces\n"));
+		conf_free(c);
+		free(out);
+		free(text);
+	}
+}
+
+static void
+test_interfaces_bad(void **state)
+{
+	static const struct {
+		const char	*if1, *if2, *want;
+	} bad[] = {
+		{ "vti2", NULL, "--interfaces: two interface names of at most "
+		    "15 characters, tunnel 1's and tunnel 2's" },
+		{ "", "vti3", "--interfaces: two interface names of at most "
+		    "15 characters, tunnel 1's and tunnel 2's" },
+		{ "vti2", "abcdefghijklmnop", "--interfaces: two interface "
+		    "names of at most 15 characters, tunnel 1's and tunnel "
+		    "2's" },
+		{ "vti2", "vti2", "--interfaces: tunnel 1 and tunnel 2 both "
+		    "on vti2" },
+	};
+	struct import_opts	 o = { NULL, 0, NULL, 0, { NULL, NULL } };
+	struct import_error	 err;
+	char			*text, *out;
+	size_t			 len, i;
+
+	text = load_sample(G, &len);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o.ifnames[0] = bad[i].if1;
+		o.ifnames[1] = bad[i].if2;
+		assert_int_equal(run(G, text, len, &o, &out, &err), -1);
+		assert_string_equal(err.msg, bad[i].want);
+		assert_string_equal(out, "");
+		free(out);
+	}
+	free(text);
+}
+
+/*
+ * A dual-stack site: the IPv4 connection's configuration, and the IPv6
+ * connection's neighbors (from its "# Tunnel 1:" on) imported with
+ * --interfaces vti2,vti3, as vtibgpctl(8) shows.  The parser reads four
+ * neighbors of both families; without --interfaces the second pair
+ * would take vti0 and vti1 again, which it refuses.
+ */
+static void
+test_dual_stack(void **state)
+{
+	static const char	*nets[] = { "172.100.0.0/16",
+	    "2001:db8:172::/48" };
+	static const char	*allow[] = { "10.10.0.0/16",
+	    "2001:db8:10::/56" };
+	struct import_opts	 o4 = { nets, 2, allow, 2, { NULL, NULL } };
+	struct import_opts	 o6 = { NULL, 0, NULL, 0, { "vti2", "vti3" } };
+	struct import_error	 err;
+	struct conf_error	 cerr;
+	struct conf		*c;
+	char			*t4, *t6, *out4, *out6, *both;
+	size_t			 len, i;
+	static const char *const ifs[] = { "vti0", "vti1", "vti2", "vti3" };
+
+	t4 = load_sample(G, &len);
+	assert_int_equal(run(G, t4, len, &o4, &out4, &err), 0);
+	t6 = load_file(V6_FILE, &len);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(run(G, t6, len, i ? &o6 : &no_opts, &out6,
+		    &err), 0);
+		assert_non_null(strstr(out6, "# Tunnel 1:"));
+		assert_true(asprintf(&both, "%s\n%s", out4,
+		    strstr(out6, "# Tunnel 1:")) > 0);
+		c = conf_parse_buffer("both", both, strlen(both), &cerr);
+		if (i == 0) {
+			assert_null(c);
+			assert_non_null(strstr(cerr.msg, "interface vti0 is "
+			    "already used"));
+		} else {
+			assert_non_null(c);
+			assert_int_equal(c->n_neighbors, 4);
+			for (size_t j = 0; j < 4; j++) {
+				assert_string_equal(c->neighbors[j].ifname,
+				    ifs[j]);
+				assert_int_equal(c->neighbors[j].af,
+				    j < 2 ? AF_INET : AF_INET6);
+			}
+			assert_int_equal(c->n_networks, 2);
+			assert_int_equal(c->import.n_allow, 2);
+		}
+		conf_free(c);
+		free(both);
+		free(out6);
+	}
+	free(out4);
+	free(t4);
+	free(t6);
+}
+
 int
 main(void)
 {
@@ -1154,6 +1530,12 @@ main(void)
 		cmocka_unit_test(test_cut_short),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_junk),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_ipv6_errors),
+		cmocka_unit_test(test_ipv6_vyos),
+		cmocka_unit_test(test_interfaces),
+		cmocka_unit_test(test_interfaces_bad),
+		cmocka_unit_test(test_dual_stack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
