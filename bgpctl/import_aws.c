@@ -320,9 +320,10 @@ warn_router_id(struct reader *r)
 	if (t->v[K_CGW_OUT].set)
 		return 0;
 	if (!t->v[K_CGW_IN].set)
-		return import_errorf(r->err, missing_pos(t, K_CGW_OUT), "tunnel "
-		    "1: no Customer Gateway outside address and no inside IPv4 "
-		    "address: no IPv4 address to take the router-id from");
+		return import_errorf(r->err, missing_pos(t, K_CGW_OUT),
+		    "tunnel 1: no Customer Gateway outside address and no "
+		    "inside IPv4 address: no IPv4 address to take the "
+		    "router-id from");
 	inet_ntop(AF_INET, &t->v[K_CGW_IN].addr, a, sizeof(a));
 	import_warnf(r, nowhere, "no Customer Gateway outside address in the "
 	    "file: router-id %s (tunnel 1's inside address) assumed; set a "

@@ -192,8 +192,8 @@ write_neighbor(FILE *f, const struct reader *r, const struct tunnel *t)
 		    inet_ntop(AF_INET6, &v[K_VGW_IN6].addr6, l, sizeof(l)),
 		    v[K_VGW_IN6].pos.line);
 		if (v[K_VGW_IN].set)
-			fprintf(f, ", %s in its IPv4 /30", ntoa(v[K_VGW_IN].addr,
-			    a));
+			fprintf(f, ", %s in its IPv4 /30",
+			    ntoa(v[K_VGW_IN].addr, a));
 		fprintf(f, ".\nneighbor %s {\n", l);
 	} else {
 		fprintf(f, "# Tunnel %d: the %s is %s outside,\n# %s "

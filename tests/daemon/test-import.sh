@@ -211,9 +211,9 @@ for f in "$dir"/samples/*.txt; do
 	t_eq "$b --interfaces vti2,vti3: the interfaces" \
 	    "203.0.113.10 169.254.249.57 vti2 64512 169.254.249.61 vti3 64512" \
 	    "$(summary)"
+	w="^	interface vti3		# tunnel 2's, from --interfaces\$"
 	t_check "$b --interfaces: the comment says where they come from" \
-	    grep -q "^	interface vti3		# tunnel 2's, from --interfaces$" \
-	    "$tmp/out.conf"
+	    grep -q "$w" "$tmp/out.conf"
 	check_conf "$b --interfaces vti2,vti3"
 done
 

@@ -1156,10 +1156,11 @@ test_junk(void **state)
 #define V6_NB2		"Neighbor IP Address                   : fd00:2::1"
 #define V4_NB1		"Neighbor IP Address                   : " \
 			"169.254.249.57"
-#define V6_HINT		"; download the \"Generic\" configuration of this " \
-			"connection again (it lists \"Inside IPv6 Addresses\" " \
-			"per tunnel), or see each tunnel's Inside IPv6 CIDR " \
-			"in the console or in `aws ec2 describe-vpn-connections`"
+#define V6_HINT		"; download the \"Generic\" configuration of " \
+			"this connection again (it lists \"Inside IPv6 " \
+			"Addresses\" per tunnel), or see each tunnel's " \
+			"Inside IPv6 CIDR in the console or in `aws ec2 " \
+			"describe-vpn-connections`"
 #define V6_VYOS		"import reads a connection whose tunnels carry IPv6 " \
 			"from the Generic download only: download it again " \
 			"with vendor \"Generic\" and import it as aws-generic"
@@ -1328,6 +1329,12 @@ static const struct v6_row {
 	    "MTU : 1436", NULL, NULL,
 	    "140:1: tunnel 2: no Virtual Private Gateway inside IPv6 "
 	    "address" },
+	{ "no IPv4 address for the router-id", false,
+	    "  - Customer Gateway                   : 203.0.113.10\n", "",
+	    "Inside IP Addresses", "Inside Addresses",
+	    "70:1: tunnel 1: no Customer Gateway outside address and no "
+	    "inside IPv4 address: no IPv4 address to take the router-id "
+	    "from" },
 	{ "given twice, differently", false, V6_T1_CGW,
 	    V6_T1_CGW "\n  - Customer Gateway : fd00:1::3/126", NULL, NULL,
 	    "80:24: tunnel 1: Customer Gateway inside IPv6 address given "
