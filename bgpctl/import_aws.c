@@ -302,32 +302,44 @@ check_pair(struct reader *r)
 		return import_errorf(r->err, t2->v[K_CGW_IN6].pos, "tunnel 2: "
 		    "its inside /126 is also tunnel 1's (line %d)",
 		    t1->v[K_CGW_IN6].pos.line);
-	if (t1->v[K_VGW_OUT].addr.s_addr == t2->v[K_VGW_OUT].addr.s_addr)
+	if (t1->v[K_VGW_OUT].af == t2->v[K_VGW_OUT].af &&
+	    t1->v[K_VGW_OUT].addr.s_addr == t2->v[K_VGW_OUT].addr.s_addr &&
+	    memcmp(&t1->v[K_VGW_OUT].addr6, &t2->v[K_VGW_OUT].addr6,
+	    sizeof(struct in6_addr)) == 0)
 		return import_errorf(r->err, t2->v[K_VGW_OUT].pos, "tunnel 2: "
 		    "its Virtual Private Gateway outside address is also "
 		    "tunnel 1's (line %d)", t1->v[K_VGW_OUT].pos.line);
 	return 0;
 }
 
-/* Without this gateway's outside address, the router id is assumed;
- * with no IPv4 address at all, there is none to assume. */
+/*
+ * Without this gateway's IPv4 outside address, the router id is assumed;
+ * with no IPv4 address at all, there is none to assume.
+ */
 static int
 warn_router_id(struct reader *r)
 {
 	const struct tunnel	*t = &r->f.tun[0];
-	char			 a[INET_ADDRSTRLEN];
+	const struct value	*rid = import_rid(t), *out = &t->v[K_CGW_OUT];
+	char			 a[INET_ADDRSTRLEN], why[64];
 
-	if (t->v[K_CGW_OUT].set)
+	if (rid == out)
 		return 0;
-	if (!t->v[K_CGW_IN].set)
-		return import_errorf(r->err, missing_pos(t, K_CGW_OUT),
-		    "tunnel 1: no Customer Gateway outside address and no "
-		    "inside IPv4 address: no IPv4 address to take the "
-		    "router-id from");
-	inet_ntop(AF_INET, &t->v[K_CGW_IN].addr, a, sizeof(a));
-	import_warnf(r, nowhere, "no Customer Gateway outside address in the "
-	    "file: router-id %s (tunnel 1's inside address) assumed; set a "
-	    "stable address of this gateway instead", a);
+	if (out->set)
+		snprintf(why, sizeof(why), "the Customer Gateway outside "
+		    "address is IPv6 (line %d)", out->pos.line);
+	else
+		snprintf(why, sizeof(why), "no Customer Gateway outside "
+		    "address in the file");
+	if (rid == NULL)
+		return import_errorf(r->err, out->set ? out->pos :
+		    missing_pos(t, K_CGW_OUT), "tunnel 1: %s and no inside "
+		    "IPv4 address: no IPv4 address to take the router-id "
+		    "from", why);
+	inet_ntop(AF_INET, &rid->addr, a, sizeof(a));
+	import_warnf(r, nowhere, "%s: router-id %s (tunnel 1's inside "
+	    "address) assumed; set a stable address of this gateway "
+	    "instead", why, a);
 	return 0;
 }
 

@@ -22,8 +22,8 @@ static const struct gkey {
 	enum key	 key;
 	enum vtype	 type;
 } gkeys[] = {
-	{ "customer gateway", SUB_OUTSIDE, K_CGW_OUT, V_ADDR },
-	{ "virtual private gateway", SUB_OUTSIDE, K_VGW_OUT, V_ADDR },
+	{ "customer gateway", SUB_OUTSIDE, K_CGW_OUT, V_INET },
+	{ "virtual private gateway", SUB_OUTSIDE, K_VGW_OUT, V_INET },
 	{ "customer gateway", SUB_INSIDE, K_CGW_IN, V_INSIDE },
 	{ "virtual private gateway", SUB_INSIDE, K_VGW_IN, V_INSIDE },
 	{ "customer gateway asn", SUB_NONE, K_LOCAL_AS, V_ASN },
@@ -35,7 +35,7 @@ static const struct gkey {
 	{ "customer gateway", SUB_INSIDE6, K_CGW_IN6, V_INSIDE6 },
 	{ "virtual private gateway", SUB_INSIDE6, K_VGW_IN6, V_INSIDE6 },
 	/* the same template, should it name the transit gateway */
-	{ "transit gateway", SUB_OUTSIDE, K_VGW_OUT, V_ADDR },
+	{ "transit gateway", SUB_OUTSIDE, K_VGW_OUT, V_INET },
 	{ "transit gateway", SUB_INSIDE, K_VGW_IN, V_INSIDE },
 	{ "transit gateway", SUB_INSIDE6, K_VGW_IN6, V_INSIDE6 },
 	{ "transit gateway asn", SUB_NONE, K_REMOTE_AS, V_ASN },

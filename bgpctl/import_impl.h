@@ -117,8 +117,11 @@ enum key {
 };
 
 /* V_INSIDE6: "fd00:...:2/126" (or /128) in fd00::/8; V_ADDR6: an IPv6
- * unicast address. */
-enum vtype { V_ADDR, V_INSIDE, V_ASN, V_SECONDS, V_ADDR6, V_INSIDE6 };
+ * unicast address; V_INET: a unicast address of either family (an
+ * outside address: AWS takes IPv6 ones on a transit gateway). */
+enum vtype {
+	V_ADDR, V_INSIDE, V_ASN, V_SECONDS, V_ADDR6, V_INSIDE6, V_INET
+};
 
 /* Subsections of a Generic tunnel section. */
 enum sub {
@@ -130,6 +133,8 @@ struct value {
 	struct conf_pos	pos;
 	struct in_addr	addr;
 	struct in6_addr	addr6;		/* V_ADDR6, V_INSIDE6 */
+	uint8_t		af;		/* V_INET: AF_INET6 if addr6; 0 or
+					   AF_INET: addr */
 	uint32_t	num;
 };
 
@@ -208,6 +213,18 @@ line_word(const struct line *ln)
 	return w;
 }
 
+/*
+ * What the router id is taken from: tunnel 1's Customer Gateway outside
+ * address if it is IPv4, else its inside IPv4 address; NULL if neither.
+ */
+static inline const struct value *
+import_rid(const struct tunnel *t)
+{
+	if (t->v[K_CGW_OUT].set && t->v[K_CGW_OUT].af != AF_INET6)
+		return &t->v[K_CGW_OUT];
+	return t->v[K_CGW_IN].set ? &t->v[K_CGW_IN] : NULL;
+}
+
 /* ---- import_text.c: lines, words, values, sections ---------------------- */
 
 /* Add a warning at pos (line 0: nowhere): something assumed. */
@@ -230,6 +247,8 @@ struct word import_next_word(struct word *w);
 bool	import_normalize(const struct word *, char *buf, size_t size);
 /* w for a message: printable, at most MAX_SHOW bytes, in buf. */
 const char *import_show(const struct word *, char *buf, size_t size);
+/* v's address (V_ADDR or V_INET) as text in buf (INET6_ADDRSTRLEN). */
+const char *import_addr_str(const struct value *v, char *buf, size_t size);
 /* w as a C string in buf; false if it does not fit or holds a NUL. */
 bool	import_copy_word(const struct word *, char *buf, size_t size);
 /* w as a value of type t into v: one word ("30 seconds" for V_SECONDS).

@@ -328,6 +328,13 @@ import_read_value(enum vtype t, struct word w, struct value *v, char *why,
 		return read_addr6(buf, &v->addr6, why, size);
 	case V_INSIDE6:
 		return read_inside6(buf, &v->addr6, why, size);
+	case V_INET:
+		if (strchr(buf, ':') == NULL) {
+			v->af = AF_INET;
+			return read_addr(buf, &v->addr, why, size);
+		}
+		v->af = AF_INET6;
+		return read_addr6(buf, &v->addr6, why, size);
 	case V_ASN:
 		return conf_read_asn(buf, &v->num, why, size);
 	case V_SECONDS:
@@ -337,6 +344,14 @@ import_read_value(enum vtype t, struct word w, struct value *v, char *why,
 		return 0;
 	}
 	return -1;
+}
+
+const char *
+import_addr_str(const struct value *v, char *buf, size_t size)
+{
+	if (v->af == AF_INET6)
+		return inet_ntop(AF_INET6, &v->addr6, buf, size);
+	return inet_ntop(AF_INET, &v->addr, buf, size);
 }
 
 static bool

@@ -48,8 +48,7 @@ static void
 write_header(FILE *f, const struct reader *r)
 {
 	const struct tunnel	*t = &r->f.tun[0];
-	const struct value	*rid = t->v[K_CGW_OUT].set ?
-	    &t->v[K_CGW_OUT] : &t->v[K_CGW_IN];
+	const struct value	*rid = import_rid(t);
 	char			 a[INET_ADDRSTRLEN], l[48];
 
 	fprintf(f, "# vtibgpd.conf for the AWS Site-to-Site VPN connection%s%s,"
@@ -58,13 +57,13 @@ write_header(FILE *f, const struct reader *r)
 	    "is described in\n# vtibgpd.conf(5).\n\n",
 	    r->f.vpn_id[0] ? " " : "", r->f.vpn_id,
 	    r->fmt == IMPORT_AWS_VYOS ? "aws-vyos" : "aws-generic");
-	if (t->v[K_CGW_OUT].set)
+	if (rid == &t->v[K_CGW_OUT])
 		fprintf(f, "# The router id is this gateway's outside (public) "
 		    "address (%s),\n# unique and stable.", from(rid, l,
 		    sizeof(l)));
 	else
-		fprintf(f, "# The file gives no outside address for this "
-		    "gateway, so the router id is\n# tunnel 1's inside "
+		fprintf(f, "# The file gives no IPv4 outside address for this "
+		    "gateway, so the router id\n# is tunnel 1's inside "
 		    "address (%s): better set a stable address of this\n"
 		    "# gateway.", from(rid, l, sizeof(l)));
 	fprintf(f, "  The inside addresses are link-local and change\n# "
@@ -188,7 +187,8 @@ write_neighbor(FILE *f, const struct reader *r, const struct tunnel *t)
 
 	if (r->f.v6) {
 		fprintf(f, "# Tunnel %d: the %s is %s outside,\n# %s inside "
-		    "(line %d)", t->no, gw, ntoa(v[K_VGW_OUT].addr, a),
+		    "(line %d)", t->no, gw, import_addr_str(&v[K_VGW_OUT], a,
+		    sizeof(a)),
 		    inet_ntop(AF_INET6, &v[K_VGW_IN6].addr6, l, sizeof(l)),
 		    v[K_VGW_IN6].pos.line);
 		if (v[K_VGW_IN].set)
@@ -197,13 +197,14 @@ write_neighbor(FILE *f, const struct reader *r, const struct tunnel *t)
 		fprintf(f, ".\nneighbor %s {\n", l);
 	} else {
 		fprintf(f, "# Tunnel %d: the %s is %s outside,\n# %s "
-		    "inside.\n", t->no, gw, ntoa(v[K_VGW_OUT].addr, a),
+		    "inside.\n", t->no, gw, import_addr_str(&v[K_VGW_OUT], a,
+		    sizeof(a)),
 		    inet_ntop(AF_INET, &v[K_VGW_IN].addr, l, sizeof(l)));
 		fprintf(f, "neighbor %s {\n", ntoa(v[K_VGW_IN].addr, a));
 	}
 	fprintf(f, "\tdescription \"%s%stunnel %d, %s %s\"\n", r->f.vpn_id,
 	    r->f.vpn_id[0] ? " " : "", t->no, r->f.gw == GW_TGW ? "TGW" :
-	    "VGW", ntoa(v[K_VGW_OUT].addr, a));
+	    "VGW", import_addr_str(&v[K_VGW_OUT], a, sizeof(a)));
 	if (r->f.if_opt)
 		fprintf(f, "\tinterface %s\t\t# tunnel %d's, from "
 		    "--interfaces\n", t->ifname, t->no);

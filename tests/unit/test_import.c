@@ -1257,6 +1257,40 @@ test_ipv6(void **state)
 	free(text);
 }
 
+/*
+ * IPv6 outside the tunnels (AWS takes it on a transit gateway), IPv4
+ * inside: the router id is tunnel 1's inside address, with a warning.
+ */
+static void
+test_ipv6_outside(void **state)
+{
+	struct import_error	 err;
+	struct conf_error	 cerr;
+	struct conf		*c;
+	char			*text, *out, warned[2048];
+	size_t			 len;
+
+	text = load_file("../good/generic-ipv6-outside.txt", &len);
+	assert_int_equal(run(G, text, len, &no_opts, &out, &err), 0);
+	assert_string_equal(warn_str(warned, sizeof(warned)), "the Customer "
+	    "Gateway outside address is IPv6 (line 66): router-id "
+	    "169.254.249.58 (tunnel 1's inside address) assumed; set a "
+	    "stable address of this gateway instead");
+	c = conf_parse_buffer("out", out, strlen(out), &cerr);
+	assert_non_null(c);
+	assert_addr(c->router_id, "169.254.249.58");
+	assert_int_equal(c->neighbors[0].af, AF_INET);
+	assert_string_equal(c->neighbors[1].description,
+	    "vpn-0a1b2c3d4e5f60718 tunnel 2, TGW 2001:db8:a0::122");
+	conf_free(c);
+	free(out);
+	/* both tunnels on one gateway address */
+	text = replace(text, "2001:db8:a0::122", "2001:db8:a0::120", false);
+	expect_error(G, text, strlen(text), "125:42: tunnel 2: its Virtual "
+	    "Private Gateway outside address is also tunnel 1's (line 67)");
+	free(text);
+}
+
 /* Edits of the IPv6 file (or, ipv4, of the IPv4 sample) and the error. */
 static const struct v6_row {
 	const char	*name;
@@ -1332,9 +1366,15 @@ static const struct v6_row {
 	{ "no IPv4 address for the router-id", false,
 	    "  - Customer Gateway                   : 203.0.113.10\n", "",
 	    "Inside IP Addresses", "Inside Addresses",
-	    "70:1: tunnel 1: no Customer Gateway outside address and no "
-	    "inside IPv4 address: no IPv4 address to take the router-id "
-	    "from" },
+	    "70:1: tunnel 1: no Customer Gateway outside address in the "
+	    "file and no inside IPv4 address: no IPv4 address to take the "
+	    "router-id from" },
+	{ "IPv6 outside, no IPv4 for the router-id", false,
+	    ": 203.0.113.10\n", ": 2001:db8:cafe::10\n", "Inside IP Addresses",
+	    "Inside Addresses",
+	    "71:42: tunnel 1: the Customer Gateway outside address is IPv6 "
+	    "(line 71) and no inside IPv4 address: no IPv4 address to take "
+	    "the router-id from" },
 	{ "given twice, differently", false, V6_T1_CGW,
 	    V6_T1_CGW "\n  - Customer Gateway : fd00:1::3/126", NULL, NULL,
 	    "80:24: tunnel 1: Customer Gateway inside IPv6 address given "
@@ -1539,6 +1579,7 @@ main(void)
 		cmocka_unit_test(test_junk),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_ipv6_errors),
+		cmocka_unit_test(test_ipv6_outside),
 		cmocka_unit_test(test_ipv6_vyos),
 		cmocka_unit_test(test_interfaces),
 		cmocka_unit_test(test_interfaces_bad),
