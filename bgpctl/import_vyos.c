@@ -157,6 +157,14 @@ vy_peer(struct reader *r, struct vyos *vy, const struct word *w)
 	char		 why[256];
 	size_t		 i;
 
+	if (memchr(w->s, ':', w->len) != NULL) {
+		import_errorf(r->err, w->pos, "site-to-site peer: an IPv6 "
+		    "outside address: import reads a connection with IPv6 "
+		    "outside addresses from the Generic download only: "
+		    "download it again with vendor \"Generic\" and import it "
+		    "as aws-generic");
+		return NULL;
+	}
 	memset(&v, 0, sizeof(v));
 	if (import_read_value(V_ADDR, *w, &v, why, sizeof(why)) == -1) {
 		import_errorf(r->err, w->pos, "site-to-site peer: %s", why);

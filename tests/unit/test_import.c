@@ -1433,6 +1433,13 @@ test_ipv6_vyos(void **state)
 	    "address: " V6_VYOS);
 	free(text);
 	text = load_sample(V, &len);
+	text = replace(text, "198.51.100.122", "2001:db8:a0::122", true);
+	expect_error(V, text, strlen(text), "54:33: site-to-site peer: an "
+	    "IPv6 outside address: import reads a connection with IPv6 "
+	    "outside addresses from the Generic download only: download it "
+	    "again with vendor \"Generic\" and import it as aws-generic");
+	free(text);
+	text = load_sample(V, &len);
 	text = replace(text, "! Your Customer Gateway ID", "! Tunnel Inside "
 	    "IP Version : ipv6\n! Your Customer Gateway ID", false);
 	expect_error(V, text, strlen(text), "6:30: the tunnels carry IPv6: "
