@@ -126,10 +126,24 @@ fib_tunnel_down(struct fib *f, unsigned slot)
 		if (to_i != 0)
 			repoint(f, i, to_i);
 	}
-	for (mask = 1; mask < 256; mask++)
-		if ((mask & (mask - 1)) != 0 && (mask & BIT(slot)) &&
-		    f->members[mask] != 0 && (mask & live) != 0)
-			fib_point(f, (uint8_t)mask, (uint8_t)(mask & live));
+	/*
+	 * An ECMP group drops this tunnel and keeps the others it forwards
+	 * to now: a tunnel that came back but has not joined yet (waiting
+	 * for its routes, fib_home.c) is not put in here, or half the flows
+	 * of a prefix it has no path for would go into it.  Only when
+	 * nothing of the group is left does it take any live tunnel of
+	 * its own.
+	 */
+	for (mask = 1; mask < 256; mask++) {
+		if ((mask & (mask - 1)) == 0 || !(mask & BIT(slot)) ||
+		    f->members[mask] == 0)
+			continue;
+		to_i = f->members[mask] & live;
+		if (to_i == 0)
+			to_i = (uint8_t)(mask & live);
+		if (to_i != 0 && to_i != f->members[mask])
+			fib_point(f, (uint8_t)mask, to_i);
+	}
 	kr_flush(f->kr);
 	took = clock_mono_us() - start;
 	f->stats.failovers++;
