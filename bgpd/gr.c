@@ -175,10 +175,14 @@ gr_session_down(struct gr *g, unsigned slot, const char *name,
 }
 
 void
-gr_session_up(struct gr *g, unsigned slot, const char *name,
+gr_session_up(struct gr *g, unsigned slot, const char *name, uint8_t af,
     const struct msg_caps *caps)
 {
 	struct gr_peer	*p = peer(g, slot, name);
+	bool		 v6 = af == AF_INET6;
+	bool		 listed = v6 ? caps->gr_ipv6 : caps->gr_ipv4;
+	bool		 fwd = v6 ? caps->gr_ipv6_forwarding :
+			    caps->gr_ipv4_forwarding;
 
 	if (p->phase == GR_NONE)
 		return;
@@ -192,12 +196,14 @@ gr_session_up(struct gr *g, unsigned slot, const char *name,
 	 * Receiving Speaker MUST immediately remove all the stale routes
 	 * from the peer that it is retaining for that address family."
 	 */
-	if (!caps->gr || !caps->gr_ipv4 || !caps->gr_ipv4_forwarding) {
+	if (!caps->gr || !listed || !fwd) {
 		flush_stale(p, !caps->gr ? "the peer came back without "
-		    "graceful restart" : !caps->gr_ipv4 ? "the peer came "
-		    "back without graceful restart for IPv4 unicast" :
-		    "the peer came back without its forwarding state for "
-		    "IPv4 unicast");
+		    "graceful restart" : !listed ? (v6 ? "the peer came "
+		    "back without graceful restart for IPv6 unicast" :
+		    "the peer came back without graceful restart for IPv4 "
+		    "unicast") : v6 ? "the peer came back without its "
+		    "forwarding state for IPv6 unicast" : "the peer came "
+		    "back without its forwarding state for IPv4 unicast");
 		return;
 	}
 	/* The restart time bounded the time without a session; now the

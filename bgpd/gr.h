@@ -36,9 +36,10 @@ void		 gr_set_stalepath(struct gr *, unsigned stalepath_s);
 void		 gr_session_down(struct gr *, unsigned slot,
 		    const char *name, bool graceful, unsigned restart_s);
 
-/* The session of slot is Established again, the peer's OPEN said caps. */
+/* The session of slot (carrying family af) is Established again, the
+ * peer's OPEN said caps. */
 void		 gr_session_up(struct gr *, unsigned slot, const char *name,
-		    const struct msg_caps *caps);
+		    uint8_t af, const struct msg_caps *caps);
 
 /* End-of-RIB from slot (RFC 4724 2). */
 void		 gr_end_of_rib(struct gr *, unsigned slot,

@@ -244,7 +244,7 @@ on_update(struct peer *p, const struct msg_update *u, void *arg)
 
 	sess_peer_info(p, &si);
 	r->last_update_ms[si.slot] = clock_mono_ms();
-	if (u->end_of_rib) {
+	if (si.af == AF_INET6 ? u->end_of_rib6 : u->end_of_rib) {
 		r->eor[si.slot] = true;
 		gr_end_of_rib(r->gr, si.slot, si.name);
 		log_peer_info(si.name, "End-of-RIB: %u prefixes, %u accepted",
@@ -280,7 +280,7 @@ on_state(struct peer *p, enum fsm_state old, void *arg)
 		r->synced[si.slot] = false;
 		r->last_update_ms[si.slot] = clock_mono_ms();
 		fib_tunnel_up(r->fib, si.slot);
-		gr_session_up(r->gr, si.slot, si.name, &si.peer_caps);
+		gr_session_up(r->gr, si.slot, si.name, si.af, &si.peer_caps);
 		steer_update(r);
 		return;
 	}
@@ -343,6 +343,17 @@ on_addr(unsigned slot, struct in_addr addr, bool added, void *arg)
 
 	if ((p = peer_of_slot(r, slot, &si)) != NULL)
 		sess_peer_addr(p, addr, added);
+}
+
+static void
+on_addr6(unsigned slot, const struct in6_addr *addr, bool added, void *arg)
+{
+	struct router	*r = arg;
+	struct sess_info si;
+	struct peer	*p;
+
+	if ((p = peer_of_slot(r, slot, &si)) != NULL)
+		sess_peer_addr6(p, addr, added);
 }
 
 /* ---- return steering ---------------------------------------------------- */
@@ -450,9 +461,12 @@ same_probe(const struct conf_neighbor *a, const struct conf_neighbor *b)
 	return a->probe.enabled == b->probe.enabled &&
 	    a->probe.interval_ms == b->probe.interval_ms &&
 	    a->probe.misses == b->probe.misses &&
+	    a->af == b->af && (a->af == AF_INET6 ?
+	    IN6_ARE_ADDR_EQUAL(&a->addr6, &b->addr6) &&
+	    IN6_ARE_ADDR_EQUAL(&a->local_addr6, &b->local_addr6) :
 	    a->addr.s_addr == b->addr.s_addr &&
+	    a->local_addr.s_addr == b->local_addr.s_addr) &&
 	    a->has_local_addr == b->has_local_addr &&
-	    a->local_addr.s_addr == b->local_addr.s_addr &&
 	    strcmp(a->ifname, b->ifname) == 0;
 }
 
@@ -463,7 +477,7 @@ sync_probe(struct router *r, unsigned slot, const struct conf_neighbor *n)
 	struct in_addr	src = { INADDR_ANY };
 	struct peer	*p;
 	struct sess_info si;
-	char		 who[32];
+	char		 who[16 + INET6_ADDRSTRLEN], addr[INET6_ADDRSTRLEN];
 
 	if (n != NULL && r->probe[slot] != NULL &&
 	    same_probe(n, &r->probe_conf[slot]))
@@ -477,12 +491,20 @@ sync_probe(struct router *r, unsigned slot, const struct conf_neighbor *n)
 	}
 	if (n == NULL || !n->probe.enabled)
 		return;
-	if (n->has_local_addr)
-		src = n->local_addr;
 	r->probe_conf[slot] = *n;
-	snprintf(who, sizeof(who), "neighbor %s", inet_ntoa(n->addr));
-	r->probe[slot] = probe_new(r->loop, who, n->ifname,
-	    n->addr, src, n->probe.interval_ms, n->probe.misses, on_probe, r);
+	snprintf(who, sizeof(who), "neighbor %s",
+	    conf_neighbor_str(n, false, addr, sizeof(addr)));
+	if (n->af == AF_INET6)
+		r->probe[slot] = probe_new6(r->loop, who, n->ifname,
+		    &n->addr6, n->has_local_addr ? &n->local_addr6 : NULL,
+		    n->probe.interval_ms, n->probe.misses, on_probe, r);
+	else {
+		if (n->has_local_addr)
+			src = n->local_addr;
+		r->probe[slot] = probe_new(r->loop, who, n->ifname,
+		    n->addr, src, n->probe.interval_ms, n->probe.misses,
+		    on_probe, r);
+	}
 	if (r->started)
 		probe_start(r->probe[slot]);
 }
@@ -506,10 +528,13 @@ sync_tunnels(struct router *r, const struct conf *c)
 	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
 		sess_peer_info(p, &si);
 		used |= 1U << si.slot;
-		rib_peer_set(r->rib, si.slot, si.conf->addr,
-		    si.conf->preference);
-		fib_tunnel_set(r->fib, si.slot, si.conf->ifname,
-		    si.conf->addr, si.conf->preference);
+		if (si.conf->af == AF_INET6)
+			rib_peer_set6(r->rib, si.slot, &si.conf->addr6,
+			    si.conf->preference);
+		else
+			rib_peer_set(r->rib, si.slot, si.conf->addr,
+			    si.conf->preference);
+		fib_tunnel_set(r->fib, si.slot, si.conf);
 		sync_probe(r, si.slot, si.conf);
 	}
 	for (slot = 0; slot < SESS_MAX_PEERS; slot++)
@@ -580,7 +605,7 @@ router_new(struct ev_loop *loop, const struct conf *c)
 	r->fib = fib_new(loop, c);
 	fib_set_lookup(r->fib, lookup, walk, r);
 	fib_set_events(r->fib, on_kernel_event, r);
-	fib_set_addr(r->fib, on_addr, r);
+	fib_set_addr(r->fib, on_addr, on_addr6, r);
 	r->sess = sess_engine_new(loop, c, BGP_PORT, &hooks);
 	ev_timer_init(&r->t_steer, on_steer_check, 1., 1.);
 	r->t_steer.data = r;

@@ -206,9 +206,8 @@ kernel_route(struct ctl_pool *pool, struct fib *f, const struct conf *c,
 {
 	Vtibgp__KernelRoute	*m;
 	Vtibgp__NexthopMember	*nm;
-	struct in_addr		 gw;
 	const char		*ifname;
-	char			 buf[INET_ADDRSTRLEN];
+	char			 buf[INET6_ADDRSTRLEN];
 	unsigned		 i;
 
 	m = pool_alloc(pool, sizeof(*m));
@@ -225,9 +224,8 @@ kernel_route(struct ctl_pool *pool, struct fib *f, const struct conf *c,
 			continue;
 		nm = pool_alloc(pool, sizeof(*nm));
 		vtibgp__nexthop_member__init(nm);
-		nm->id = fib_nexthop(f, i, &ifname, &gw);
-		nm->gateway = pool_str(pool, inet_ntop(AF_INET, &gw, buf,
-		    sizeof(buf)));
+		nm->id = fib_nexthop(f, i, &ifname, buf);
+		nm->gateway = pool_str(pool, buf);
 		nm->interface = pool_str(pool, ifname);
 		m->members[m->n_members++] = nm;
 	}

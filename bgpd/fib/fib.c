@@ -37,10 +37,21 @@ fib_event(struct fib *f, const char *fmt, ...)
 }
 
 void
+fib_tunnel_nexthop(struct fib *f, unsigned i)
+{
+	if (f->t[i].af == AF_INET6)
+		kr_nexthop6(f->kr, NH_ID(i), f->t[i].ifname, &f->t[i].gw6);
+	else
+		kr_nexthop(f->kr, NH_ID(i), f->t[i].ifname, f->t[i].gw);
+}
+
+void
 fib_set_addr(struct fib *f, void (*fn)(unsigned, struct in_addr, bool,
-    void *), void *arg)
+    void *), void (*fn6)(unsigned, const struct in6_addr *, bool, void *),
+    void *arg)
 {
 	f->addr_fn = fn;
+	f->addr6_fn = fn6;
 	f->addr_arg = arg;
 }
 
@@ -69,7 +80,7 @@ on_link(const char *ifname, bool up, void *arg)
 		else if (f->nexthops) {
 			/* the kernel flushed them with the carrier; a group
 			 * that pointed at another tunnel lived on */
-			kr_nexthop(f->kr, NH_ID(i), ifname, f->t[i].gw);
+			fib_tunnel_nexthop(f, i);
 			if (f->members[1U << i] == 0)
 				fib_point(f, (uint8_t)(1U << i),
 				    (uint8_t)(1U << i));
@@ -94,16 +105,31 @@ on_addr(const char *ifname, struct in_addr addr, uint8_t plen, bool added,
 			f->addr_fn(i, addr, added, f->addr_arg);
 }
 
+/* An IPv6 address became usable or went on a tunnel interface. */
+static void
+on_addr6(const char *ifname, const struct in6_addr *addr, uint8_t plen,
+    bool added, void *arg)
+{
+	struct fib	*f = arg;
+	unsigned	 i;
+
+	for (i = 0; i < RIB_MAX_PEERS; i++)
+		if (f->t[i].configured && strcmp(f->t[i].ifname, ifname) == 0 &&
+		    f->addr6_fn != NULL)
+			f->addr6_fn(i, addr, added, f->addr_arg);
+}
+
 /* A route of ours deleted by someone else goes back if it should be. */
 static void
 on_route_lost(const struct kr_prefix *p, uint32_t metric, void *arg)
 {
 	struct fib	*f = arg;
 	const uint8_t	*st = NULL;
-	char		 addr[INET_ADDRSTRLEN];
+	char		 addr[INET6_ADDRSTRLEN];
 	bool		 ours;
 
-	inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
+	inet_ntop(p->family == AF_INET6 ? AF_INET6 : AF_INET, &p->addr6, addr,
+	    sizeof(addr));
 	if (f->lookup != NULL)
 		st = f->lookup(p, f->lookup_arg);
 	ours = st != NULL && ((metric == f->metric && st[PRI] != 0) ||
@@ -164,10 +190,24 @@ on_error(const char *what, int err, void *arg)
 	}
 }
 
+/* IPv6 in the kernel when a neighbor is IPv6 (IPv4-only setups see no
+ * IPv6 routes, dumps or events, as before). */
+static bool
+has_inet6(const struct conf *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->n_neighbors; i++)
+		if (c->neighbors[i].af == AF_INET6)
+			return true;
+	return false;
+}
+
 struct fib *
 fib_new(struct ev_loop *loop, const struct conf *c)
 {
 	struct kr_hooks	 hooks = { .link = on_link, .addr = on_addr,
+			    .addr6 = on_addr6,
 			    .route_lost = on_route_lost,
 			    .nexthop_lost = on_nexthop_lost,
 			    .error = on_error };
@@ -180,6 +220,7 @@ fib_new(struct ev_loop *loop, const struct conf *c)
 	f->kc.protocol = c->kernel.protocol;
 	f->kc.compat_keep = c->kernel.nexthop_compat == CONF_COMPAT_KEEP;
 	f->kc.no_nexthops = getenv("VTIBGPD_NO_NEXTHOPS") != NULL;
+	f->kc.inet6 = has_inet6(c);
 	f->metric = c->kernel.metric;
 	f->ecmp = c->kernel.ecmp;
 	f->defer_sb = true;
@@ -215,19 +256,27 @@ fib_set_lookup(struct fib *f, const uint8_t *(*lookup)(const struct kr_prefix *,
 }
 
 void
-fib_tunnel_set(struct fib *f, unsigned slot, const char *ifname,
-    struct in_addr gw, uint32_t preference)
+fib_tunnel_set(struct fib *f, unsigned slot, const struct conf_neighbor *n)
 {
 	struct fib_tunnel	*t = &f->t[slot];
+	const char		*ifname = n->ifname;
 	bool			 changed, reorder;
 
 	changed = !t->configured || strcmp(t->ifname, ifname) != 0 ||
-	    t->gw.s_addr != gw.s_addr;
-	reorder = t->configured && t->preference != preference;
+	    t->af != n->af || (n->af == AF_INET6 ?
+	    !IN6_ARE_ADDR_EQUAL(&t->gw6, &n->addr6) :
+	    t->gw.s_addr != n->addr.s_addr);
+	reorder = t->configured && t->preference != n->preference;
 	t->configured = true;
 	snprintf(t->ifname, sizeof(t->ifname), "%s", ifname);
-	t->gw = gw;
-	t->preference = preference;
+	t->af = n->af;
+	memset(&t->gw, 0, sizeof(t->gw));
+	memset(&t->gw6, 0, sizeof(t->gw6));
+	if (n->af == AF_INET6)
+		t->gw6 = n->addr6;
+	else
+		t->gw = n->addr;
+	t->preference = n->preference;
 	if (reorder && f->started)
 		fib_reorder(f);
 	if (!changed || !f->started)
@@ -267,7 +316,8 @@ fib_reconfigure(struct fib *f, const struct conf *c)
 {
 	if (c->kernel.table == f->kc.table &&
 	    c->kernel.protocol == f->kc.protocol &&
-	    c->kernel.metric == f->metric && c->kernel.ecmp == f->ecmp)
+	    c->kernel.metric == f->metric && c->kernel.ecmp == f->ecmp &&
+	    (!has_inet6(c) || f->kc.inet6))
 		return 0;
 	log_warnx("reload: changes to the kernel block take effect at the "
 	    "next start of vtibgpd");
@@ -414,10 +464,12 @@ fib_routes_of(const struct fib *f, const uint8_t user[RIB_USER_BYTES],
 
 uint32_t
 fib_nexthop(const struct fib *f, unsigned slot, const char **ifname,
-    struct in_addr *gw)
+    char gw[INET6_ADDRSTRLEN])
 {
 	*ifname = f->t[slot].ifname;
-	*gw = f->t[slot].gw;
+	inet_ntop(f->t[slot].af == AF_INET6 ? AF_INET6 : AF_INET,
+	    f->t[slot].af == AF_INET6 ? (const void *)&f->t[slot].gw6 :
+	    (const void *)&f->t[slot].gw, gw, INET6_ADDRSTRLEN);
 	return f->nexthops ? NH_ID(slot) : 0;
 }
 

@@ -49,13 +49,14 @@ struct fib	*fib_new(struct ev_loop *, const struct conf *);
 void		 fib_free(struct fib *);
 
 /*
- * Tunnel slot is the VGW at gw on ifname (configured; not yet usable),
+ * Tunnel slot is the VGW at the neighbor's address (either family) on
+ * its interface (configured; not yet usable),
  * ranked by its neighbor's preference: of the other tunnels with a path,
  * the standby route and a failed tunnel's group use the one ranked
  * highest.  A new preference moves the standbys at once.
  */
-void		 fib_tunnel_set(struct fib *, unsigned slot, const char *ifname,
-		    struct in_addr gw, uint32_t preference);
+void		 fib_tunnel_set(struct fib *, unsigned slot,
+		    const struct conf_neighbor *);
 /* Tunnel slot is no longer configured. */
 void		 fib_tunnel_clear(struct fib *, unsigned slot);
 
@@ -91,9 +92,12 @@ void		 fib_set_lookup(struct fib *, const uint8_t *(*lookup)(
 void		 fib_set_events(struct fib *, void (*fn)(const char *text,
 		    void *arg), void *arg);
 
-/* An IPv4 address came (added) or went on tunnel slot's interface. */
+/* An IPv4 address came (added) or went on tunnel slot's interface; fn6
+ * the same for IPv6 (usable: duplicate address detection over). */
 void		 fib_set_addr(struct fib *, void (*fn)(unsigned slot,
-		    struct in_addr, bool added, void *arg), void *arg);
+		    struct in_addr, bool added, void *arg),
+		    void (*fn6)(unsigned slot, const struct in6_addr *,
+		    bool added, void *arg), void *arg);
 
 /*
  * Tunnel slot is usable again (session established).  Its group points
@@ -177,8 +181,9 @@ struct fib_route {
 void		 fib_routes_of(const struct fib *,
 		    const uint8_t user[RIB_USER_BYTES],
 		    struct fib_route *primary, struct fib_route *standby);
-/* The nexthop object of tunnel slot, its interface and gateway. */
+/* The nexthop object of tunnel slot, its interface and gateway (as
+ * text, either family). */
 uint32_t	 fib_nexthop(const struct fib *, unsigned slot,
-		    const char **ifname, struct in_addr *gw);
+		    const char **ifname, char gw[INET6_ADDRSTRLEN]);
 
 #endif

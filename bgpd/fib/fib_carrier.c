@@ -18,7 +18,7 @@ reinstall_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
     uint8_t st[RIB_USER_BYTES], void *arg)
 {
 	struct fib		*f = arg;
-	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
+	struct kr_prefix	 pfx = kr_prefix_of(p);
 
 	if (st[PRI] != 0)
 		fib_put_route(f, &pfx, st, true);
@@ -83,6 +83,7 @@ fib_rebuild(struct fib *f, unsigned i)
 
 	for (m = 0; m < RIB_MAX_PEERS; m++)
 		live |= ready(f, m) && m != i ? BIT(m) : 0;
+	live &= same_af(f, i);
 	if (!aliasing(f) || live == 0)
 		return;
 	if (f->members[BIT(i)] != 0) {

@@ -26,7 +26,7 @@ strand_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
     uint8_t st[RIB_USER_BYTES], void *arg)
 {
 	struct strand_walk	*x = arg;
-	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
+	struct kr_prefix	 pfx = kr_prefix_of(p);
 
 	if (st[PRI] != x->group || pinned(st) ||
 	    (rib_carriers(best, standby) & x->to))
@@ -114,6 +114,7 @@ fib_tunnel_down(struct fib *f, unsigned slot)
 	for (i = 0; i < RIB_MAX_PEERS; i++)
 		if (ready(f, i))
 			live |= BIT(i);
+	live &= same_af(f, slot);
 	if ((to = target(f, slot, live)) == 0)
 		return 0;
 	/* the one message that moves every prefix of this tunnel */

@@ -259,7 +259,7 @@ fib_tunnel_up(struct fib *f, unsigned slot)
 	f->synced &= (uint8_t)~BIT(slot);
 	if (!f->nexthops || !f->t[slot].link_up)
 		return;
-	kr_nexthop(f->kr, NH_ID(slot), f->t[slot].ifname, f->t[slot].gw);
+	fib_tunnel_nexthop(f, slot);
 	/* a group that points elsewhere comes home with the routes */
 	if (!aliasing(f) || f->members[BIT(slot)] == 0) {
 		fib_point(f, BIT(slot), BIT(slot));

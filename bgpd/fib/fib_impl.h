@@ -8,6 +8,7 @@
 #define VTB_FIB_IMPL_H
 
 #include <net/if.h>
+#include <string.h>
 
 #include "bgpd/fib/fib.h"
 #include "bgpd/util/log.h"
@@ -82,7 +83,9 @@ struct fib_tunnel {
 	bool		link_up;
 	bool		alive;		/* session established */
 	char		ifname[IF_NAMESIZE];
-	struct in_addr	gw;
+	uint8_t		af;		/* the neighbor's: AF_INET(6) */
+	struct in_addr	gw;		/* AF_INET */
+	struct in6_addr	gw6;		/* AF_INET6 */
 	uint32_t	preference;	/* the neighbor's: which standby */
 };
 
@@ -152,6 +155,8 @@ struct fib {
 	void			*event_arg;
 	void			(*addr_fn)(unsigned, struct in_addr, bool,
 				    void *);
+	void			(*addr6_fn)(unsigned, const struct in6_addr *,
+				    bool, void *);
 	void			*addr_arg;
 };
 
@@ -225,6 +230,36 @@ next_of(const struct fib *f, uint8_t mask)
 	return BIT(w);
 }
 
+/* The tunnels of the same family as tunnel i (an IPv6 tunnel's group
+ * never points at an IPv4 tunnel's nexthop, nor the other way round). */
+static inline uint8_t
+same_af(const struct fib *f, unsigned i)
+{
+	uint8_t		m = 0;
+	unsigned	j;
+
+	for (j = 0; j < RIB_MAX_PEERS; j++)
+		if (f->t[j].configured && f->t[j].af == f->t[i].af)
+			m |= BIT(j);
+	return m;
+}
+
+/* The kernel's prefix for a prefix of the RIB. */
+static inline struct kr_prefix
+kr_prefix_of(const struct rib_prefix *p)
+{
+	struct kr_prefix	k;
+
+	memset(&k, 0, sizeof(k));
+	k.family = p->af;
+	k.len = p->len;
+	if (p->af == AF_INET6)
+		k.addr6 = p->addr6;
+	else
+		k.addr = p->addr;
+	return k;
+}
+
 static inline bool
 aliasing(const struct fib *f)
 {
@@ -254,6 +289,8 @@ want_of(const struct fib *f, uint8_t best)
 
 /* ---- fib.c --------------------------------------------------------------- */
 
+/* NH(i): tunnel i's gateway on its interface, of its family. */
+void		 fib_tunnel_nexthop(struct fib *, unsigned i);
 /* A line for fib_set_events' hook, if any. */
 void		 fib_event(struct fib *, const char *fmt, ...) VTB_PRINTF(2, 3);
 

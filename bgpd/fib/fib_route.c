@@ -65,7 +65,10 @@ fib_route_set(struct fib *f, const struct kr_prefix *pfx, uint32_t metric,
 		return;
 	}
 	i = lowest_bit(mask);
-	if (!f->nexthops)
+	if (!f->nexthops && f->t[i].af == AF_INET6)
+		kr_route_via6(f->kr, pfx, metric, f->t[i].ifname,
+		    &f->t[i].gw6);
+	else if (!f->nexthops)
 		kr_route_via(f->kr, pfx, metric, f->t[i].ifname, f->t[i].gw);
 	else if ((mask & (mask - 1)) != 0)
 		kr_route(f->kr, pfx, metric, ecmp_group(f, mask));
@@ -265,7 +268,7 @@ reorder_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
     uint8_t st[RIB_USER_BYTES], void *arg)
 {
 	struct fib		*f = arg;
-	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
+	struct kr_prefix	 pfx = kr_prefix_of(p);
 
 	fib_place(f, &pfx, st, want_of(f, best), next_of(f, standby),
 	    rib_carriers(best, standby));
@@ -286,13 +289,11 @@ fib_reorder(struct fib *f)
 void
 fib_change(struct fib *f, const struct rib_change *c)
 {
-	struct kr_prefix	pfx = { .addr = c->pfx.addr,
-				    .len = c->pfx.len };
+	struct kr_prefix	pfx = kr_prefix_of(&c->pfx);
 
-	/* No IPv6 kernel routes from the FIB yet (netlink/ has them:
-	 * kr_conf.inet6, kr_nexthop6), and no IPv6 neighbor to learn them
-	 * from (conf_check_runnable); the RIB may hold IPv6 prefixes. */
-	if (c->pfx.af != AF_INET)
+	/* IPv6 routes only with kr_conf.inet6 (an IPv6 neighbor at
+	 * start); the RIB may hold IPv6 prefixes without one. */
+	if (c->pfx.af == AF_INET6 && !f->kc.inet6)
 		return;
 	fib_count(f, c->user, c->old_best, c->old_standby, -1);
 	fib_place(f, &pfx, c->user, want_of(f, c->best),

@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bgpd/fib/fib_impl.h"
 #include "bgpd/util/clock.h"
@@ -35,10 +36,18 @@ static int
 stale_cmp(const void *a, const void *b)
 {
 	const struct stale	*x = a, *y = b;
+	uint8_t			 fx = x->pfx.family == AF_INET6 ? 6 : 4;
+	uint8_t			 fy = y->pfx.family == AF_INET6 ? 6 : 4;
 	uint32_t		 ax = ntohl(x->pfx.addr.s_addr);
 	uint32_t		 ay = ntohl(y->pfx.addr.s_addr);
+	int			 d;
 
-	if (ax != ay)
+	if (fx != fy)
+		return fx < fy ? -1 : 1;
+	if (fx == 6 && (d = memcmp(&x->pfx.addr6, &y->pfx.addr6,
+	    sizeof(x->pfx.addr6))) != 0)
+		return d;
+	if (fx == 4 && ax != ay)
 		return ax < ay ? -1 : 1;
 	if (x->pfx.len != y->pfx.len)
 		return x->pfx.len < y->pfx.len ? -1 : 1;
@@ -125,7 +134,7 @@ sweep_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
     uint8_t st[RIB_USER_BYTES], void *arg)
 {
 	struct fib		*f = arg;
-	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
+	struct kr_prefix	 pfx = kr_prefix_of(p);
 	uint8_t			 want = want_of(f, best);
 	uint8_t			 want_sb = next_of(f, standby);
 	unsigned		 i;

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,14 +14,24 @@
 #include "bgpd/session/sess_impl.h"
 #include "bgpd/util/clock.h"
 
+/* The local address of connection fd for p, as the kernel has it. */
+static void
+note_local(struct peer *p, const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6 && p->conf.af == AF_INET6)
+		p->local_addr6 = ((const struct sockaddr_in6 *)ss)->sin6_addr;
+	else if (ss->ss_family == AF_INET && p->conf.af == AF_INET)
+		p->local_addr = ((const struct sockaddr_in *)ss)->sin_addr;
+}
+
 void
 sess_connected(struct peer *p, struct conn *c)
 {
-	struct sockaddr_in	sin;
-	socklen_t		len = sizeof(sin);
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof(ss);
 
-	if (getsockname(c->fd, (struct sockaddr *)&sin, &len) == 0)
-		p->local_addr = sin.sin_addr;
+	if (getsockname(c->fd, (struct sockaddr *)&ss, &len) == 0)
+		note_local(p, &ss);
 	conn_start_io(c);
 	peer_event(p, FSM_EV_TCP_CR_ACKED);
 }
@@ -68,34 +79,70 @@ sess_conn_error(struct conn *c, const char *why)
 	snprintf(p->stats.last_error, sizeof(p->stats.last_error), "%s", why);
 	log_peer_warnx(p->name, "%s", why);
 	p->graceful_down = p->state == FSM_ESTABLISHED &&
-	    p->peer_open.caps.gr && p->peer_open.caps.gr_ipv4;
+	    p->peer_open.caps.gr && (p->conf.af == AF_INET6 ?
+	    p->peer_open.caps.gr_ipv6 : p->peer_open.caps.gr_ipv4);
 	if (p->state == FSM_ESTABLISHED)
 		p->last_down = SESS_DOWN_CONN;
 	peer_event(p, FSM_EV_TCP_FAILS);
 	quick_retry(p);
 }
 
+/* The neighbor at the address of ss (a link-local one on the interface
+ * of its scope), or NULL. */
 static struct peer *
-peer_by_addr(struct sess_engine *e, struct in_addr a)
+peer_by_addr(struct sess_engine *e, const struct sockaddr_storage *ss)
 {
-	size_t	i;
+	const struct sockaddr_in	*sin = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6	*sin6 =
+					    (const struct sockaddr_in6 *)ss;
+	struct peer			*p;
+	size_t				 i;
 
-	for (i = 0; i < e->n_peers; i++)
-		if (e->peers[i]->conf.addr.s_addr == a.s_addr)
-			return e->peers[i];
+	for (i = 0; i < e->n_peers; i++) {
+		p = e->peers[i];
+		if (p->conf.af != ss->ss_family)
+			continue;
+		if (p->conf.af == AF_INET &&
+		    p->conf.addr.s_addr == sin->sin_addr.s_addr)
+			return p;
+		if (p->conf.af == AF_INET6 &&
+		    IN6_ARE_ADDR_EQUAL(&p->conf.addr6, &sin6->sin6_addr) &&
+		    (!IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr) ||
+		    sin6->sin6_scope_id == if_nametoindex(p->conf.ifname)))
+			return p;
+	}
 	return NULL;
 }
 
-static void
-reject(struct sess_engine *e, int fd, struct in_addr src, const char *why)
+/* Whether ss is p's local address (when it has one now). */
+static bool
+wrong_local(struct peer *p, const struct sockaddr_storage *ss)
 {
-	char		addr[INET_ADDRSTRLEN];
+	if (sess_local_addr(p) == -1)
+		return false;
+	if (p->conf.af == AF_INET6)
+		return !IN6_ARE_ADDR_EQUAL(&p->local_addr6,
+		    &((const struct sockaddr_in6 *)ss)->sin6_addr);
+	return p->local_addr.s_addr !=
+	    ((const struct sockaddr_in *)ss)->sin_addr.s_addr;
+}
+
+static void
+reject(struct sess_engine *e, int fd, const struct sockaddr_storage *src,
+    const char *why)
+{
+	char		addr[INET6_ADDRSTRLEN];
 	uint64_t	suppressed;
 
 	close(fd);
 	if (!log_ratelimit(&e->rl_unknown, clock_mono_ms(), &suppressed))
 		return;
-	inet_ntop(AF_INET, &src, addr, sizeof(addr));
+	if (src->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)src)->
+		    sin6_addr, addr, sizeof(addr));
+	else
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)src)->
+		    sin_addr, addr, sizeof(addr));
 	log_warnx("connection from %s closed: %s%s", addr, why,
 	    suppressed > 0 ? " (and more, not logged)" : "");
 }
@@ -108,8 +155,8 @@ reject(struct sess_engine *e, int fd, struct in_addr src, const char *why)
  * old one is dead).
  */
 void
-sess_accepted(struct sess_engine *e, int fd, struct in_addr src,
-    struct in_addr dst)
+sess_accepted(struct sess_engine *e, int fd,
+    const struct sockaddr_storage *src, const struct sockaddr_storage *dst)
 {
 	struct peer	*p;
 	struct conn	*c;
@@ -119,7 +166,7 @@ sess_accepted(struct sess_engine *e, int fd, struct in_addr src,
 		why = "not a configured neighbor";
 	else if (p->admin_down)
 		why = "neighbor is shut down";
-	else if (sess_local_addr(p) == 0 && dst.s_addr != p->local_addr.s_addr)
+	else if (wrong_local(p, dst))
 		why = "arrived on the wrong address";
 	else if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, p->conf.ifname,
 	    (socklen_t)strlen(p->conf.ifname)) == -1)
@@ -133,11 +180,12 @@ sess_accepted(struct sess_engine *e, int fd, struct in_addr src,
 	if (p->state == FSM_ESTABLISHED && p->peer_open.caps.gr) {
 		log_peer_info(p->name, "new connection while established: "
 		    "the peer restarted (RFC 4724)");
-		p->graceful_down = p->peer_open.caps.gr_ipv4;
+		p->graceful_down = p->conf.af == AF_INET6 ?
+		    p->peer_open.caps.gr_ipv6 : p->peer_open.caps.gr_ipv4;
 		peer_event(p, FSM_EV_TCP_FAILS);
 	}
 	c = conn_new(p, fd, false);
-	p->local_addr = dst;
+	note_local(p, dst);
 	switch (p->state) {
 	case FSM_IDLE:
 		peer_timer_stop(p, &p->t_idle);

@@ -3,8 +3,9 @@
  * sess_export.c: our routes on each session: our networks announced
  * (then End-of-RIB) and withdrawn, the halves of return steering, and
  * what a reload changes in them.  A neighbor gets the networks of its
- * own family only (IPv4 networks to IPv4 neighbors), and is sent nothing
- * when it has none.
+ * own family only (IPv4 networks to IPv4 neighbors, IPv6 networks in
+ * MP_REACH_NLRI to IPv6 neighbors), and is sent nothing when it has
+ * none.
  */
 #include "config.h"
 
@@ -41,6 +42,45 @@ send_update(struct peer *p, const struct msg_prefix *wd, size_t n_wd,
 	}
 }
 
+/* The same for IPv6 prefixes: announced (a not NULL) or withdrawn. */
+static void
+send_update6(struct peer *p, const struct msg_attrs *a,
+    const struct msg_prefix6 *pfx, size_t n)
+{
+	uint8_t	buf[MSG_MAX_LEN];
+	size_t	len, half;
+
+	len = a != NULL ? msg_update6_reach_encode(buf, sizeof(buf), a, pfx,
+	    n, p->as4) : msg_update6_unreach_encode(buf, sizeof(buf), pfx, n);
+	if (len > 0) {
+		peer_send(p, p->conn, buf, len);
+		return;
+	}
+	if (n <= 1)
+		fatalx("%s: one prefix does not fit an UPDATE", __func__);
+	half = n / 2;
+	send_update6(p, a, pfx, half);
+	send_update6(p, a, pfx + half, n - half);
+}
+
+/* The IPv6 prefixes among the n at cp, into a new array of *k. */
+static struct msg_prefix6 *
+to_msg_prefixes6(const struct conf_prefix *cp, size_t n, size_t *k)
+{
+	struct msg_prefix6	*mp;
+	size_t			 i;
+
+	if ((mp = calloc(n == 0 ? 1 : n, sizeof(*mp))) == NULL)
+		fatal("calloc");
+	for (*k = 0, i = 0; i < n; i++) {
+		if (cp[i].af != AF_INET6)
+			continue;
+		mp[*k].addr = cp[i].addr6;
+		mp[(*k)++].len = cp[i].len;
+	}
+	return mp;
+}
+
 /* How many of the n prefixes at cp are of family af. */
 static size_t
 count_af(const struct conf_prefix *cp, size_t n, uint8_t af)
@@ -53,8 +93,8 @@ count_af(const struct conf_prefix *cp, size_t n, uint8_t af)
 	return k;
 }
 
-/* The prefixes of p's family among the n at cp, into a new array of *k
- * (the codec's prefixes are IPv4: so are the neighbors, for now). */
+/* The IPv4 prefixes among the n at cp, for p (an IPv4 neighbor), into a
+ * new array of *k. */
 static struct msg_prefix *
 to_msg_prefixes(const struct peer *p, const struct conf_prefix *cp,
     size_t n, size_t *k)
@@ -81,6 +121,8 @@ announce(struct peer *p, const struct conf_prefix *nets, size_t n)
 	struct msg_attrs	 a;
 	struct msg_prefix	*nlri;
 
+	struct msg_prefix6	*nlri6;
+
 	if (count_af(nets, n, p->conf.af) == 0)
 		return;	/* nothing: an empty UPDATE is End-of-RIB */
 	memset(&a, 0, sizeof(a));
@@ -91,6 +133,20 @@ announce(struct peer *p, const struct conf_prefix *nets, size_t n)
 	if (msg_attrs_set_aspath(&a, p->eng->local_as,
 	    1 + p->conf.prepend) == -1)
 		fatal("msg_attrs_set_aspath");
+	if (p->conf.af == AF_INET6) {
+		/* RFC 2545 3: our inside address; a session over link-local
+		 * addresses has only the link-local one */
+		a.present &= ~ATTR_BIT(ATTR_NEXT_HOP);
+		if (IN6_IS_ADDR_LINKLOCAL(&p->local_addr6))
+			a.next_hop6.link_local = p->local_addr6;
+		else
+			a.next_hop6.global = p->local_addr6;
+		nlri6 = to_msg_prefixes6(nets, n, &n);
+		send_update6(p, &a, nlri6, n);
+		free(nlri6);
+		msg_attrs_free(&a);
+		return;
+	}
 	nlri = to_msg_prefixes(p, nets, n, &n);
 	send_update(p, NULL, 0, &a, nlri, n);
 	free(nlri);
@@ -102,8 +158,16 @@ withdraw(struct peer *p, const struct conf_prefix *nets, size_t n)
 {
 	struct msg_prefix	*wd;
 
+	struct msg_prefix6	*wd6;
+
 	if (count_af(nets, n, p->conf.af) == 0)
 		return;
+	if (p->conf.af == AF_INET6) {
+		wd6 = to_msg_prefixes6(nets, n, &n);
+		send_update6(p, NULL, wd6, n);
+		free(wd6);
+		return;
+	}
 	wd = to_msg_prefixes(p, nets, n, &n);
 	send_update(p, wd, n, NULL, NULL, 0);
 	free(wd);
@@ -117,7 +181,9 @@ peer_send_routes(struct peer *p, bool eor)
 	announce(p, p->eng->networks, p->eng->n_networks);
 	if (p->steer)
 		announce(p, p->eng->halves, p->eng->n_halves);
-	if (eor)
+	if (eor && p->conf.af == AF_INET6)
+		send_update6(p, NULL, NULL, 0);	/* RFC 4724 2, AFI 2 */
+	else if (eor)
 		send_update(p, NULL, 0, NULL, NULL, 0);
 }
 

@@ -6,6 +6,8 @@
 #ifndef VTB_SESS_IMPL_H
 #define VTB_SESS_IMPL_H
 
+#include <sys/socket.h>
+
 #include "bgpd/session/session.h"
 #include "bgpd/util/log.h"
 
@@ -60,7 +62,7 @@ struct peer {
 	bool			 graceful_down;	/* lost without NOTIFICATION,
 						   peer does RFC 4724 */
 	struct conf_neighbor	 conf;		/* strings owned */
-	char			 name[INET_ADDRSTRLEN];
+	char			 name[INET6_ADDRSTRLEN];
 	enum fsm_state		 state;
 	bool			 admin_down;
 	struct conn		*conn;		/* the one the FSM follows */
@@ -74,10 +76,13 @@ struct peer {
 	ev_timer		 t_open_wait;	/* OpenSent too long (sess_diag) */
 	uint32_t		 connretry_counter;
 	uint32_t		 fail_streak;
-	struct in_addr		 local_addr;
+	struct in_addr		 local_addr;	/* IPv4 neighbor */
+	struct in6_addr		 local_addr6;	/* IPv6 neighbor */
 	uint8_t			 local_plen;
+	unsigned		 ifindex;	/* scope of link-local */
 	struct msg_open		 peer_open;
 	bool			 as4;
+	unsigned		 afs;		/* MSG_AF_* negotiated */
 	uint16_t		 hold_neg;
 	uint16_t		 keepalive;
 	struct msg_error	 err;		/* decoder's, for the FSM */
@@ -95,6 +100,8 @@ struct sess_engine {
 	size_t			 n_peers;
 	int			 lfd;
 	ev_io			 lio;
+	int			 lfd6;		/* [::]:port, IPv6 only */
+	ev_io			 lio6;
 	uint16_t		 port;
 	struct in_addr		 router_id;
 	uint32_t		 local_as;
@@ -122,6 +129,13 @@ int	sess_peer_ttl(int fd, const struct peer *);
 int	sess_connect(struct peer *);
 /* Find the local address and prefix length for p on its interface. */
 int	sess_local_addr(struct peer *);
+/* Open the IPv6 listener if a neighbor is IPv6 and it is not open. */
+int	sess_listen6(struct sess_engine *);
+/* Whether neighbors a and b have the same address (and family). */
+bool	sess_same_addr(const struct conf_neighbor *a,
+	    const struct conf_neighbor *b);
+/* The families p's session offers (MSG_AF_*): its neighbor's. */
+unsigned sess_peer_families(const struct peer *);
 
 /* sess_diag.c: why a session does not come up */
 void	sess_diag_init(struct peer *);
@@ -150,8 +164,10 @@ int	conn_send(struct conn *, const uint8_t *msg, size_t len);
 /* sess_accept.c */
 void	sess_connected(struct peer *, struct conn *);	/* connect() done */
 void	sess_connect_failed(struct peer *, struct conn *, int err);
-void	sess_accepted(struct sess_engine *, int fd, struct in_addr src,
-	    struct in_addr dst);
+/* A connection accepted from src (either family) to our address dst. */
+void	sess_accepted(struct sess_engine *, int fd,
+	    const struct sockaddr_storage *src,
+	    const struct sockaddr_storage *dst);
 void	sess_conn_error(struct conn *, const char *why);
 /* sess_tunnel.c */
 void	sess_conn_closed(struct peer *, struct conn *);	/* peer closed c */
@@ -198,6 +214,8 @@ void	peer_send(struct peer *, struct conn *c, const uint8_t *msg,
 void	peer_send_notification(struct peer *, struct conn *c, uint8_t code,
 	    uint8_t subcode, const uint8_t *data, size_t len,
 	    const char *text);
+/* The capabilities p's OPEN offers. */
+void	peer_caps(const struct peer *, struct msg_caps *);
 /* Our OPEN on c, with our capabilities (graceful restart's R and F bits
  * when the engine restarted with our routes kept). */
 void	peer_send_open(struct peer *, struct conn *c);

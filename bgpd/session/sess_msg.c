@@ -39,9 +39,13 @@ negotiate(struct peer *p, const struct msg_open *o)
 static int
 handle_open(struct peer *p, struct conn *c, const uint8_t *msg, size_t len)
 {
+	/* the Multiprotocol capability of IPv6 unicast (RFC 4760 8) */
+	static const uint8_t	mp_ipv6[] = { 1, 4, 0, 2, 0, 1 };
 	struct msg_open		o;
 	struct msg_error	err;
+	struct msg_caps		ours;
 
+	peer_caps(p, &ours);
 	memset(&err, 0, sizeof(err));
 	if (msg_open_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &o,
 	    &err) == -1 || msg_open_check(&o, p->conf.remote_as,
@@ -49,6 +53,28 @@ handle_open(struct peer *p, struct conn *c, const uint8_t *msg, size_t len)
 		snprintf(p->stats.last_error, sizeof(p->stats.last_error),
 		    "bad OPEN: %s/%s", msg_code_name(err.code),
 		    msg_subcode_name(err.code, err.subcode));
+		if (c == p->pending) {
+			peer_send_notification(p, c, err.code, err.subcode,
+			    err.data, err.data_len, NULL);
+			conn_free(c);
+			p->pending = NULL;
+			return -1;
+		}
+		p->err = err;
+		p->err_valid = true;
+		peer_event(p, FSM_EV_OPEN_ERR);
+		return -1;
+	}
+	if (p->conf.af == AF_INET6 && !(msg_caps_negotiate(&ours, &o.caps) &
+	    MSG_AF_IPV6)) {
+		/* RFC 5492 5: a capability we need that the peer lacks */
+		memset(&err, 0, sizeof(err));
+		err.code = ERR_OPEN;
+		err.subcode = ERR_OPEN_CAPA;
+		memcpy(err.data, mp_ipv6, sizeof(mp_ipv6));
+		err.data_len = sizeof(mp_ipv6);
+		snprintf(p->stats.last_error, sizeof(p->stats.last_error),
+		    "bad OPEN: the peer does not offer IPv6 unicast");
 		if (c == p->pending) {
 			peer_send_notification(p, c, err.code, err.subcode,
 			    err.data, err.data_len, NULL);
@@ -85,17 +111,21 @@ check_routes(struct peer *p, struct msg_update *u, const struct msg_error *e)
 	const struct msg_attrs	*a = &u->attrs;
 	const char		*why = NULL;
 
+	size_t			 n = u->n_nlri + u->n_nlri6;
+
 	if (u->action == UPD_TREAT_AS_WITHDRAW)
 		why = msg_subcode_name(e->code, e->subcode);
-	else if (u->n_nlri > 0 && !msg_nexthop_ok(a->next_hop, p->local_addr,
-	    p->local_plen)) {
+	else if ((u->n_nlri > 0 && !msg_nexthop_ok(a->next_hop,
+	    p->local_addr, p->local_plen)) || (u->n_nlri6 > 0 &&
+	    !msg_nexthop6_ok(&a->next_hop6, &p->local_addr6, p->local_plen,
+	    NULL))) {
 		p->stats.bad_nexthop++;
 		u->bad_nexthop = true;
 		if (log_ratelimit(&p->rl, clock_mono_ms(), NULL))
 			log_peer_warnx(p->name, "UPDATE with %zu prefixes "
-			    "refused: NEXT_HOP not on the tunnel", u->n_nlri);
+			    "refused: NEXT_HOP not on the tunnel", n);
 		return;
-	} else if (u->n_nlri > 0 &&
+	} else if (n > 0 &&
 	    msg_aspath_first_as(a->as_path, a->as_path_len) !=
 	    p->conf.remote_as)
 		why = "AS_PATH does not start with the peer's AS";
@@ -103,7 +133,7 @@ check_routes(struct peer *p, struct msg_update *u, const struct msg_error *e)
 		return;
 	if (log_ratelimit(&p->rl, clock_mono_ms(), NULL))
 		log_peer_warnx(p->name, "UPDATE with %zu prefixes treated as "
-		    "withdraw: %s", u->n_nlri, why);
+		    "withdraw: %s", n, why);
 	u->action = UPD_TREAT_AS_WITHDRAW;
 	p->stats.treat_as_withdraw++;
 }
@@ -117,9 +147,15 @@ handle_update(struct peer *p, struct conn *c, const uint8_t *msg,
 
 	memset(&u, 0, sizeof(u));
 	memset(&err, 0, sizeof(err));
-	if (msg_update_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN,
-	    p->as4, true, &u, &err) == -1)
+	if (msg_update_decode_af(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN,
+	    p->as4, true, sess_peer_families(p), &u, &err) == -1)
 		fatalx("%s: out of memory", __func__);
+	if (p->conf.af == AF_INET6) {
+		/* the classic fields are IPv4, which this session does not
+		 * carry (msg_update_decode_af) */
+		u.n_nlri = 0;
+		u.n_withdrawn = 0;
+	}
 	if (u.action == UPD_SESSION_RESET) {
 		msg_update_free(&u);
 		p->err = err;
@@ -129,8 +165,8 @@ handle_update(struct peer *p, struct conn *c, const uint8_t *msg,
 	}
 	if (peer_event(p, FSM_EV_UPDATE) & FSM_A_PROCESS_UPDATE) {
 		check_routes(p, &u, &err);
-		p->stats.prefixes_in += u.n_nlri;
-		p->stats.withdrawals_in += u.n_withdrawn;
+		p->stats.prefixes_in += u.n_nlri + u.n_nlri6;
+		p->stats.withdrawals_in += u.n_withdrawn + u.n_withdrawn6;
 		if (p->eng->hooks.update != NULL)
 			p->eng->hooks.update(p, &u, p->eng->hooks.arg);
 	}
@@ -225,7 +261,7 @@ handle_refresh(struct peer *p, struct conn *c, const uint8_t *msg,
 			    "Refresh not negotiated" : "unknown");
 		return 0;
 	}
-	if (rr.afi != 1 || rr.safi != 1) {	/* IPv4 unicast */
+	if (rr.afi != (p->conf.af == AF_INET6 ? 2 : 1) || rr.safi != 1) {
 		log_peer_warnx(p->name, "ROUTE-REFRESH for AFI %u SAFI %u "
 		    "ignored", rr.afi, rr.safi);
 		return 0;

@@ -4,6 +4,9 @@
  * connections bound to the tunnel interface and its inside address, the
  * TTL of single-hop eBGP (1 out, any in) or of GTSM (RFC 5082: 255 out,
  * 255 required in) per neighbor, TCP MD5 signatures (RFC 2385).
+ * IPv6 neighbors have their own listener ([::], IPv6 only) and sockets
+ * bound the same way; the TTL is then the hop limit, and a link-local
+ * address takes the tunnel interface as its scope.
  */
 #include "config.h"
 
@@ -11,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -41,8 +45,13 @@ set_int(int fd, int level, int opt, int val, const char *what)
  * bound to the tunnel interface and the inside addresses either way.
  */
 static int
-sock_ttl(int fd, bool gtsm)
+sock_ttl(int fd, int af, bool gtsm)
 {
+	if (af == AF_INET6)
+		return set_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS,
+		    gtsm ? GTSM_TTL : EBGP_TTL, "IPV6_UNICAST_HOPS") == -1 ||
+		    set_int(fd, IPPROTO_IPV6, IPV6_MINHOPCOUNT,
+		    gtsm ? GTSM_TTL : 0, "IPV6_MINHOPCOUNT") == -1 ? -1 : 0;
 	if (set_int(fd, IPPROTO_IP, IP_TTL, gtsm ? GTSM_TTL : EBGP_TTL,
 	    "IP_TTL") == -1 ||
 	    set_int(fd, IPPROTO_IP, IP_MINTTL, gtsm ? GTSM_TTL : 0,
@@ -53,11 +62,15 @@ sock_ttl(int fd, bool gtsm)
 
 /* The TTLs of gtsm, CS6, no Nagle. */
 static int
-sock_options(int fd, bool gtsm)
+sock_options(int fd, int af, bool gtsm)
 {
-	if (sock_ttl(fd, gtsm) == -1)
+	if (sock_ttl(fd, af, gtsm) == -1)
 		return -1;
-	(void)set_int(fd, IPPROTO_IP, IP_TOS, TOS_CS6, "IP_TOS");
+	if (af == AF_INET6)
+		(void)set_int(fd, IPPROTO_IPV6, IPV6_TCLASS, TOS_CS6,
+		    "IPV6_TCLASS");
+	else
+		(void)set_int(fd, IPPROTO_IP, IP_TOS, TOS_CS6, "IP_TOS");
 	(void)set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
 	return 0;
 }
@@ -65,7 +78,7 @@ sock_options(int fd, bool gtsm)
 int
 sess_peer_ttl(int fd, const struct peer *p)
 {
-	return sock_ttl(fd, p->conf.timers.ttl_security);
+	return sock_ttl(fd, p->conf.af, p->conf.timers.ttl_security);
 }
 
 /*
@@ -74,36 +87,60 @@ sess_peer_ttl(int fd, const struct peer *p)
  * with 255 if any neighbor wants GTSM, so that one accepts it.  Each
  * accepted connection then gets its neighbor's own TTLs (sess_peer_ttl).
  */
-int
-sess_listen_ttl(struct sess_engine *e)
+static int
+listen_ttl(struct sess_engine *e, int fd, int af)
 {
-	size_t	i, n_gtsm = 0;
+	size_t	i, n = 0, n_gtsm = 0;
 	bool	all;
 
-	if (e->lfd == -1)
+	if (fd == -1)
 		return 0;
-	for (i = 0; i < e->n_peers; i++)
+	for (i = 0; i < e->n_peers; i++) {
+		if (e->peers[i]->conf.af != af)
+			continue;
+		n++;
 		if (e->peers[i]->conf.timers.ttl_security)
 			n_gtsm++;
-	all = n_gtsm > 0 && n_gtsm == e->n_peers;
-	if (set_int(e->lfd, IPPROTO_IP, IP_TTL, n_gtsm > 0 ? GTSM_TTL :
+	}
+	all = n_gtsm > 0 && n_gtsm == n;
+	if (af == AF_INET6)
+		return set_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS,
+		    n_gtsm > 0 ? GTSM_TTL : EBGP_TTL, "IPV6_UNICAST_HOPS") ==
+		    -1 || set_int(fd, IPPROTO_IPV6, IPV6_MINHOPCOUNT,
+		    all ? GTSM_TTL : 0, "IPV6_MINHOPCOUNT") == -1 ? -1 : 0;
+	if (set_int(fd, IPPROTO_IP, IP_TTL, n_gtsm > 0 ? GTSM_TTL :
 	    EBGP_TTL, "IP_TTL") == -1 ||
-	    set_int(e->lfd, IPPROTO_IP, IP_MINTTL, all ? GTSM_TTL : 0,
+	    set_int(fd, IPPROTO_IP, IP_MINTTL, all ? GTSM_TTL : 0,
 	    "IP_MINTTL") == -1)
 		return -1;
 	return 0;
 }
 
-/* Add (or with key NULL remove) the RFC 2385 key for addr on fd. */
+int
+sess_listen_ttl(struct sess_engine *e)
+{
+	(void)sess_listen6(e);
+	if (listen_ttl(e, e->lfd6, AF_INET6) == -1)
+		return -1;
+	return listen_ttl(e, e->lfd, AF_INET);
+}
+
+/* Add (or with key NULL remove) the RFC 2385 key for n's address on fd. */
 static int
-sock_md5(int fd, struct in_addr addr, const char *key)
+sock_md5(int fd, const struct conf_neighbor *n, const char *key)
 {
 	struct tcp_md5sig	 md5;
 	struct sockaddr_in	*sin = (struct sockaddr_in *)&md5.tcpm_addr;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&md5.tcpm_addr;
 
 	memset(&md5, 0, sizeof(md5));
-	sin->sin_family = AF_INET;
-	sin->sin_addr = addr;
+	if (n->af == AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = n->addr6;
+	} else {
+		sin->sin_family = AF_INET;
+		sin->sin_addr = n->addr;
+	}
 	if (key != NULL) {
 		md5.tcpm_keylen = (uint16_t)strlen(key);
 		memcpy(md5.tcpm_key, key, md5.tcpm_keylen);
@@ -116,9 +153,11 @@ sock_md5(int fd, struct in_addr addr, const char *key)
 int
 sess_md5_listener(struct sess_engine *e, const struct peer *p, bool add)
 {
-	if (e->lfd == -1 || p->conf.password == NULL)
+	int	fd = p->conf.af == AF_INET6 ? e->lfd6 : e->lfd;
+
+	if (fd == -1 || p->conf.password == NULL)
 		return 0;
-	if (sock_md5(e->lfd, p->conf.addr, add ? p->conf.password : NULL) ==
+	if (sock_md5(fd, &p->conf, add ? p->conf.password : NULL) ==
 	    -1 && add) {
 		log_peer_warnx(p->name, "TCP MD5 on the listener: %s",
 		    strerror(errno));
@@ -131,11 +170,11 @@ static void
 listener_readable(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct sess_engine	*e = w->data;
-	struct sockaddr_in	 src, dst;
+	struct sockaddr_storage	 src, dst;
 	socklen_t		 len = sizeof(src);
 	int			 fd;
 
-	fd = accept4(e->lfd, (struct sockaddr *)&src, &len,
+	fd = accept4(w->fd, (struct sockaddr *)&src, &len,
 	    SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd == -1) {
 		if (errno != EAGAIN && errno != EINTR &&
@@ -144,12 +183,62 @@ listener_readable(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	len = sizeof(dst);
-	if (src.sin_family != AF_INET ||
-	    getsockname(fd, (struct sockaddr *)&dst, &len) == -1) {
+	if ((src.ss_family != AF_INET && src.ss_family != AF_INET6) ||
+	    getsockname(fd, (struct sockaddr *)&dst, &len) == -1 ||
+	    dst.ss_family != src.ss_family) {
 		close(fd);
 		return;
 	}
-	sess_accepted(e, fd, src.sin_addr, dst.sin_addr);
+	sess_accepted(e, fd, &src, &dst);
+}
+
+static bool
+has_af(const struct sess_engine *e, int af)
+{
+	size_t	i;
+
+	for (i = 0; i < e->n_peers; i++)
+		if (e->peers[i]->conf.af == af)
+			return true;
+	return false;
+}
+
+/* [::]:port, IPv6 only (IPv4 has its own listener), once an IPv6
+ * neighbor is configured. */
+int
+sess_listen6(struct sess_engine *e)
+{
+	struct sockaddr_in6	sin6;
+	size_t			i;
+	int			fd;
+
+	if (e->lfd6 != -1 || e->lfd == -1 || !has_af(e, AF_INET6))
+		return 0;
+	if ((fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("socket (IPv6)");
+		return -1;
+	}
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons(e->port);
+	if (set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR") == -1 ||
+	    set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1, "IPV6_V6ONLY") == -1 ||
+	    sock_options(fd, AF_INET6, false) == -1 ||
+	    bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) == -1 ||
+	    listen(fd, 16) == -1) {
+		log_warn("cannot listen on TCP port %u (IPv6)", e->port);
+		close(fd);
+		return -1;
+	}
+	e->lfd6 = fd;
+	for (i = 0; i < e->n_peers; i++)
+		if (e->peers[i]->conf.af == AF_INET6)
+			(void)sess_md5_listener(e, e->peers[i], true);
+	ev_io_init(&e->lio6, listener_readable, fd, EV_READ);
+	e->lio6.data = e;
+	ev_io_start(e->loop, &e->lio6);
+	return 0;
 }
 
 int
@@ -168,7 +257,7 @@ sess_listen(struct sess_engine *e)
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(e->port);
 	if (set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR") == -1 ||
-	    sock_options(fd, false) == -1 ||
+	    sock_options(fd, AF_INET, false) == -1 ||
 	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
 	    listen(fd, 16) == -1) {
 		log_warn("cannot listen on TCP port %u", e->port);
@@ -182,16 +271,26 @@ sess_listen(struct sess_engine *e)
 		return -1;
 	}
 	for (i = 0; i < e->n_peers; i++)
-		(void)sess_md5_listener(e, e->peers[i], true);
+		if (e->peers[i]->conf.af == AF_INET)
+			(void)sess_md5_listener(e, e->peers[i], true);
 	ev_io_init(&e->lio, listener_readable, fd, EV_READ);
 	e->lio.data = e;
 	ev_io_start(e->loop, &e->lio);
+	if (sess_listen6(e) == -1) {
+		sess_listen_close(e);
+		return -1;
+	}
 	return 0;
 }
 
 void
 sess_listen_close(struct sess_engine *e)
 {
+	if (e->lfd6 != -1) {
+		ev_io_stop(e->loop, &e->lio6);
+		close(e->lfd6);
+		e->lfd6 = -1;
+	}
 	if (e->lfd == -1)
 		return;
 	ev_io_stop(e->loop, &e->lio);
@@ -203,6 +302,71 @@ static uint8_t
 mask_len(struct in_addr mask)
 {
 	return (uint8_t)__builtin_popcount(mask.s_addr);
+}
+
+static uint8_t
+mask6_len(const struct in6_addr *m)
+{
+	unsigned	i, n = 0;
+
+	for (i = 0; i < 16; i++)
+		n += (unsigned)__builtin_popcount(m->s6_addr[i]);
+	return (uint8_t)n;
+}
+
+static bool
+same_net6(const struct in6_addr *a, const struct in6_addr *b,
+    const struct in6_addr *m)
+{
+	unsigned	i;
+
+	for (i = 0; i < 16; i++)
+		if ((a->s6_addr[i] & m->s6_addr[i]) !=
+		    (b->s6_addr[i] & m->s6_addr[i]))
+			return false;
+	return true;
+}
+
+/*
+ * For an IPv6 neighbor: the configured local-address, else our address
+ * in the neighbor's prefix (a /126), or for a link-local neighbor our
+ * link-local address, on the tunnel interface; and that interface's
+ * index, the scope of link-local addresses.
+ */
+static int
+local_addr6(struct peer *p)
+{
+	struct ifaddrs		*ifa, *i;
+	struct sockaddr_in6	*a, *m;
+	bool			 ll = IN6_IS_ADDR_LINKLOCAL(&p->conf.addr6);
+	int			 rv = -1;
+
+	if ((p->ifindex = if_nametoindex(p->conf.ifname)) == 0)
+		return -1;
+	if (getifaddrs(&ifa) == -1) {
+		log_warn("getifaddrs");
+		return -1;
+	}
+	for (i = ifa; i != NULL; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_netmask == NULL ||
+		    i->ifa_addr->sa_family != AF_INET6 ||
+		    strcmp(i->ifa_name, p->conf.ifname) != 0)
+			continue;
+		a = (struct sockaddr_in6 *)i->ifa_addr;
+		m = (struct sockaddr_in6 *)i->ifa_netmask;
+		if (p->conf.has_local_addr ? !IN6_ARE_ADDR_EQUAL(&a->sin6_addr,
+		    &p->conf.local_addr6) : ll ?
+		    !IN6_IS_ADDR_LINKLOCAL(&a->sin6_addr) :
+		    IN6_IS_ADDR_LINKLOCAL(&a->sin6_addr) ||
+		    !same_net6(&a->sin6_addr, &p->conf.addr6, &m->sin6_addr))
+			continue;
+		p->local_addr6 = a->sin6_addr;
+		p->local_plen = mask6_len(&m->sin6_addr);
+		rv = 0;
+		break;
+	}
+	freeifaddrs(ifa);
+	return rv;
 }
 
 /*
@@ -217,6 +381,8 @@ sess_local_addr(struct peer *p)
 	uint32_t		 mask;
 	int			 rv = -1;
 
+	if (p->conf.af == AF_INET6)
+		return local_addr6(p);
 	if (getifaddrs(&ifa) == -1) {
 		log_warn("getifaddrs");
 		return -1;
@@ -242,25 +408,46 @@ sess_local_addr(struct peer *p)
 	return rv;
 }
 
+/* p's address (remote) or its local address, as a socket address. */
+static socklen_t
+peer_sockaddr(const struct peer *p, bool remote, uint16_t port,
+    struct sockaddr_storage *ss)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (p->conf.af == AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		sin6->sin6_addr = remote ? p->conf.addr6 : p->local_addr6;
+		if (IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr))
+			sin6->sin6_scope_id = p->ifindex;
+		return sizeof(*sin6);
+	}
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(port);
+	sin->sin_addr = remote ? p->conf.addr : p->local_addr;
+	return sizeof(*sin);
+}
+
 /* A socket for p: bound to its interface and inside address. */
 static int
 peer_socket(struct peer *p)
 {
-	struct sockaddr_in	sin;
+	struct sockaddr_storage	ss;
+	socklen_t		len = peer_sockaddr(p, false, 0, &ss);
 	int			fd;
 
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0)) == -1)
+	if ((fd = socket(p->conf.af, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1)
 		return -1;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr = p->local_addr;
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, p->conf.ifname,
 	    (socklen_t)strlen(p->conf.ifname)) == -1 ||
-	    sock_options(fd, p->conf.timers.ttl_security) == -1 ||
+	    sock_options(fd, p->conf.af, p->conf.timers.ttl_security) == -1 ||
 	    (p->conf.password != NULL &&
-	    sock_md5(fd, p->conf.addr, p->conf.password) == -1) ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+	    sock_md5(fd, &p->conf, p->conf.password) == -1) ||
+	    bind(fd, (struct sockaddr *)&ss, len) == -1) {
 		close(fd);
 		return -1;
 	}
@@ -288,7 +475,8 @@ connect_done(struct ev_loop *loop, ev_io *w, int revents)
 int
 sess_connect(struct peer *p)
 {
-	struct sockaddr_in	 sin;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
 	struct conn		*c;
 	int			 fd;
 
@@ -298,11 +486,8 @@ sess_connect(struct peer *p)
 	}
 	if ((fd = peer_socket(p)) == -1)
 		return -1;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(p->eng->port);
-	sin.sin_addr = p->conf.addr;
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 &&
+	len = peer_sockaddr(p, true, p->eng->port, &ss);
+	if (connect(fd, (struct sockaddr *)&ss, len) == -1 &&
 	    errno != EINPROGRESS) {
 		close(fd);
 		return -1;

@@ -61,7 +61,7 @@ peer_new(struct sess_engine *e, const struct conf_neighbor *n, unsigned slot)
 	p->eng = e;
 	p->slot = slot;
 	peer_set_conf(p, n);
-	inet_ntop(AF_INET, &n->addr, p->name, sizeof(p->name));
+	conf_neighbor_str(n, false, p->name, sizeof(p->name));
 	p->rl = rl;
 	p->local_plen = 30;
 	peer_timers_init(p);
@@ -101,6 +101,7 @@ sess_engine_new(struct ev_loop *loop, const struct conf *c, uint16_t port,
 	e->loop = loop;
 	e->port = port;
 	e->lfd = -1;
+	e->lfd6 = -1;
 	e->rl_unknown = rl;
 	if (hooks != NULL)
 		e->hooks = *hooks;
@@ -171,6 +172,16 @@ sess_engine_pause(struct sess_engine *e, bool pause)
 	}
 }
 
+bool
+sess_same_addr(const struct conf_neighbor *a, const struct conf_neighbor *b)
+{
+	if (a->af != b->af)
+		return false;
+	if (a->af == AF_INET6)
+		return IN6_ARE_ADDR_EQUAL(&a->addr6, &b->addr6);
+	return a->addr.s_addr == b->addr.s_addr;
+}
+
 /* Settings whose change needs a new session. */
 static bool
 needs_reset(const struct conf_neighbor *a, const struct conf_neighbor *b)
@@ -178,7 +189,8 @@ needs_reset(const struct conf_neighbor *a, const struct conf_neighbor *b)
 	return strcmp(a->ifname, b->ifname) != 0 ||
 	    a->remote_as != b->remote_as ||
 	    a->has_local_addr != b->has_local_addr ||
-	    a->local_addr.s_addr != b->local_addr.s_addr ||
+	    (a->af == AF_INET6 ? !IN6_ARE_ADDR_EQUAL(&a->local_addr6,
+	    &b->local_addr6) : a->local_addr.s_addr != b->local_addr.s_addr) ||
 	    a->timers.hold_s != b->timers.hold_s ||
 	    a->timers.keepalive_s != b->timers.keepalive_s ||
 	    a->timers.ttl_security != b->timers.ttl_security ||
@@ -200,7 +212,11 @@ sess_engine_reconfigure(struct sess_engine *e, const struct conf *c)
 	    (prepend_changed = calloc(c->n_neighbors + 1, 1)) == NULL)
 		fatal("calloc");
 	for (i = 0; i < e->n_peers; i++) {
-		if (conf_find_neighbor(c, e->peers[i]->conf.addr) != NULL)
+		for (j = 0; j < c->n_neighbors; j++)
+			if (sess_same_addr(&e->peers[i]->conf,
+			    &c->neighbors[j]))
+				break;
+		if (j < c->n_neighbors)
 			continue;
 		peer_stop(e->peers[i], ERR_CEASE_PEER_UNCONF, NULL);
 		(void)sess_md5_listener(e, e->peers[i], false);
@@ -211,7 +227,7 @@ sess_engine_reconfigure(struct sess_engine *e, const struct conf *c)
 		n = &c->neighbors[j];
 		for (i = 0; i < e->n_peers; i++)
 			if (e->peers[i] != NULL &&
-			    e->peers[i]->conf.addr.s_addr == n->addr.s_addr)
+			    sess_same_addr(&e->peers[i]->conf, n))
 				break;
 		if (i < e->n_peers) {
 			peers[np] = e->peers[i];
@@ -271,7 +287,9 @@ sess_peer_info(const struct peer *p, struct sess_info *si)
 	si->slot = p->slot;
 	si->state = p->state;
 	si->admin_down = p->admin_down;
+	si->af = p->conf.af;
 	si->local_addr = p->local_addr;
+	si->local_addr6 = p->local_addr6;
 	si->stats = &p->stats;
 	si->graceful_down = p->graceful_down;
 	si->gr_restart_s = p->peer_open.caps.gr_time;
@@ -344,7 +362,7 @@ sess_peer_refresh(struct peer *p, char *why, size_t len)
 		return -1;
 	}
 	peer_send(p, p->conn, buf, msg_route_refresh_encode(buf, sizeof(buf),
-	    1, 1));
+	    p->conf.af == AF_INET6 ? 2 : 1, 1));
 	return 0;
 }
 

@@ -151,14 +151,13 @@ sess_peer_probe(struct peer *p, bool alive)
 	peer_timer_start(p, &p->t_idle, 0.);
 }
 
-void
-sess_peer_addr(struct peer *p, struct in_addr addr, bool added)
+/* An address (buf) came or went on p's tunnel interface; ours says
+ * whether it was the session's inside address. */
+static void
+peer_addr(struct peer *p, const char *buf, bool ours, bool added)
 {
-	char	buf[INET_ADDRSTRLEN];
-
-	inet_ntop(AF_INET, &addr, buf, sizeof(buf));
 	if (!added) {
-		if (p->state == FSM_IDLE || addr.s_addr != p->local_addr.s_addr)
+		if (p->state == FSM_IDLE || !ours)
 			return;
 		snprintf(p->stats.last_error, sizeof(p->stats.last_error),
 		    "inside address %s removed from %s", buf, p->conf.ifname);
@@ -173,4 +172,26 @@ sess_peer_addr(struct peer *p, struct in_addr addr, bool added)
 	    p->conf.ifname);
 	p->fail_streak = 0;
 	peer_timer_start(p, &p->t_idle, 0.);
+}
+
+void
+sess_peer_addr(struct peer *p, struct in_addr addr, bool added)
+{
+	char	buf[INET_ADDRSTRLEN];
+
+	if (p->conf.af != AF_INET)
+		return;
+	inet_ntop(AF_INET, &addr, buf, sizeof(buf));
+	peer_addr(p, buf, addr.s_addr == p->local_addr.s_addr, added);
+}
+
+void
+sess_peer_addr6(struct peer *p, const struct in6_addr *addr, bool added)
+{
+	char	buf[INET6_ADDRSTRLEN];
+
+	if (p->conf.af != AF_INET6)
+		return;
+	inet_ntop(AF_INET6, addr, buf, sizeof(buf));
+	peer_addr(p, buf, IN6_ARE_ADDR_EQUAL(addr, &p->local_addr6), added);
 }

@@ -103,6 +103,42 @@ peer_send_notification(struct peer *p, struct conn *c, uint8_t code,
 	    text != NULL && *text ? "\"" : "");
 }
 
+/*
+ * What p's OPEN offers: the family of its neighbor (an IPv6 neighbor
+ * carries IPv6 unicast only, as the VGW's IPv6 sessions do), route
+ * refresh, 4-octet AS, and graceful restart for that family.
+ */
+void
+peer_caps(const struct peer *p, struct msg_caps *caps)
+{
+	const struct sess_engine	*e = p->eng;
+	bool				 v6 = p->conf.af == AF_INET6;
+
+	memset(caps, 0, sizeof(*caps));
+	caps->mp_ipv4_unicast = !v6;
+	caps->mp_ipv6_unicast = v6;
+	caps->route_refresh = true;
+	caps->as4 = true;
+	caps->as4_asn = e->local_as;
+	if (e->gr_time > 0) {
+		caps->gr = true;
+		caps->gr_time = e->gr_time;
+		caps->gr_ipv4 = !v6;
+		caps->gr_ipv6 = v6;
+		/* RFC 4724 3: after a restart that kept our routes in
+		 * the kernel, R (restarted) and F (forwarding kept). */
+		caps->gr_restarting = e->restarting;
+		caps->gr_ipv4_forwarding = !v6 && e->restarting;
+		caps->gr_ipv6_forwarding = v6 && e->restarting;
+	}
+}
+
+unsigned
+sess_peer_families(const struct peer *p)
+{
+	return p->conf.af == AF_INET6 ? MSG_AF_IPV6 : MSG_AF_IPV4;
+}
+
 void
 peer_send_open(struct peer *p, struct conn *c)
 {
@@ -110,20 +146,7 @@ peer_send_open(struct peer *p, struct conn *c)
 	struct msg_caps			 caps;
 	uint8_t				 buf[MSG_MAX_LEN];
 
-	memset(&caps, 0, sizeof(caps));
-	caps.mp_ipv4_unicast = true;
-	caps.route_refresh = true;
-	caps.as4 = true;
-	caps.as4_asn = e->local_as;
-	if (e->gr_time > 0) {
-		caps.gr = true;
-		caps.gr_time = e->gr_time;
-		caps.gr_ipv4 = true;
-		/* RFC 4724 3: after a restart that kept our routes in
-		 * the kernel, R (restarted) and F (forwarding kept). */
-		caps.gr_restarting = e->restarting;
-		caps.gr_ipv4_forwarding = e->restarting;
-	}
+	peer_caps(p, &caps);
 	peer_send(p, c, buf, msg_open_encode(buf, sizeof(buf), e->local_as,
 	    (uint16_t)p->conf.timers.hold_s, e->router_id, &caps));
 	c->open_sent = true;

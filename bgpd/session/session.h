@@ -80,11 +80,14 @@ enum sess_down {
 /* Read-only view of a neighbor. */
 struct sess_info {
 	const struct conf_neighbor	*conf;
-	const char			*name;	/* "169.254.249.57" */
+	const char			*name;	/* "169.254.249.57",
+						   "fd00:1::1" */
 	unsigned			 slot;
 	enum fsm_state			 state;
 	bool				 admin_down;
+	uint8_t				 af;	/* the neighbor's */
 	struct in_addr			 local_addr;	/* 0 if unknown */
+	struct in6_addr			 local_addr6;	/* IPv6: :: if so */
 	struct in_addr			 peer_id;
 	uint16_t			 hold_negotiated;
 	uint16_t			 keepalive;
@@ -193,5 +196,9 @@ size_t		 sess_peer_exported(const struct peer *);
  * tries again at once when an address comes.
  */
 void		 sess_peer_addr(struct peer *, struct in_addr, bool added);
+/* The same for an IPv6 address (usable: duplicate address detection
+ * done). */
+void		 sess_peer_addr6(struct peer *, const struct in6_addr *,
+		    bool added);
 
 #endif

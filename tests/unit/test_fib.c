@@ -315,11 +315,15 @@ setup(void **state)
 	assert_non_null(t->fib = fib_new(t->loop, t->conf));
 	fib_set_lookup(t->fib, lookup, walk, t);
 	for (i = 0; i < 3; i++) {
-		char	ifname[8];
+		struct conf_neighbor	n;
 
-		snprintf(ifname, sizeof(ifname), "vti%u", i);
-		rib_peer_set(t->rib, i, ip(gw[i]), 100);
-		fib_tunnel_set(t->fib, i, ifname, ip(gw[i]), 100);
+		memset(&n, 0, sizeof(n));
+		n.af = AF_INET;
+		n.addr = ip(gw[i]);
+		n.preference = 100;
+		snprintf(n.ifname, sizeof(n.ifname), "vti%u", i);
+		rib_peer_set(t->rib, i, n.addr, 100);
+		fib_tunnel_set(t->fib, i, &n);
 	}
 	*state = t;
 	assert_int_equal(fib_start(t->fib, NULL, NULL), 0);
