@@ -103,8 +103,7 @@ struct conf_probe {
 /*
  * A neighbor of either family: af says which member of each union
  * holds its address and its local-address (always the same family).
- * IPv4 code reads addr and local_addr as it always did.  The daemon
- * refuses IPv6 neighbors for now (conf_check_runnable).
+ * IPv4 code reads addr and local_addr as it always did.
  */
 struct conf_neighbor {
 	uint8_t			af;		/* AF_INET, AF_INET6 */
@@ -198,11 +197,10 @@ struct conf	*conf_parse_buffer(const char *name, const char *text,
 		    size_t len, struct conf_error *err);
 
 /*
- * What the grammar takes but this daemon cannot run yet: an IPv6
- * neighbor (the sessions and the kernel side of IPv6 are not wired: it
- * would silently do nothing).  0, or -1 with err's position and message
- * set (err->file is left as it is).  Remove the check when IPv6
- * sessions work.
+ * What the grammar takes but this daemon cannot run: an IPv6 neighbor
+ * with kernel metric 0 (the kernel turns an IPv6 route's metric 0 into
+ * 1024, and the standbys' metric 1 would then win).  0, or -1 with err's
+ * position and message set (err->file is left as it is).
  */
 int		 conf_check_runnable(const struct conf *,
 		    struct conf_error *err);

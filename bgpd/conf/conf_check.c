@@ -291,10 +291,11 @@ conf_check_runnable(const struct conf *c, struct conf_error *err)
 
 	for (i = 0; i < c->n_neighbors; i++) {
 		n = &c->neighbors[i];
-		if (n->af == AF_INET6)
+		if (n->af == AF_INET6 && c->kernel.metric == 0)
 			return conf_errorf(err, n->pos, "neighbor %s: IPv6 "
-			    "neighbors are not supported yet (IPv6 network "
-			    "and allow lines are)",
+			    "routes cannot have metric 0 (the kernel makes "
+			    "it 1024): set the kernel block's metric to 1 or "
+			    "more",
 			    conf_neighbor_str(n, false, addr, sizeof(addr)));
 	}
 	return 0;

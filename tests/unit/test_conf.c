@@ -1417,7 +1417,7 @@ assert_addr(uint8_t af, const void *a, const char *want)
 }
 
 /* IPv6 networks, allow rules, neighbors and local-address as read;
- * conf_check_runnable refuses the IPv6 neighbors (not wired yet). */
+ * conf_check_runnable takes IPv6 neighbors, but not with metric 0. */
 static void
 test_ipv6(void **state)
 {
@@ -1467,13 +1467,18 @@ test_ipv6(void **state)
 	assert_ptr_equal(conf_find_neighbor(c, c->neighbors[0].addr),
 	    &c->neighbors[0]);
 	assert_null(conf_find_neighbor(c, n->addr));
-	/* the daemon refuses them, at the first one */
+	/* the daemon runs them, but not with metric 0, which the kernel
+	 * makes 1024 for IPv6: refused at the first IPv6 neighbor */
 	memset(&err, 0, sizeof(err));
 	snprintf(err.file, sizeof(err.file), "f.conf");
+	assert_int_equal(conf_check_runnable(c, &err), 0);
+	c->kernel.metric = 0;
 	assert_int_equal(conf_check_runnable(c, &err), -1);
 	assert_string_equal(conf_error_str(&err, buf, sizeof(buf)),
-	    "f.conf:8:1: neighbor fd00:1::1: IPv6 neighbors are not "
-	    "supported yet (IPv6 network and allow lines are)");
+	    "f.conf:8:1: neighbor fd00:1::1: IPv6 routes cannot have "
+	    "metric 0 (the kernel makes it 1024): set the kernel block's "
+	    "metric to 1 or more");
+	c->kernel.metric = 20;
 	round_trip(c);
 	conf_free(c);
 
@@ -1688,15 +1693,23 @@ test_file_checks(void **state)
 	unlink(path);
 	free(path);
 
-	/* what the daemon reads (-n, start, reload): no IPv6 neighbor yet,
-	 * IPv6 networks and allow rules are fine */
+	/* what the daemon reads (-n, start, reload): IPv6 neighbors, but
+	 * not with metric 0 */
 	path = write_file(dir, "v6.conf", H "network 2001:db8::/32\n"
 	    NBR("") "\nneighbor fd00:1::1 {\n\tinterface vti2\n"
 	    "\tremote-as 64512\n}\n", 0644);
+	assert_non_null(c = conf_parse_file(path, &err));
+	conf_free(c);
+	unlink(path);
+	free(path);
+	path = write_file(dir, "v6m0.conf", H "network 2001:db8::/32\n"
+	    "kernel { metric 0 }\n"
+	    NBR("") "\nneighbor fd00:1::1 {\n\tinterface vti2\n"
+	    "\tremote-as 64512\n}\n", 0644);
 	assert_null(conf_parse_file(path, &err));
-	snprintf(want, sizeof(want), "%s:6:1: neighbor fd00:1::1: IPv6 "
-	    "neighbors are not supported yet (IPv6 network and allow lines "
-	    "are)", path);
+	snprintf(want, sizeof(want), "%s:7:1: neighbor fd00:1::1: IPv6 "
+	    "routes cannot have metric 0 (the kernel makes it 1024): set the "
+	    "kernel block's metric to 1 or more", path);
 	assert_string_equal(conf_error_str(&err, buf, sizeof(buf)), want);
 	unlink(path);
 	free(path);
