@@ -11,7 +11,10 @@
 #                         --vti1/vti1--
 #
 # The VGW namespace runs BIRD 2 as the two AWS tunnel endpoints (four with
-# LAB_TUNNELS=4: a second connection, vti2/vti3).  Knobs are
+# LAB_TUNNELS=4: a second connection, vti2/vti3).  LAB_IPV6="1 2" (tunnel
+# numbers) adds IPv6 everywhere (fd00:N::/126 inside each tunnel, IPv6
+# hosts) and runs the BGP sessions of those tunnels over IPv6, with an
+# ipv6 channel, as AWS's IPv6 tunnels do.  Knobs are
 # environment variables read each time the BIRD config is generated (see
 # lab_bird_config and README.md).  Everything the lab creates lives in four
 # namespaces with a unique prefix and one temporary directory; lab_down
@@ -33,6 +36,12 @@ LAB_LAN_GW=172.100.0.1       # cgw lan0
 LAB_LAN_HOST=172.100.0.10    # lan eth0
 LAB_VPC_GW=10.10.0.1         # vgw vpc0
 LAB_VPC_HOST=10.10.0.10      # vpc eth0
+# LAB_IPV6: tunnel N has fd00:N::1 (VGW) and fd00:N::2 (CGW), /126.
+LAB_LAN_GW6=2001:db8:172::1  # cgw lan0 (our network 2001:db8:172::/48)
+LAB_LAN_HOST6=2001:db8:172::10
+LAB_VPC_GW6=2001:db8:10::1   # vgw vpc0 (the VPC's 2001:db8:10::/56)
+LAB_VPC_HOST6=2001:db8:10::10
+LAB_VPC_NET6=2001:db8:10::/56
 LAB_NFT_TABLE=vtblab         # nftables table (family inet) in vgw for lab_drop
 LAB_SH_PATH="${BASH_SOURCE[0]}"  # for messages telling how to remove a lab
 
@@ -210,7 +219,45 @@ lab_topology() {
 
 	lab_router_sysctls "$LAB_CGW" vti0 vti1 lan0 &&
 	lab_router_sysctls "$LAB_VGW" vti0 vti1 vpc0 || return 1
-	[ "${LAB_TUNNELS:-2}" != 4 ] || lab_topology_34
+	[ "${LAB_TUNNELS:-2}" != 4 ] || lab_topology_34 || return 1
+	[ -z "${LAB_IPV6:-}" ] || lab_topology6
+}
+
+# lab_ipv6_sysctls NS: IPv6 forwarding, addresses kept on link down (as
+# on an XFRM interface in doc/ipsec.md), no duplicate address detection.
+lab_ipv6_sysctls() {
+	local k
+	for k in all default; do
+		lab_sysctl "$1" "net.ipv6.conf.$k.forwarding" 1 &&
+		lab_sysctl "$1" "net.ipv6.conf.$k.keep_addr_on_down" 1 &&
+		lab_sysctl "$1" "net.ipv6.conf.$k.accept_dad" 0 || return 1
+	done
+}
+
+# lab_addr6 NS IF ADDR/LEN: an IPv6 address, usable at once (nodad).
+lab_addr6() {
+	ip -n "$1" addr add "$3" dev "$2" nodad
+}
+
+# lab_topology6: LAB_IPV6: IPv6 inside every tunnel and on the hosts.
+lab_topology6() {
+	local n ifc
+	lab_ipv6_sysctls "$LAB_CGW" && lab_ipv6_sysctls "$LAB_VGW" &&
+	lab_ipv6_sysctls "$LAB_LAN" && lab_ipv6_sysctls "$LAB_VPC" || return 1
+	for n in 1 2 3 4; do
+		[ "$n" -le "${LAB_TUNNELS:-2}" ] || break
+		ifc="vti$((n - 1))"
+		lab_sysctl "$LAB_CGW" "net.ipv6.conf.$ifc.keep_addr_on_down" 1 &&
+		lab_sysctl "$LAB_VGW" "net.ipv6.conf.$ifc.keep_addr_on_down" 1 &&
+		lab_addr6 "$LAB_CGW" "$ifc" "fd00:$n::2/126" &&
+		lab_addr6 "$LAB_VGW" "$ifc" "fd00:$n::1/126" || return 1
+	done
+	lab_addr6 "$LAB_CGW" lan0 "$LAB_LAN_GW6/64" &&
+	lab_addr6 "$LAB_LAN" eth0 "$LAB_LAN_HOST6/64" &&
+	lab_addr6 "$LAB_VGW" vpc0 "$LAB_VPC_GW6/64" &&
+	lab_addr6 "$LAB_VPC" eth0 "$LAB_VPC_HOST6/64" &&
+	ip -n "$LAB_LAN" -6 route add default via "$LAB_LAN_GW6" &&
+	ip -n "$LAB_VPC" -6 route add default via "$LAB_VPC_GW6"
 }
 
 # lab_topology_34: LAB_TUNNELS=4: tunnels 3 and 4 (vti2, vti3), a second
@@ -320,6 +367,81 @@ $([ "$1" = tun1 ] && [ -n "${LAB_ONLY_TUN2:-}" ] && printf '                if n
 EOF
 }
 
+# lab_bird_bgp6 NAME N IFACE MED ROUTER-ID: the same endpoint for tunnel N
+# over IPv6 (fd00:N::1 to fd00:N::2), with an ipv6 channel: the VPC's
+# IPv6 prefix out, our IPv6 networks in.
+lab_bird_bgp6() {
+	cat <<EOF
+# AWS tunnel endpoint $1 on $3, over IPv6
+protocol bgp $1 {
+    router id $5;
+    local fd00:$2::1 as ${LAB_LOCAL_AS:-64512};
+    neighbor fd00:$2::2 as ${LAB_PEER_AS:-65000};
+    interface "$3";
+    direct;
+$(lab_bird_ttl)
+    hold time ${LAB_HOLD:-30};
+    keepalive time ${LAB_KEEPALIVE:-10};
+    connect delay time ${LAB_CONNECT_DELAY:-1};
+    connect retry time ${LAB_CONNECT_RETRY:-2};
+    error wait time ${LAB_ERROR_WAIT:-1,5};
+    graceful restart $(lab_bird_gr_mode);
+    graceful restart time ${LAB_GR_TIME:-120};
+    ipv6 {
+        import where net ~ [ 2001:db8:172::/48+ ];
+        export filter {
+            if source = RTS_STATIC then {
+                bgp_med = $4;
+                accept;
+            }
+            # what the other tunnel announced, passed on as a VGW does
+            if source = RTS_BGP then accept;
+            reject;
+        };
+    };
+}
+
+EOF
+}
+
+# lab_ipv6_tunnel N: true if LAB_IPV6 lists tunnel N.
+lab_ipv6_tunnel() {
+	case " ${LAB_IPV6:-} " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
+}
+
+# lab_bird_tunnel NAME N IFACE VGW-IP CGW-IP MED [PASSWORD]: tunnel N's
+# session, over IPv6 if LAB_IPV6 lists it.
+lab_bird_tunnel() {
+	if lab_ipv6_tunnel "$2"; then
+		lab_bird_bgp6 "$1" "$2" "$3" "$6" "$4"
+	else
+		lab_bird_bgp "$1" "$4" "$5" "$3" "$6" "${7:-}"
+	fi
+}
+
+# lab_bird_ipv6: LAB_IPV6: the VPC's IPv6 prefix, and our IPv6 networks
+# into the vgw kernel.
+lab_bird_ipv6() {
+	[ -n "${LAB_IPV6:-}" ] || return 0
+	cat <<EOF
+protocol kernel kernel6 {
+    ipv6 {
+        import none;
+        export where source = RTS_BGP;
+    };
+}
+
+protocol static vpc_routes6 {
+    ipv6;
+    route $LAB_VPC_NET6 blackhole;
+}
+
+EOF
+}
+
 # lab_bird_extra_routes: LAB_EXTRA_PREFIXES synthetic /24s from 10.128.0.0/24
 # upward (10.128.0.0, 10.128.1.0, ..., 10.255.255.0, then 11.0.0.0 and on:
 # 10.128.0.0/9, 11.0.0.0/8, 12.0.0.0/6, 16.0.0.0/4), at most 1,000,000.
@@ -381,11 +503,14 @@ EOF
 		printf '    route %s blackhole;\n' "$p"
 	done
 	printf '}\n\n'
-	lab_bird_bgp tun1 "$LAB_VGW_IP1" "$LAB_CGW_IP1" vti0 "${LAB_MED1:-100}" "${LAB_PASSWORD1:-}"
-	lab_bird_bgp tun2 "$LAB_VGW_IP2" "$LAB_CGW_IP2" vti1 "${LAB_MED2:-100}" "${LAB_PASSWORD2:-}"
+	lab_bird_ipv6
+	lab_bird_tunnel tun1 1 vti0 "$LAB_VGW_IP1" "$LAB_CGW_IP1" \
+	    "${LAB_MED1:-100}" "${LAB_PASSWORD1:-}"
+	lab_bird_tunnel tun2 2 vti1 "$LAB_VGW_IP2" "$LAB_CGW_IP2" \
+	    "${LAB_MED2:-100}" "${LAB_PASSWORD2:-}"
 	[ "${LAB_TUNNELS:-2}" = 4 ] || return 0
-	lab_bird_bgp tun3 "$LAB_VGW_IP3" "$LAB_CGW_IP3" vti2 "${LAB_MED3:-100}"
-	lab_bird_bgp tun4 "$LAB_VGW_IP4" "$LAB_CGW_IP4" vti3 "${LAB_MED4:-100}"
+	lab_bird_tunnel tun3 3 vti2 "$LAB_VGW_IP3" "$LAB_CGW_IP3" "${LAB_MED3:-100}"
+	lab_bird_tunnel tun4 4 vti3 "$LAB_VGW_IP4" "$LAB_CGW_IP4" "${LAB_MED4:-100}"
 }
 
 # lab_bird_write_config: (re)generate $LAB_DIR/bird.conf.

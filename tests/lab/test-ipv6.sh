@@ -1,0 +1,181 @@
+#!/bin/bash
+# SPDX-License-Identifier: ISC
+# test-ipv6.sh: IPv6 end to end.  The lab with LAB_IPV6="1 2": BIRD (the
+# VGW, stock eBGP: hold 30, keepalive 10, MED 100 on both tunnels) peers
+# over fd00:1::/126 and fd00:2::/126 with an ipv6 channel.  vtibgpd must
+# establish both IPv6 sessions, learn the VPC's 2001:db8:10::/56 and put
+# it on tunnel 1's nexthop group (IPv6 nexthop objects) with the standby
+# on tunnel 2's, announce our 2001:db8:172::/48 (prepended on tunnel 2),
+# carry an IPv6 ping, and fail over as it does for IPv4: carrier loss
+# (the kernel drops the primaries, the standbys forward) and silent loss
+# (probes of 200 ms x 3: one group rewrite), then come back.
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+t_need_lab jq
+
+export LAB_IPV6="1 2"
+VPC6=2001:db8:10::/56
+NET6=2001:db8:172::/48
+PROBE='probe { interval 200ms misses 3 }'
+lab_up || { t_fail "lab_up"; t_done; }
+
+conf="$LAB_DIR/vtibgpd.conf"
+log="$LAB_DIR/vtibgpd.log"
+cat >"$conf" <<CONF
+router-id 172.100.0.1
+local-as 65000
+network $NET6
+defaults { hold-time 30 keepalive 10 connect-retry 1 }
+import { allow 2001:db8:10::/48 le 64 }
+neighbor fd00:1::1 { interface vti0 remote-as 64512 $PROBE }
+neighbor fd00:2::1 { interface vti1 remote-as 64512 prepend 1
+	preference 90 $PROBE }
+CONF
+chmod 644 "$conf"
+t_check "the configuration passes vtibgpd -n" "$VTIBGPD" -n -f "$conf"
+lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>"$log"
+daemon=$LAB_SPAWN_PID
+ctl() { "$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" "$@"; }
+
+# route6_nhid PREFIX METRIC: the nexthop id of our IPv6 route, or nothing.
+route6_nhid() {
+	lab_exec cgw ip -6 -j route show table main proto bgp | jq -r \
+	    --arg p "$1" --argjson m "$2" \
+	    '.[] | select(.dst == $p and .metric == $m) | .nhid // empty'
+}
+# via_tunnel6 N PREFIX: as via_tunnel, for an IPv6 prefix.
+via_tunnel6() {
+	local nh want=$((0x76740000 + $1))
+	nh=$(lab_exec cgw ip -6 -j route show table main proto bgp | jq -r \
+	    --arg p "$2" '[.[] | select(.dst == $p)] | sort_by(.metric) |
+	    .[0].nhid // empty')
+	[ -n "$nh" ] && [ "$(group_members "$nh")" = "$want" ]
+}
+# routes6 PREFIX: the nexthop ids of our primary and standby routes.
+routes6() { echo "$(route6_nhid "$1" 20) $(route6_nhid "$1" 21)"; }
+# vgw_dev PREFIX: the device of the VGW kernel's route to PREFIX.
+vgw_dev() {
+	lab_exec vgw ip -6 -j route show exact "$1" | jq -r '.[0].dev'
+}
+nexthop_of() {
+	lab_exec cgw ip -j nexthop show id "$1" | jq -r '.[0] | "\(.dev) \(.gateway)"'
+}
+ping6_vpc() {
+	lab_exec lan ping -6 -c 1 -W 1 "$LAB_VPC_HOST6" >/dev/null 2>&1
+}
+# bird_path PROTO: the AS_PATH BIRD has for our network from PROTO.
+bird_path() {
+	lab_birdc show route "$NET6" protocol "$1" all |
+	    sed -n 's/.*BGP.as_path: *//p' | head -n 1
+}
+both_up() { t_bird_established tun1 && t_bird_established tun2; }
+# max_gap FILE: the longest time in ms between two replies of `ping -D`.
+max_gap() {
+	awk -F'[][]' '/bytes from/ { t = $2 * 1000
+	    if (last && t - last > m) m = t - last; last = t }
+	    END { printf "%d\n", m }' "$1"
+}
+
+t_check "both IPv6 sessions reach Established" lab_wait 20 both_up
+t_eq "BIRD's session 1 is over IPv6" "fd00:1::2%vti0" \
+    "$(lab_birdc show protocols all tun1 |
+    sed -n 's/^ *Neighbor address: *//p')"
+t_eq "vtibgpd says Established on vti0" ESTABLISHED \
+    "$(ctl -j show neighbor vti0 | jq -r '.neighbors[0].state')"
+t_check "$VPC6 is installed on tunnel 1's group" lab_wait 10 eval \
+    '[ "$(route6_nhid $VPC6 20)" = "$G0" ]'
+t_check "with a standby route on tunnel 2's group, metric 21" lab_wait 5 eval \
+    '[ "$(route6_nhid $VPC6 21)" = "$G1" ]'
+t_eq "group of tunnel 1 holds tunnel 1's nexthop" "$NH0" "$(group_members $G0)"
+t_eq "tunnel 1's nexthop: the VGW's IPv6 address on vti0" "vti0 fd00:1::1" \
+    "$(nexthop_of $NH0)"
+t_eq "tunnel 2's nexthop: the VGW's IPv6 address on vti1" "vti1 fd00:2::1" \
+    "$(nexthop_of $NH1)"
+t_eq "the nexthop object has protocol bgp" bgp \
+    "$(lab_exec cgw ip -j nexthop show id $NH0 | jq -r '.[0].protocol')"
+t_eq "no IPv4 route of ours" "" \
+    "$(lab_exec cgw ip -4 -j route show table main proto bgp | jq -r '.[].dst')"
+t_check "BIRD learned our network on tunnel 1 with our AS" lab_wait 10 eval \
+    '[ "$(bird_path tun1)" = 65000 ]'
+t_check "and on tunnel 2 prepended once" lab_wait 10 eval \
+    '[ "$(bird_path tun2)" = "65000 65000" ]'
+t_check "the VGW routes our network into tunnel 1" lab_wait 10 eval \
+    '[ "$(vgw_dev $NET6)" = vti0 ]'
+t_check "an IPv6 ping crosses the tunnel (lan -> vpc)" lab_wait 5 ping6_vpc
+
+# --- carrier loss on tunnel 1: the standby forwards at once --------------
+lab_exec lan ping -6 -i 0.01 -c 600 -W 1 "$LAB_VPC_HOST6" \
+    >"$LAB_DIR/ping1.txt" 2>&1 &
+pinger=$!
+sleep 1
+lab_link_down 1
+t_check "after carrier loss the route forwards into tunnel 2" lab_wait 5 \
+    via_tunnel6 2 $VPC6
+t_check "the primary is rebuilt on tunnel 1's group, pointing at tunnel 2" \
+    lab_wait 5 eval '[ "$(routes6 $VPC6)" = "$G0 $G1" ] &&
+    [ "$(group_members $G0)" = "$NH1" ]'
+# (the link's news may come after the probes' verdict: the kernel's
+# linkwatch delays a carrier change up to a second)
+t_check "the session of tunnel 1 went down at once" grep -qE \
+    'tunnel interface vti0 down|liveness probes lost on vti0' "$log"
+wait "$pinger"
+lost=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$LAB_DIR/ping1.txt")
+lost=$((600 - ${lost:-0}))
+echo "# carrier loss: $lost of 600 IPv6 pings (10 ms apart) lost"
+t_check "carrier loss loses under a second of pings (lost $lost of 600)" \
+    test "$lost" -lt 100
+lab_link_up 1
+t_check "tunnel 1 comes back" lab_wait 30 t_bird_established tun1
+t_check "its nexthop and group are back, holding it" lab_wait 10 eval \
+    '[ "$(group_members $G0)" = "$NH0" ]'
+t_check "the route returns to tunnel 1" lab_wait 10 eval \
+    '[ "$(routes6 $VPC6)" = "$G0 $G1" ]'
+t_check "tunnel 1 forwards again" lab_wait 10 via_tunnel6 1 $VPC6
+
+# --- silent loss on tunnel 1: the probes, one group rewrite --------------
+t_check "the probes of tunnel 1 get answers" lab_wait 10 eval \
+    '[ "$(ctl -j show neighbor vti0 |
+    jq -r ".neighbors[0].probe.state")" = up ]'
+lab_exec lan ping -6 -D -i 0.01 -c 500 -W 1 "$LAB_VPC_HOST6" \
+    >"$LAB_DIR/ping2.txt" 2>&1 &
+pinger=$!
+sleep 1
+t0=$(lab_now_us)
+lab_drop 1
+t_check "the probes move tunnel 1's group to tunnel 2 before the hold timer" \
+    lab_wait 6 eval '[ "$(group_members $G0)" = "$NH1" ]'
+t1=$(lab_now_us)
+echo "# silent loss to group rewritten (polled): $(( (t1 - t0) / 1000 )) ms"
+t_check "session 1 went down because of the probes" grep -q \
+    'liveness probes lost on vti0: session down at once' "$log"
+t_check "the group rewrite is logged" grep -q \
+    'tunnel vti0: failover to vti1' "$log"
+t_eq "the routes were not rewritten: primary on 1's group, standby on 2's" \
+    "$G0 $G1" "$(routes6 $VPC6)"
+wait "$pinger"
+gap=$(max_gap "$LAB_DIR/ping2.txt")
+echo "# longest gap in IPv6 replies (lan -> vpc and back): $gap ms"
+t_check "IPv6 traffic is answered again quickly (gap $gap ms)" \
+    test "$gap" -lt 2000
+lab_undrop 1
+t_check "tunnel 1 comes back after the drop" lab_wait 30 t_bird_established tun1
+t_check "tunnel 1's group holds tunnel 1 again" lab_wait 10 eval \
+    '[ "$(group_members $G0)" = "$NH0" ]'
+t_check "the route returns to tunnel 1" lab_wait 10 via_tunnel6 1 $VPC6
+t_check "a ping crosses again" lab_wait 5 ping6_vpc
+
+# --- SIGTERM: routes and nexthops removed -----------------------------------
+kill -TERM "$daemon"
+t_check "the daemon exits on SIGTERM" lab_wait 10 lab_pid_dead "$daemon"
+t_eq "no route of ours is left" "" \
+    "$(lab_exec cgw ip -6 -j route show table all proto bgp | jq -r '.[].dst')"
+t_eq "no nexthop of ours is left" "" "$(lab_exec cgw ip -j nexthop show |
+    jq -r '.[] | select(.id >= 1987313664 and .id <= 1987379199) | .id')"
+t_check "no sanitizer report" eval '! grep -qE \
+    "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'
+if [ "$t_failed" -gt 0 ]; then
+	echo "# --- vtibgpd log"; sed 's/^/# /' "$log" | tail -80
+	echo "# --- kernel"; lab_exec cgw ip -6 route; lab_exec cgw ip nexthop
+	echo "# --- bird"; lab_birdc show protocols all | sed 's/^/# /' | head -60
+fi
+t_done
