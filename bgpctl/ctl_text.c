@@ -158,10 +158,12 @@ fmt_gr(const Vtibgp__GracefulRestart *gr, char *buf, size_t len)
 {
 	if (gr == NULL || !gr->present)
 		return "no";
-	snprintf(buf, len, "%us%s%s%s", gr->restart_time_s,
+	snprintf(buf, len, "%us%s%s%s%s%s", gr->restart_time_s,
 	    gr->restarting ? " restarting" : "",
 	    gr->ipv4_unicast ? " ipv4" : "",
-	    gr->ipv4_forwarding ? "+fwd" : "");
+	    gr->ipv4_forwarding ? "+fwd" : "",
+	    gr->ipv6_unicast ? " ipv6" : "",
+	    gr->ipv6_forwarding ? "+fwd" : "");
 	return buf;
 }
 
@@ -178,6 +180,9 @@ print_caps(FILE *f, const Vtibgp__Capabilities *s,
 	fprintf(f, "  Capabilities         %-28s %s\n", "Sent", "Received");
 	fprintf(f, "    IPv4 unicast       %-28s %s\n",
 	    yesno(s->mp_ipv4_unicast), yesno(r->mp_ipv4_unicast));
+	if (s->mp_ipv6_unicast || r->mp_ipv6_unicast)
+		fprintf(f, "    IPv6 unicast       %-28s %s\n",
+		    yesno(s->mp_ipv6_unicast), yesno(r->mp_ipv6_unicast));
 	fprintf(f, "    Route refresh      %-28s %s\n", yesno(s->route_refresh),
 	    yesno(r->route_refresh));
 	snprintf(a, sizeof(a), "%s", yesno(s->as4));

@@ -311,7 +311,7 @@ parse_hold(const char *s)
 static void
 parse_drill(Vtibgp__DrillRequest *req, int argc, char *argv[])
 {
-	struct in_addr	 a;
+	struct in6_addr	 a;
 	const char	*v;
 	int		 i;
 
@@ -323,9 +323,10 @@ parse_drill(Vtibgp__DrillRequest *req, int argc, char *argv[])
 			req->from_interface = (char *)(uintptr_t)v;
 		} else if ((v = option_value(argc, argv, &i, "--probe")) !=
 		    NULL) {
-			if (inet_pton(AF_INET, v, &a) != 1)
-				usage_msg("--probe: %s is not an IPv4 "
-				    "address", v);
+			if (inet_pton(AF_INET, v, &a) != 1 &&
+			    inet_pton(AF_INET6, v, &a) != 1)
+				usage_msg("--probe: %s is not an IPv4 or "
+				    "IPv6 address", v);
 			req->probe = (char *)(uintptr_t)v;
 		} else if ((v = option_value(argc, argv, &i, "--hold")) !=
 		    NULL)
@@ -359,28 +360,32 @@ run_drill(struct ctx *x, const struct command *cmd, int argc, char *argv[])
 	return rc;
 }
 
-/* "a.b.c.d" or "a.b.c.d/len". */
+/* "a.b.c.d", "a.b.c.d/len", "x:x::x" or "x:x::x/len". */
 static bool
 valid_prefix(const char *s)
 {
-	char		 addr[INET_ADDRSTRLEN];
+	char		 addr[INET6_ADDRSTRLEN];
 	const char	*slash = strchr(s, '/');
-	struct in_addr	 a;
+	struct in6_addr	 a;
 	size_t		 n = slash ? (size_t)(slash - s) : strlen(s);
 	char		*end;
-	long		 len;
+	long		 len, max;
 
 	if (n >= sizeof(addr))
 		return false;
 	memcpy(addr, s, n);
 	addr[n] = '\0';
-	if (inet_pton(AF_INET, addr, &a) != 1)
+	if (inet_pton(AF_INET, addr, &a) == 1)
+		max = 32;
+	else if (inet_pton(AF_INET6, addr, &a) == 1)
+		max = 128;
+	else
 		return false;
 	if (slash == NULL)
 		return true;
 	len = strtol(slash + 1, &end, 10);
 	return slash[1] >= '0' && slash[1] <= '9' && *end == '\0' &&
-	    len >= 0 && len <= 32;
+	    len >= 0 && len <= max;
 }
 
 struct pages {

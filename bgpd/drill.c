@@ -153,6 +153,19 @@ shut_down(struct drills *ds)
 	wait_for(ds, PH_FAILOVER, DRILL_FAILOVER_MAX_S);
 }
 
+/* The drill's probe (--probe) on ifname ("" for the routing table's
+ * choice), of the probe address's family. */
+static struct probe *
+drill_probe(struct drills *ds, const char *ifname)
+{
+	if (ds->probe_af == AF_INET6)
+		return probe_new6(ds->loop, ds->who, ifname,
+		    &ds->probe_addr6, &ds->probe_src6, DRILL_PROBE_MS,
+		    UINT32_MAX, NULL, NULL);
+	return probe_new(ds->loop, ds->who, ifname, ds->probe_addr,
+	    ds->probe_src, DRILL_PROBE_MS, UINT32_MAX, NULL, NULL);
+}
+
 static void
 start_hold(struct drills *ds)
 {
@@ -163,8 +176,7 @@ start_hold(struct drills *ds)
 	ev_timer_set(&ds->t_hold, d->hold_s, 0.);
 	ev_timer_start(ds->loop, &ds->t_hold);
 	if (d->probe[0] != '\0') {
-		ds->probe = probe_new(ds->loop, ds->who, d->to, ds->probe_addr,
-		    ds->probe_src, DRILL_PROBE_MS, UINT32_MAX, NULL, NULL);
+		ds->probe = drill_probe(ds, d->to);
 		probe_start(ds->probe);
 	}
 }
@@ -538,6 +550,8 @@ drills_start(struct drills *ds, const struct drill_request *rq, drill_fn fn,
 	struct drill	*d;
 	struct peer	*active;
 	struct in_addr	 a = { INADDR_ANY };
+	struct in6_addr	 a6 = IN6ADDR_ANY_INIT;
+	uint8_t		 af = 0;
 
 	if (drills_running(ds)) {
 		d = drills_cur(ds);
@@ -546,11 +560,17 @@ drills_start(struct drills *ds, const struct drill_request *rq, drill_fn fn,
 		    (unsigned)d->uid);
 		return -1;
 	}
-	if (rq->probe != NULL && rq->probe[0] != '\0' &&
-	    inet_pton(AF_INET, rq->probe, &a) != 1) {
-		snprintf(why, len, "--probe %s is not an IPv4 address",
-		    rq->probe);
-		return -1;
+	if (rq->probe != NULL && rq->probe[0] != '\0') {
+		if (inet_pton(AF_INET, rq->probe, &a) == 1)
+			af = AF_INET;
+		else if (inet_pton(AF_INET6, rq->probe, &a6) == 1 &&
+		    !IN6_IS_ADDR_UNSPECIFIED(&a6))
+			af = AF_INET6;
+		else {
+			snprintf(why, len, "--probe %s is not an IPv4 or "
+			    "IPv6 address", rq->probe);
+			return -1;
+		}
 	}
 	if (rq->hold_s > DRILL_MAX_HOLD_S) {
 		snprintf(why, len, "--hold %u: at most %d seconds", rq->hold_s,
@@ -571,9 +591,13 @@ drills_start(struct drills *ds, const struct drill_request *rq, drill_fn fn,
 	d->hold_s = rq->hold_s != 0 ? rq->hold_s : DRILL_DEFAULT_HOLD_S;
 	d->uid = rq->uid;
 	d->outcome = DRILL_RUNNING;
-	if (a.s_addr != INADDR_ANY)
+	if (af == AF_INET6)
+		inet_ntop(AF_INET6, &a6, d->probe, sizeof(d->probe));
+	else if (a.s_addr != INADDR_ANY)
 		inet_ntop(AF_INET, &a, d->probe, sizeof(d->probe));
+	ds->probe_af = af;
 	ds->probe_addr = a;
+	ds->probe_addr6 = a6;
 	ds->fn = fn;
 	ds->arg = arg;
 	ds->failed = ds->aborted = ds->probe_answered = false;
@@ -590,8 +614,8 @@ drills_start(struct drills *ds, const struct drill_request *rq, drill_fn fn,
 		return 0;
 	}
 	ds->probe_src = drills_probe_source(rq->conf);
-	ds->probe = probe_new(ds->loop, ds->who, "", a, ds->probe_src,
-	    DRILL_PROBE_MS, UINT32_MAX, NULL, NULL);
+	ds->probe_src6 = drills_probe_source6(rq->conf);
+	ds->probe = drill_probe(ds, "");
 	probe_start(ds->probe);
 	ev_timer_set(&ds->t_precheck, DRILL_PRECHECK_PROBES * DRILL_PROBE_MS /
 	    1000. + 0.1, 0.);

@@ -58,7 +58,8 @@ struct drill {
 	uint64_t		duration_ms;
 	char			from[IF_NAMESIZE];
 	char			to[IF_NAMESIZE];
-	char			probe[16];	/* "" if none */
+	char			probe[INET6_ADDRSTRLEN];	/* "" if
+								   none */
 	uint32_t		hold_s;
 	enum drill_outcome	outcome;
 	char			summary[256];

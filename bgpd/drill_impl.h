@@ -36,8 +36,8 @@ struct drills {
 	enum phase		 ph;
 	drill_fn		 fn;
 	void			*arg;
-	char			 from_peer[INET_ADDRSTRLEN];
-	char			 to_peer[INET_ADDRSTRLEN];
+	char			 from_peer[INET6_ADDRSTRLEN];
+	char			 to_peer[INET6_ADDRSTRLEN];
 	unsigned		 from_slot;
 	unsigned		 to_slot;
 	uint32_t		 best_before;
@@ -46,8 +46,11 @@ struct drills {
 	uint64_t		 phase_us;	/* shutdown or enable */
 	uint64_t		 established_us; /* failback: session up */
 	uint64_t		 accepted_us;	/* failback: paths back */
+	uint8_t			 probe_af;	/* of --probe */
 	struct in_addr		 probe_addr;
 	struct in_addr		 probe_src;
+	struct in6_addr		 probe_addr6;
+	struct in6_addr		 probe_src6;
 	struct probe		*probe;
 	char			 who[24];	/* "drill N", for the log */
 	bool			 probe_answered;
@@ -85,5 +88,7 @@ bool		 drills_preflight(struct drills *, struct peer *active);
 /* A local address inside one of c's networks, to ping from, so that the
  * answer comes back the way our traffic does; 0.0.0.0 if none. */
 struct in_addr	 drills_probe_source(const struct conf *c);
+/* The same for IPv6 (:: if none). */
+struct in6_addr	 drills_probe_source6(const struct conf *c);
 
 #endif

@@ -88,7 +88,7 @@ drills_preflight(struct drills *ds, struct peer *active)
 	struct peer		*p, *backup = NULL;
 	struct cover		 c, bc = { 0 };
 	uint32_t		 pref = 0;
-	char			 pfx[INET_ADDRSTRLEN];
+	char			 pfx[INET6_ADDRSTRLEN];
 	size_t			 i;
 
 	sess_peer_info(active, &si);
@@ -104,7 +104,10 @@ drills_preflight(struct drills *ds, struct peer *active)
 	for (i = 0; (p = sess_peer_at(router_sessions(ds->r), i)) != NULL;
 	    i++) {
 		sess_peer_info(p, &bi);
-		if (p == active || bi.state != FSM_ESTABLISHED)
+		/* a tunnel of the other family carries none of its
+		 * prefixes */
+		if (p == active || bi.state != FSM_ESTABLISHED ||
+		    bi.af != si.af)
 			continue;
 		memset(&c, 0, sizeof(c));
 		c.a = si.slot;
@@ -131,7 +134,7 @@ drills_preflight(struct drills *ds, struct peer *active)
 	snprintf(ds->to_peer, sizeof(ds->to_peer), "%s", bi.name);
 	ds->to_slot = bi.slot;
 	if (bc.missing > 0) {
-		inet_ntop(AF_INET, &bc.first.addr, pfx, sizeof(pfx));
+		inet_ntop(bc.first.af, &bc.first.addr6, pfx, sizeof(pfx));
 		drills_step(ds, false, "preflight", "%s has no path for %u of "
 		    "the %u prefixes that %s carries (%s/%u first): the drill "
 		    "would cut them off", bi.conf->ifname, bc.missing,
@@ -142,6 +145,48 @@ drills_preflight(struct drills *ds, struct peer *active)
 	    "path for all %u prefixes of %s", si.conf->ifname, bi.conf->ifname,
 	    bi.conf->ifname, bc.carried, si.conf->ifname);
 	return true;
+}
+
+static bool
+inside6(const struct in6_addr *a, const struct conf_prefix *p)
+{
+	unsigned	i, bits;
+
+	for (i = 0; i < 16; i++) {
+		bits = p->len > i * 8 ? p->len - i * 8 : 0;
+		if (bits == 0)
+			break;
+		if (bits >= 8 ? a->s6_addr[i] != p->addr6.s6_addr[i] :
+		    (a->s6_addr[i] ^ p->addr6.s6_addr[i]) &
+		    (0xffU << (8 - bits) & 0xff))
+			return false;
+	}
+	return true;
+}
+
+struct in6_addr
+drills_probe_source6(const struct conf *c)
+{
+	struct ifaddrs		*ifa, *i;
+	struct in6_addr		 a = IN6ADDR_ANY_INIT, x;
+	size_t			 k;
+	bool			 found = false;
+
+	if (c == NULL || getifaddrs(&ifa) == -1)
+		return a;
+	for (i = ifa; i != NULL && !found; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET6)
+			continue;
+		x = ((struct sockaddr_in6 *)(void *)i->ifa_addr)->sin6_addr;
+		for (k = 0; k < c->n_networks && !found; k++)
+			if (c->networks[k].af == AF_INET6 &&
+			    inside6(&x, &c->networks[k])) {
+				a = x;
+				found = true;
+			}
+	}
+	freeifaddrs(ifa);
+	return a;
 }
 
 /* A local address inside one of our networks, to ping from, so that the

@@ -31,7 +31,7 @@ struct gr_peer {
 	struct gr	*gr;
 	unsigned	 slot;
 	enum gr_phase	 phase;
-	char		 name[INET_ADDRSTRLEN];
+	char		 name[INET6_ADDRSTRLEN];
 };
 
 struct gr {

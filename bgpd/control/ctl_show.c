@@ -26,6 +26,20 @@ addr_str(struct ctl_pool *pool, struct in_addr a)
 	return pool_str(pool, inet_ntop(AF_INET, &a, buf, sizeof(buf)));
 }
 
+/* The session's local address, of the neighbor's family; "" if unknown. */
+static char *
+local_str(struct ctl_pool *pool, const struct sess_info *si)
+{
+	char	buf[INET6_ADDRSTRLEN];
+
+	if (si->af == AF_INET6)
+		return pool_str(pool, IN6_IS_ADDR_UNSPECIFIED(&si->local_addr6) ?
+		    "" : inet_ntop(AF_INET6, &si->local_addr6, buf,
+		    sizeof(buf)));
+	return si->local_addr.s_addr != 0 ? addr_str(pool, si->local_addr) :
+	    pool_str(pool, "");
+}
+
 static Vtibgp__NeighborSummary *
 neighbor_summary(struct ctl_pool *pool, struct router *r, struct peer *p)
 {
@@ -128,7 +142,9 @@ caps(struct ctl_pool *pool, const struct msg_caps *mc)
 	m = pool_alloc(pool, sizeof(*m));
 	vtibgp__capabilities__init(m);
 	m->mp_ipv4_unicast = mc->mp_ipv4_unicast;
-	m->mp_other = mc->mp_other;
+	m->mp_ipv6_unicast = mc->mp_ipv6_unicast;
+	/* the codec counts IPv6 unicast among the others */
+	m->mp_other = mc->mp_other && !mc->mp_ipv6_unicast;
 	m->route_refresh = mc->route_refresh;
 	m->as4 = mc->as4;
 	m->as4_asn = mc->as4_asn;
@@ -141,6 +157,8 @@ caps(struct ctl_pool *pool, const struct msg_caps *mc)
 		gr->restarting = mc->gr_restarting;
 		gr->ipv4_unicast = mc->gr_ipv4;
 		gr->ipv4_forwarding = mc->gr_ipv4_forwarding;
+		gr->ipv6_unicast = mc->gr_ipv6;
+		gr->ipv6_forwarding = mc->gr_ipv6_forwarding;
 		m->graceful_restart = gr;
 	}
 	return m;
@@ -208,18 +226,22 @@ timers(struct ctl_pool *pool, const struct sess_info *si)
 	return m;
 }
 
-/* The capabilities we send (see peer_send_open in session.c). */
+/* The capabilities we send to a neighbor of family af (see peer_caps in
+ * session.c). */
 static Vtibgp__Capabilities *
-caps_sent(struct ctl_pool *pool, const struct conf *c)
+caps_sent(struct ctl_pool *pool, const struct conf *c, uint8_t af)
 {
 	struct msg_caps	mc;
 
 	memset(&mc, 0, sizeof(mc));
-	mc.mp_ipv4_unicast = mc.route_refresh = mc.as4 = true;
+	mc.mp_ipv4_unicast = af != AF_INET6;
+	mc.mp_ipv6_unicast = af == AF_INET6;
+	mc.route_refresh = mc.as4 = true;
 	mc.as4_asn = c->local_as;
 	mc.gr = c->gr_time_s > 0;
 	mc.gr_time = (uint16_t)c->gr_time_s;
-	mc.gr_ipv4 = mc.gr;
+	mc.gr_ipv4 = mc.gr && af != AF_INET6;
+	mc.gr_ipv6 = mc.gr && af == AF_INET6;
 	return caps(pool, &mc);
 }
 
@@ -272,8 +294,7 @@ neighbor(struct ctl_pool *pool, struct daemon *d, struct peer *p)
 	m->description = pool_str(pool, si.conf->description);
 	m->remote_as = si.conf->remote_as;
 	m->local_as = c->local_as;
-	m->local_address = si.local_addr.s_addr != 0 ?
-	    addr_str(pool, si.local_addr) : pool_str(pool, "");
+	m->local_address = local_str(pool, &si);
 	m->remote_id = si.peer_id.s_addr != 0 ? addr_str(pool, si.peer_id) :
 	    pool_str(pool, "");
 	m->state = (Vtibgp__SessionState)si.state;
@@ -290,7 +311,7 @@ neighbor(struct ctl_pool *pool, struct daemon *d, struct peer *p)
 	m->tcp_md5 = si.conf->password != NULL;
 	m->ttl_security = si.conf->timers.ttl_security;
 	m->timers = timers(pool, &si);
-	m->caps_sent = caps_sent(pool, c);
+	m->caps_sent = caps_sent(pool, c, si.af);
 	if (si.state >= FSM_OPENCONFIRM)
 		m->caps_received = caps(pool, &si.peer_caps);
 	m->counters = counters(pool, &si, rib_peer_stats(router_rib(r),

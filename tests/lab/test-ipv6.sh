@@ -103,6 +103,55 @@ t_check "the VGW routes our network into tunnel 1" lab_wait 10 eval \
     '[ "$(vgw_dev $NET6)" = vti0 ]'
 t_check "an IPv6 ping crosses the tunnel (lan -> vpc)" lab_wait 5 ping6_vpc
 
+# --- what the operator sees --------------------------------------------------
+t_check "show summary lists the IPv6 neighbors Established" eval \
+    'ctl show summary | grep -qE "^fd00:1::1 +vti0 +64512 +Established" &&
+    ctl show summary | grep -qE "^fd00:2::1 +vti1 +64512 +Established"'
+ctl show neighbor vti0 >"$LAB_DIR/nbr.txt"
+K1="fd00:1::1 dev vti0" K2="fd00:2::1 dev vti1"
+t_check "show neighbor: the local address is ours on the tunnel" grep -q \
+    'Local address fd00:1::2, local AS 65000' "$LAB_DIR/nbr.txt"
+t_check "show neighbor: IPv6 unicast sent and received" grep -qE \
+    '^ +IPv6 unicast +yes +yes$' "$LAB_DIR/nbr.txt"
+t_check "show neighbor: no IPv4 unicast sent" grep -qE \
+    '^ +IPv4 unicast +no +no$' "$LAB_DIR/nbr.txt"
+t_eq "JSON: local_address" fd00:1::2 \
+    "$(ctl -j show neighbor vti0 | jq -r '.neighbors[0].local_address')"
+t_eq "JSON: mp_ipv6_unicast received" true "$(ctl -j show neighbor vti0 |
+    jq -r '.neighbors[0].caps_received.mp_ipv6_unicast')"
+t_check "show routes PREFIX: best on vti0, standby on vti1, kernel routes" \
+    eval 'ctl show routes $VPC6 >"$LAB_DIR/routes.txt" &&
+    grep -qE "^> +$VPC6 +vti0 +fd00:1::1 +100" "$LAB_DIR/routes.txt" &&
+    grep -qE "^s +vti1 +fd00:2::1 +100" "$LAB_DIR/routes.txt" &&
+    grep -q "kernel: primary, metric 20, table 254, group $G0: $K1" \
+    "$LAB_DIR/routes.txt" &&
+    grep -q "kernel: standby, metric 21, table 254, group $G1: $K2" \
+    "$LAB_DIR/routes.txt"'
+t_eq "show routes ADDRESS finds the covering IPv6 prefix" "$VPC6" \
+    "$(ctl -j show routes 2001:db8:10::10 | jq -r '.routes[0].prefix')"
+t_eq "JSON: the kernel's gateway of the primary" "fd00:1::1 vti0" \
+    "$(ctl -j show routes $VPC6 | jq -r '.routes[0].kernel[0].members[0] |
+    "\(.gateway) \(.interface)"')"
+t_check "metrics label the IPv6 neighbors" eval 'ctl metrics |
+    grep -q "^vtibgp_session_up{neighbor=\"fd00:1::1\",interface=\"vti0\"} 1"'
+t_check "the ICMPv6 probes are answered" eval 'ctl metrics |
+    grep -q "^vtibgp_probe_up{neighbor=\"fd00:2::1\",interface=\"vti1\"} 1"'
+
+# --- a drill on an IPv6 tunnel, with an ICMPv6 probe through the backup ------
+ctl drill failover --from vti0 --probe $LAB_VPC_HOST6 --hold 2 \
+    >"$LAB_DIR/drill.txt" 2>&1
+rc=$?
+sed 's/^/# /' "$LAB_DIR/drill.txt"
+t_eq "a drill from vti0 passes" 0 "$rc"
+t_check "its preflight picks vti1" grep -q \
+    'ok   preflight: vti0 and vti1 Established; vti1 has a path for all 1 pre' \
+    "$LAB_DIR/drill.txt"
+t_check "the IPv6 probe is answered through the backup" grep -q \
+    "ok   probe through the backup: $LAB_VPC_HOST6 answers through" \
+    "$LAB_DIR/drill.txt"
+t_check "tunnel 1 carries the traffic again" lab_wait 10 via_tunnel6 1 $VPC6
+t_check "both sessions are up after the drill" lab_wait 20 both_up
+
 # --- carrier loss on tunnel 1: the standby forwards at once --------------
 lab_exec lan ping -6 -i 0.01 -c 600 -W 1 "$LAB_VPC_HOST6" \
     >"$LAB_DIR/ping1.txt" 2>&1 &
@@ -139,6 +188,8 @@ t_check "the probes of tunnel 1 get answers" lab_wait 10 eval \
 lab_exec lan ping -6 -D -i 0.01 -c 500 -W 1 "$LAB_VPC_HOST6" \
     >"$LAB_DIR/ping2.txt" 2>&1 &
 pinger=$!
+ctl watch >"$LAB_DIR/watch.txt" 2>&1 &
+watcher=$!
 sleep 1
 t0=$(lab_now_us)
 lab_drop 1
@@ -157,6 +208,11 @@ gap=$(max_gap "$LAB_DIR/ping2.txt")
 echo "# longest gap in IPv6 replies (lan -> vpc and back): $gap ms"
 t_check "IPv6 traffic is answered again quickly (gap $gap ms)" \
     test "$gap" -lt 2000
+kill "$watcher"
+wait "$watcher" 2>/dev/null
+sed 's/^/# watch: /' "$LAB_DIR/watch.txt" | head -20
+t_check "watch names the IPv6 neighbor whose probes were lost" grep -qE \
+    'fd00:1::1.*probes lost: tunnel dead' "$LAB_DIR/watch.txt"
 lab_undrop 1
 t_check "tunnel 1 comes back after the drop" lab_wait 30 t_bird_established tun1
 t_check "tunnel 1's group holds tunnel 1 again" lab_wait 10 eval \
