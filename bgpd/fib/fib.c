@@ -314,11 +314,16 @@ fib_start(struct fib *f, void (*link)(unsigned, bool, void *), void *arg)
 int
 fib_reconfigure(struct fib *f, const struct conf *c)
 {
+	bool	inet6_later = has_inet6(c) && !f->kc.inet6;
+
+	if (inet6_later)
+		log_warnx("reload: the first IPv6 neighbor: its routes go "
+		    "into the kernel from the next start of vtibgpd (IPv6 "
+		    "kernel routes are set up at start)");
 	if (c->kernel.table == f->kc.table &&
 	    c->kernel.protocol == f->kc.protocol &&
-	    c->kernel.metric == f->metric && c->kernel.ecmp == f->ecmp &&
-	    (!has_inet6(c) || f->kc.inet6))
-		return 0;
+	    c->kernel.metric == f->metric && c->kernel.ecmp == f->ecmp)
+		return inet6_later ? -1 : 0;
 	log_warnx("reload: changes to the kernel block take effect at the "
 	    "next start of vtibgpd");
 	return -1;

@@ -50,7 +50,7 @@ want "ExecStartPre=$exe -n -f $(sed -n 's/^ExecStart=[^ ]* -f \([^ ]*\) .*/\1/p'
 want 'ExecReload=/bin/kill -HUP $MAINPID'
 want "Restart=on-failure"
 want "CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW CAP_NET_BIND_SERVICE CAP_SETUID CAP_SETGID CAP_SETPCAP"
-want "RestrictAddressFamilies=AF_UNIX AF_INET AF_NETLINK"
+want "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK"
 want "ProtectSystem=strict"
 want "ProtectKernelTunables=yes"
 want "ReadWritePaths=-/proc/sys/net/ipv4/nexthop_compat_mode"
