@@ -182,7 +182,7 @@ struct conf_error {
  * new configuration, or NULL with *err filled in.  A file that someone
  * other than root (or the daemon's own or configured user) could change
  * or replace is refused, as sshd's StrictModes does (conf_trust.c); so is
- * one that the daemon cannot run yet (conf_check_runnable).  The caller
+ * one that the daemon cannot run (conf_check_runnable).  The caller
  * owns the result (conf_free).
  */
 struct conf	*conf_parse_file(const char *path, struct conf_error *err);
@@ -191,7 +191,7 @@ struct conf	*conf_parse_file(const char *path, struct conf_error *err);
  * Parse len bytes of text; name is used in messages.  As above, but
  * without the file checks and without conf_check_runnable: the whole
  * grammar (the importer writes, and the tests print, what the daemon
- * does not run yet).
+ * would not run).
  */
 struct conf	*conf_parse_buffer(const char *name, const char *text,
 		    size_t len, struct conf_error *err);

@@ -29,7 +29,7 @@ home_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
 {
 	struct home_walk	*x = arg;
 	struct fib		*f = x->f;
-	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
+	struct kr_prefix	 pfx = kr_prefix_of(p);
 	uint8_t			 want = want_of(f, best);
 	uint8_t			 want_sb = next_of(f, standby);
 
@@ -47,7 +47,7 @@ unpin_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
     uint8_t st[RIB_USER_BYTES], void *arg)
 {
 	struct home_walk	*x = arg;
-	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
+	struct kr_prefix	 pfx = kr_prefix_of(p);
 
 	if (!pinned(st) || st[PRI] != x->bit)
 		return;
@@ -116,7 +116,7 @@ ecmp_one(const struct rib_prefix *p, uint8_t best, uint8_t standby,
     uint8_t st[RIB_USER_BYTES], void *arg)
 {
 	struct home_walk	*x = arg;
-	struct kr_prefix	 pfx = { .addr = p->addr, .len = p->len };
+	struct kr_prefix	 pfx = kr_prefix_of(p);
 	uint8_t			 want = want_of(x->f, best);
 
 	if (st[PRI] != x->bit || pinned(st) || want == x->bit ||
