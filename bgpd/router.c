@@ -372,7 +372,7 @@ router_steer_stable_s(const struct router *r, unsigned slot)
 
 /*
  * Which tunnels still need their return traffic steered away, and the
- * halves on or off on each session accordingly.
+ * halves on or off on each session of the same family accordingly.
  */
 static void
 steer_update(struct router *r)
@@ -380,7 +380,7 @@ steer_update(struct router *r)
 	struct sess_info	 si;
 	struct peer		*p;
 	uint64_t		 now = clock_mono_ms();
-	uint8_t			 before = r->silent;
+	uint8_t			 before = r->silent, v4 = 0, v6 = 0;
 	size_t			 i;
 	bool			 on, waiting = false;
 
@@ -400,9 +400,20 @@ steer_update(struct router *r)
 		} else
 			waiting = true;
 	}
+	/* the tunnels of each family: a silent failure steers the return
+	 * traffic of its own family's networks only (the halves of the
+	 * other family would stay on a tunnel that may fail next) */
 	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
 		sess_peer_info(p, &si);
-		on = r->silent != 0 && !(r->silent & (1U << si.slot));
+		if (si.af == AF_INET6)
+			v6 |= (uint8_t)(1U << si.slot);
+		else
+			v4 |= (uint8_t)(1U << si.slot);
+	}
+	for (i = 0; (p = sess_peer_at(r->sess, i)) != NULL; i++) {
+		sess_peer_info(p, &si);
+		on = (r->silent & (si.af == AF_INET6 ? v6 : v4)) != 0 &&
+		    !(r->silent & (1U << si.slot));
 		if (on != si.steering) {
 			sess_peer_steer(p, on);
 			if (on)
