@@ -220,6 +220,24 @@ t_check "tunnel 1's group holds tunnel 1 again" lab_wait 10 eval \
 t_check "the route returns to tunnel 1" lab_wait 10 via_tunnel6 1 $VPC6
 t_check "a ping crosses again" lab_wait 5 ping6_vpc
 
+# --- a crash: the routes of the earlier run forward until the restart ---
+kill -KILL "$daemon"
+lab_wait 5 lab_pid_dead "$daemon"
+t_eq "our IPv6 routes stay in the kernel while vtibgpd is gone" "$G0 $G1" \
+    "$(routes6 $VPC6)"
+lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>>"$log"
+daemon=$LAB_SPAWN_PID
+t_check "the new run finds them (primary and standby)" lab_wait 5 grep -q \
+    '2 routes of an earlier run keep forwarding until the sessions have' \
+    "$log"
+t_check "both IPv6 sessions come back" lab_wait 30 both_up
+t_check "the routes converge" lab_wait 40 grep -q 'routes converged' "$log"
+t_eq "the IPv6 routes are where they were" "$G0 $G1" "$(routes6 $VPC6)"
+t_check "nothing of the earlier run was left behind" eval \
+    '[ "$(lab_exec cgw ip -6 -j route show table main proto bgp |
+    jq length)" = 2 ]'
+t_check "a ping crosses after the restart" lab_wait 10 ping6_vpc
+
 # --- SIGTERM: routes and nexthops removed -----------------------------------
 kill -TERM "$daemon"
 t_check "the daemon exits on SIGTERM" lab_wait 10 lab_pid_dead "$daemon"
