@@ -184,8 +184,12 @@ path(struct ctl_pool *pool, const struct tunnels *t, unsigned i,
 	m->has_med = a->has_med;
 	m->med = a->med;
 	m->origin = (Vtibgp__Origin)a->origin;
-	m->next_hop = pool_str(pool, inet_ntop(a->next_hop_af, &a->next_hop6,
-	    nh, sizeof(nh)));
+	/* an IPv6 route from a session over link-local addresses has only
+	 * the link-local next hop (RFC 2545 3) */
+	m->next_hop = pool_str(pool, inet_ntop(a->next_hop_af,
+	    a->next_hop_af == AF_INET6 &&
+	    IN6_IS_ADDR_UNSPECIFIED(&a->next_hop6) ? &a->next_hop6_ll :
+	    &a->next_hop6, nh, sizeof(nh)));
 	m->local_pref = t->preference[i];
 	m->best = (e->best >> i) & 1;
 	m->standby = (e->standby >> i) & 1;

@@ -250,7 +250,9 @@ lab_topology6() {
 		lab_sysctl "$LAB_CGW" "net.ipv6.conf.$ifc.keep_addr_on_down" 1 &&
 		lab_sysctl "$LAB_VGW" "net.ipv6.conf.$ifc.keep_addr_on_down" 1 &&
 		lab_addr6 "$LAB_CGW" "$ifc" "fd00:$n::2/126" &&
-		lab_addr6 "$LAB_VGW" "$ifc" "fd00:$n::1/126" || return 1
+		lab_addr6 "$LAB_VGW" "$ifc" "fd00:$n::1/126" &&
+		lab_addr6 "$LAB_CGW" "$ifc" "fe80::$n:2/64" &&
+		lab_addr6 "$LAB_VGW" "$ifc" "fe80::$n:1/64" || return 1
 	done
 	lab_addr6 "$LAB_CGW" lan0 "$LAB_LAN_GW6/64" &&
 	lab_addr6 "$LAB_LAN" eth0 "$LAB_LAN_HOST6/64" &&
@@ -368,15 +370,20 @@ EOF
 }
 
 # lab_bird_bgp6 NAME N IFACE MED ROUTER-ID: the same endpoint for tunnel N
-# over IPv6 (fd00:N::1 to fd00:N::2), with an ipv6 channel: the VPC's
+# over IPv6 (fd00:N::1 to fd00:N::2, or with N in LAB_IPV6_LL over the
+# link-local fe80::N:1 to fe80::N:2), with an ipv6 channel: the VPC's
 # IPv6 prefix out, our IPv6 networks in.
 lab_bird_bgp6() {
+	local net="fd00:$2:"
+	case " ${LAB_IPV6_LL:-} " in
+	*" $2 "*) net="fe80::$2" ;;
+	esac
 	cat <<EOF
 # AWS tunnel endpoint $1 on $3, over IPv6
 protocol bgp $1 {
     router id $5;
-    local fd00:$2::1 as ${LAB_LOCAL_AS:-64512};
-    neighbor fd00:$2::2 as ${LAB_PEER_AS:-65000};
+    local $net:1 as ${LAB_LOCAL_AS:-64512};
+    neighbor $net:2 as ${LAB_PEER_AS:-65000};
     interface "$3";
     direct;
 $(lab_bird_ttl)
@@ -591,7 +598,11 @@ lab_link_down() {
 lab_link_up() {
 	local ifc
 	ifc="$(lab_tunnel_if "$1")" || return 1
-	ip -n "$LAB_VGW" link set "$ifc" up
+	ip -n "$LAB_VGW" link set "$ifc" up || return 1
+	# LAB_IPV6: setting the link down took its link-local addresses,
+	# keep_addr_on_down or not; the kernel makes only its own again
+	[ -z "${LAB_IPV6:-}" ] ||
+	    ip -n "$LAB_VGW" addr replace "fe80::$1:1/64" dev "$ifc" nodad
 }
 
 # lab_drop N / lab_undrop N: drop everything in and out of the VGW end of

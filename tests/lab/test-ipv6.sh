@@ -238,6 +238,29 @@ t_check "nothing of the earlier run was left behind" eval \
     jq length)" = 2 ]'
 t_check "a ping crosses after the restart" lab_wait 10 ping6_vpc
 
+# --- tunnel 1 over link-local addresses (fe80::1:1 and fe80::1:2) -------
+LAB_IPV6_LL=1 lab_bird_reconfigure >/dev/null
+sed -i 's/^neighbor fd00:1::1 { interface vti0 remote-as 64512/neighbor \
+fe80::1:1 { interface vti0 remote-as 64512 local-address fe80::1:2/' "$conf"
+t_check "a reload takes the link-local neighbor" ctl reload
+t_check "the session over link-local addresses reaches Established" \
+    lab_wait 30 t_bird_established tun1
+t_eq "BIRD's neighbor is our link-local address" "fe80::1:2%vti0" \
+    "$(lab_birdc show protocols all tun1 |
+    sed -n 's/^ *Neighbor address: *//p')"
+t_check "$VPC6 is on tunnel 1's group, its nexthop fe80::1:1 on vti0" \
+    lab_wait 10 eval '[ "$(nexthop_of $NH0)" = "vti0 fe80::1:1" ] &&
+    [ "$(routes6 $VPC6)" = "$G0 $G1" ]'
+t_eq "show routes names the link-local next hop" fe80::1:1 \
+    "$(ctl -j show routes $VPC6 | jq -r '.routes[0].paths[] |
+    select(.interface == "vti0") | .next_hop')"
+t_check "BIRD has our network with our link-local address as next hop" \
+    lab_wait 10 eval '[ "$(lab_birdc show route $NET6 protocol tun1 all |
+    sed -n "s/.*BGP.next_hop: *//p")" = ":: fe80::1:2" ]'
+t_check "a ping crosses tunnel 1" lab_wait 10 ping6_vpc
+t_check "and leaves through vti0" eval '[ "$(lab_exec cgw ip -j -6 route get \
+    $LAB_VPC_HOST6 | jq -r ".[0].dev")" = vti0 ]'
+
 # --- SIGTERM: routes and nexthops removed -----------------------------------
 kill -TERM "$daemon"
 t_check "the daemon exits on SIGTERM" lab_wait 10 lab_pid_dead "$daemon"
