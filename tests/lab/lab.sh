@@ -369,7 +369,8 @@ $([ "$1" = tun1 ] && [ -n "${LAB_ONLY_TUN2:-}" ] && printf '                if n
 EOF
 }
 
-# lab_bird_bgp6 NAME N IFACE MED ROUTER-ID: the same endpoint for tunnel N
+# lab_bird_bgp6 NAME N IFACE MED ROUTER-ID [PASSWORD]: the same endpoint
+# for tunnel N
 # over IPv6 (fd00:N::1 to fd00:N::2, or with N in LAB_IPV6_LL over the
 # link-local fe80::N:1 to fe80::N:2), with an ipv6 channel: the VPC's
 # IPv6 prefix out, our IPv6 networks in.
@@ -394,6 +395,7 @@ $(lab_bird_ttl)
     error wait time ${LAB_ERROR_WAIT:-1,5};
     graceful restart $(lab_bird_gr_mode);
     graceful restart time ${LAB_GR_TIME:-120};
+$([ -n "${6:-}" ] && printf '    password "%s";' "$6")
     ipv6 {
         import where net ~ [ 2001:db8:172::/48+ ];
         export filter {
@@ -423,7 +425,7 @@ lab_ipv6_tunnel() {
 # session, over IPv6 if LAB_IPV6 lists it.
 lab_bird_tunnel() {
 	if lab_ipv6_tunnel "$2"; then
-		lab_bird_bgp6 "$1" "$2" "$3" "$6" "$4"
+		lab_bird_bgp6 "$1" "$2" "$3" "$6" "$4" "${7:-}"
 	else
 		lab_bird_bgp "$1" "$4" "$5" "$3" "$6" "${7:-}"
 	fi

@@ -220,6 +220,42 @@ t_check "tunnel 1's group holds tunnel 1 again" lab_wait 10 eval \
 t_check "the route returns to tunnel 1" lab_wait 10 via_tunnel6 1 $VPC6
 t_check "a ping crosses again" lab_wait 5 ping6_vpc
 
+# --- tunnel 2's inside address removed and put back ----------------------
+lab_exec cgw ip -6 addr del fd00:2::2/126 dev vti1
+t_check "removing tunnel 2's IPv6 inside address takes session 2 down" \
+    lab_wait 5 grep -q \
+    'inside address fd00:2::2 removed from vti1: session down at once' "$log"
+t_check "tunnel 2's group now points at tunnel 1, the primary stays" \
+    lab_wait 5 eval '[ "$(group_members $G1)" = "$NH0" ] &&
+    [ "$(route6_nhid $VPC6 20)" = "$G0" ]'
+lab_exec cgw ip -6 addr add fd00:2::2/126 dev vti1 nodad
+t_check "with the address back session 2 returns" lab_wait 30 \
+    t_bird_established tun2
+t_check "its group holds its own nexthop again" lab_wait 10 eval \
+    '[ "$(group_members $G1)" = "$NH1" ] &&
+    [ "$(routes6 $VPC6)" = "$G0 $G1" ]'
+
+# --- TCP MD5 (RFC 2385) on tunnel 2, keyed on the IPv6 address ----------
+export LAB_PASSWORD2=s3cret
+lab_bird_reconfigure >/dev/null || t_fail "BIRD takes the password"
+sed -i 's/^\(neighbor fd00:2::1 { .*\)$/\1 password "s3cret"/' "$conf"
+t_check "a reload sets the password" ctl reload
+t_check "session 2 comes up with a TCP MD5 password" lab_wait 30 \
+    t_bird_established tun2
+t_check "show neighbor says so" eval \
+    'ctl show neighbor vti1 | grep -q "TCP MD5 on"'
+sed -i 's/password "s3cret"/password "wrong"/' "$conf"
+t_check "a reload sets a wrong one" ctl reload
+sleep 8
+t_check "session 2 stays down with a wrong password" eval \
+    '! t_bird_established tun2'
+sed -i 's/password "wrong"/password "s3cret"/' "$conf"
+t_check "a reload puts the right one back" ctl reload
+t_check "session 2 comes back" lab_wait 30 t_bird_established tun2
+t_check "its group holds its own nexthop again, the standby on it" \
+    lab_wait 10 eval '[ "$(group_members $G1)" = "$NH1" ] &&
+    [ "$(routes6 $VPC6)" = "$G0 $G1" ]'
+
 # --- a crash: the routes of the earlier run forward until the restart ---
 kill -KILL "$daemon"
 lab_wait 5 lab_pid_dead "$daemon"
