@@ -256,6 +256,22 @@ t_check "its group holds its own nexthop again, the standby on it" \
     lab_wait 10 eval '[ "$(group_members $G1)" = "$NH1" ] &&
     [ "$(routes6 $VPC6)" = "$G0 $G1" ]'
 
+# --- GTSM (RFC 5082) over IPv6: hop limit 255 out, 255 required in -------
+export LAB_TTL_SECURITY=on
+lab_bird_reconfigure >/dev/null || t_fail "BIRD takes ttl security"
+sed -i 's/^defaults { \(.*\) }$/defaults { \1 ttl-security on }/' "$conf"
+t_check "a reload turns ttl-security on" ctl reload
+t_check "both sessions come up with GTSM on both sides" lab_wait 30 both_up
+t_check "show neighbor says TTL 255" eval 'ctl show neighbor vti0 |
+    grep -q "TTL security on"'
+export LAB_TTL_SECURITY=off
+lab_bird_reconfigure >/dev/null || t_fail "BIRD drops ttl security"
+sed -i 's/ ttl-security on }$/ }/' "$conf"
+t_check "a reload turns it off" ctl reload
+t_check "both sessions come back" lab_wait 30 both_up
+t_check "with the routes as before" lab_wait 10 eval \
+    '[ "$(routes6 $VPC6)" = "$G0 $G1" ]'
+
 # --- a crash: the routes of the earlier run forward until the restart ---
 kill -KILL "$daemon"
 lab_wait 5 lab_pid_dead "$daemon"
