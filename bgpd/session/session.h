@@ -8,6 +8,10 @@
  * Received routes leave through sess_hooks.update after the checks of RFC
  * 4271 6.3 that need the session's context (NEXT_HOP on the tunnel, first
  * AS the peer's): the hook sees only what is to be used or withdrawn.
+ *
+ * A neighbor is of either family: an IPv6 neighbor's session runs over
+ * IPv6 sockets and carries IPv6 unicast only (RFC 4760, RFC 2545), in
+ * the IPv6 lists of struct msg_update; an IPv4 one IPv4 unicast only.
  */
 #ifndef VTB_SESSION_H
 #define VTB_SESSION_H
@@ -30,8 +34,10 @@ struct sess_engine;
 struct sess_hooks {
 	/* The FSM of p moved from old to its current state. */
 	void	(*state_change)(struct peer *p, enum fsm_state old, void *arg);
-	/* A checked UPDATE from p: withdraw u->withdrawn, then use u->nlri
-	 * with u->attrs (u->action is UPD_OK or UPD_TREAT_AS_WITHDRAW). */
+	/* A checked UPDATE from p: withdraw u->withdrawn (withdrawn6),
+	 * then use u->nlri (nlri6) with u->attrs (u->action is UPD_OK or
+	 * UPD_TREAT_AS_WITHDRAW); End-of-RIB of p's family is end_of_rib
+	 * (end_of_rib6). */
 	void	(*update)(struct peer *p, const struct msg_update *u,
 		    void *arg);
 	void	*arg;
@@ -127,8 +133,9 @@ void		 sess_engine_reconfigure(struct sess_engine *,
 
 /*
  * We restarted with our routes still in the kernel: the OPENs we send
- * carry the graceful restart R bit and the F bit for IPv4 unicast (RFC
- * 4724 3), until this is set false again (sessions converged).
+ * carry the graceful restart R bit and the F bit for the session's
+ * family (IPv4 or IPv6 unicast, RFC 4724 3), until this is set false
+ * again (sessions converged).
  */
 void		 sess_engine_set_restarting(struct sess_engine *, bool);
 
@@ -191,7 +198,7 @@ void		 sess_peer_steer(struct peer *, bool on);
 size_t		 sess_peer_exported(const struct peer *);
 
 /*
- * An address came (added) or went on p's tunnel interface: the session
+ * An IPv4 address came (added) or went on p's tunnel interface: the session
  * goes down at once if its inside address went, and an idle session
  * tries again at once when an address comes.
  */
