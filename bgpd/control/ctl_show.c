@@ -32,10 +32,11 @@ local_str(struct ctl_pool *pool, const struct sess_info *si)
 {
 	char	buf[INET6_ADDRSTRLEN];
 
+	if (si->af == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&si->local_addr6))
+		return pool_str(pool, "");
 	if (si->af == AF_INET6)
-		return pool_str(pool, IN6_IS_ADDR_UNSPECIFIED(&si->local_addr6) ?
-		    "" : inet_ntop(AF_INET6, &si->local_addr6, buf,
-		    sizeof(buf)));
+		return pool_str(pool, inet_ntop(AF_INET6, &si->local_addr6,
+		    buf, sizeof(buf)));
 	return si->local_addr.s_addr != 0 ? addr_str(pool, si->local_addr) :
 	    pool_str(pool, "");
 }
