@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "tests/unit/shell.h"
 #include <ev.h>
 
 #include "bgpd/conf/conf.h"
@@ -60,42 +62,6 @@ struct t {
 };
 
 /* ---- helpers ---------------------------------------------------------- */
-
-static void
-sh(const char *fmt, ...)
-{
-	char	cmd[512];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0)
-		fail_msg("command failed: %s", cmd);
-}
-
-/* The output of a command (malloc'd). */
-static char *
-sh_out(const char *fmt, ...)
-{
-	char	 cmd[512], *buf = NULL;
-	size_t	 len = 0, n;
-	FILE	*f;
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_non_null(f = popen(cmd, "r"));
-	do {
-		assert_non_null(buf = realloc(buf, len + 4097));
-		n = fread(buf + len, 1, 4096, f);
-		len += n;
-	} while (n > 0);
-	buf[len] = '\0';
-	pclose(f);
-	return buf;
-}
 
 static struct in_addr
 ip(const char *s)
@@ -146,7 +112,7 @@ settle(struct t *t, double secs)
 static int
 kernel_members(uint32_t id)
 {
-	char		*out = sh_out("ip -j nexthop show id %u 2>/dev/null", id);
+	char		*out = t_sh_out("ip -j nexthop show id %u 2>/dev/null", id);
 	const char	*s;
 	unsigned	 nh;
 	int		 mask = 0;
@@ -173,7 +139,7 @@ kernel_members(uint32_t id)
 static void
 kernel_routes(struct t *t, uint32_t id, int *all, int *on)
 {
-	char		*out = sh_out("ip -o -4 route show proto bgp metric %u",
+	char		*out = t_sh_out("ip -o -4 route show proto bgp metric %u",
 			    fib_metric(t->fib));
 	char		*line, *save = NULL;
 	const char	*s;
@@ -195,7 +161,7 @@ kernel_routes(struct t *t, uint32_t id, int *all, int *on)
 static void
 assert_routes_forward(struct t *t, int mask)
 {
-	char		*out = sh_out("ip -o -4 route show proto bgp metric %u",
+	char		*out = t_sh_out("ip -o -4 route show proto bgp metric %u",
 			    fib_metric(t->fib));
 	char		*line, *save = NULL;
 	const char	*s;
@@ -291,12 +257,12 @@ setup(void **state)
 	ev_tstamp		 end;
 
 	for (i = 0; i < 3; i++)
-		sh("ip link add vti%u type veth peer name vti%up && "
+		t_sh("ip link add vti%u type veth peer name vti%up && "
 		    "ip link set vti%u up && ip link set vti%up up", i, i, i,
 		    i);
 	/* onlink nexthops want the carrier */
 	for (end = ev_time() + DEADLINE; ; usleep(10000)) {
-		out = sh_out("ip -o link show up | grep -c 'vti.*LOWER_UP'");
+		out = t_sh_out("ip -o link show up | grep -c 'vti.*LOWER_UP'");
 		i = (unsigned)atoi(out);
 		free(out);
 		if (i == 6)
@@ -351,7 +317,7 @@ teardown(void **state)
 		free(t);
 	}
 	*state = NULL;
-	sh("for i in 0 1 2; do ip link del vti$i 2>/dev/null; done; "
+	t_sh("for i in 0 1 2; do ip link del vti$i 2>/dev/null; done; "
 	    "ip -4 route flush table all proto bgp 2>/dev/null; "
 	    "ip nexthop flush >/dev/null 2>&1; true");
 	return 0;
@@ -430,29 +396,17 @@ test_ecmp_back_not_joined(void **state)
 
 /* ---- main ------------------------------------------------------------- */
 
-static int
-cannot_run(const char *why)
-{
-	const char	*ci = getenv("CI");
-
-	fprintf(stderr, "test_fib: %s\n", why);
-	return ci != NULL && strcmp(ci, "true") == 0 ? 1 : 77;
-}
-
 int
 main(void)
 {
+	int			rc;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ecmp_back_not_joined,
 		    setup, teardown),
 	};
 
-	if (geteuid() != 0)
-		return cannot_run("needs root (a network namespace)");
-	if (unshare(CLONE_NEWNET) == -1)
-		return cannot_run("unshare(CLONE_NEWNET) failed");
-	if (system("ip link set lo up") != 0)
-		return cannot_run("no ip(8)");
+	if ((rc = t_netns_enter("test_fib")) != 0)
+		return rc;
 	log_init("test_fib", true, false);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

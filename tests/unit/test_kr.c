@@ -23,6 +23,8 @@
 #include <net/if.h>
 
 #include <cmocka.h>
+
+#include "tests/unit/shell.h"
 #include <ev.h>
 
 #include "bgpd/util/log.h"
@@ -127,42 +129,6 @@ on_error(const char *what, int err, void *arg)
 }
 
 /* ---- helpers ---------------------------------------------------------- */
-
-static void
-sh(const char *fmt, ...)
-{
-	char	cmd[512];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0)
-		fail_msg("command failed: %s", cmd);
-}
-
-/* The output of a command (malloc'd). */
-static char *
-sh_out(const char *fmt, ...)
-{
-	char	 cmd[512], *buf = NULL;
-	size_t	 len = 0, n;
-	FILE	*f;
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_non_null(f = popen(cmd, "r"));
-	do {
-		assert_non_null(buf = realloc(buf, len + 4097));
-		n = fread(buf + len, 1, 4096, f);
-		len += n;
-	} while (n > 0);
-	buf[len] = '\0';
-	pclose(f);
-	return buf;
-}
 
 static int
 compat_get(void)
@@ -343,9 +309,9 @@ t_free(struct t *t)
 static int
 links_up(void **state)
 {
-	sh("ip link add vti0 type veth peer name vti0p");
-	sh("ip link add vti1 type veth peer name vti1p");
-	sh("for l in vti0 vti0p vti1 vti1p; do ip link set $l up; done");
+	t_sh("ip link add vti0 type veth peer name vti0p");
+	t_sh("ip link add vti1 type veth peer name vti1p");
+	t_sh("for l in vti0 vti0p vti1 vti1p; do ip link set $l up; done");
 	return 0;
 }
 
@@ -355,7 +321,7 @@ links_down(void **state)
 	if (*state != NULL)
 		t_free(*state);
 	*state = NULL;
-	sh("ip link del vti0 2>/dev/null; ip link del vti1 2>/dev/null; "
+	t_sh("ip link del vti0 2>/dev/null; ip link del vti1 2>/dev/null; "
 	    "ip -4 route flush table all proto %d 2>/dev/null; "
 	    "ip -4 route flush table all proto static 2>/dev/null; "
 	    "ip nexthop flush 2>/dev/null >/dev/null; true", PROTO);
@@ -381,13 +347,13 @@ test_compat_mode(void **state)
 {
 	struct t	*t;
 
-	sh("echo 1 > " COMPAT);
+	t_sh("echo 1 > " COMPAT);
 	*state = t = t_new(254, false, false);
 	assert_true(kr_has_nexthops(t->kr));
 	assert_int_equal(compat_get(), 0);
 	t_free(t);
 	*state = NULL;
-	sh("echo 1 > " COMPAT);
+	t_sh("echo 1 > " COMPAT);
 	*state = t = t_new(254, false, true);
 	assert_true(kr_has_nexthops(t->kr));
 	assert_int_equal(compat_get(), 1);
@@ -409,7 +375,7 @@ test_nexthop_replace(void **state)
 	tunnels(t);
 	assert_int_equal(nh_dumped(t, NH1), 1);
 	assert_int_equal(nh_dumped(t, G1), 2);
-	out = sh_out("ip nexthop show id %u", NH1);
+	out = t_sh_out("ip nexthop show id %u", NH1);
 	assert_non_null(strstr(out, "via " GW1 " dev vti0"));
 	assert_non_null(strstr(out, "proto bgp onlink"));
 	free(out);
@@ -418,7 +384,7 @@ test_nexthop_replace(void **state)
 	    0);
 	assert_int_equal(kr_pending(t->kr), 1);
 	settle(t);
-	out = sh_out("ip nexthop show id %u", NH1);
+	out = t_sh_out("ip nexthop show id %u", NH1);
 	assert_non_null(strstr(out, "via 169.254.249.58 dev vti0"));
 	free(out);
 	assert_int_equal(t->n_err, 0);
@@ -450,13 +416,13 @@ test_group_moves_1000(void **state)
 	assert_int_equal(t->n_dump, 1000);
 	for (i = 0; i < 1000; i++)
 		assert_int_equal(dumped(t, pfx_n(i), 20), G1);
-	out = sh_out("ip nexthop show id %u", G1);
+	out = t_sh_out("ip nexthop show id %u", G1);
 	assert_non_null(strstr(out, "group 1987313666 "));	/* NH2 */
 	free(out);
 	/* and back, with both */
 	assert_int_equal(kr_group(t->kr, G1, (uint32_t[]){ NH1, NH2 }, 2), 0);
 	settle(t);
-	out = sh_out("ip nexthop show id %u", G1);
+	out = t_sh_out("ip nexthop show id %u", G1);
 	assert_non_null(strstr(out, "group 1987313665/1987313666 "));
 	free(out);
 	assert_int_equal(t->n_route_lost, 0);
@@ -473,7 +439,7 @@ check_ip_json(uint32_t table, const char *dst, uint32_t metric, size_t n)
 	size_t	 found = 0;
 	bool	 match = false;
 
-	out = sh_out("ip -j -4 route show table all proto %d", PROTO);
+	out = t_sh_out("ip -j -4 route show table all proto %d", PROTO);
 	snprintf(needle, sizeof(needle), "\"dst\":\"%s\",", dst);
 	snprintf(m, sizeof(m), "\"metric\":%u,", metric);
 	snprintf(tb, sizeof(tb), "\"table\":\"%u\"", table);
@@ -608,7 +574,7 @@ test_link_down(void **state)
 	}
 	settle(t);
 	/* carrier loss: the far end goes down */
-	sh("ip link set vti0p down");
+	t_sh("ip link set vti0p down");
 	assert_true(run_until(t, vti0_lost, DEADLINE));
 	assert_int_equal(t->link_calls[link_slot(t, "vti0")], 2);
 	dump_routes(t);
@@ -621,9 +587,9 @@ test_link_down(void **state)
 	assert_int_equal(nh_dumped(t, G1), 0);
 	assert_int_equal(t->n_route_lost, 0);	/* no RTM_DELROUTE */
 	/* back up, and admin down of the other one */
-	sh("ip link set vti0p up");
+	t_sh("ip link set vti0p up");
 	assert_true(run_until(t, vti0_up, DEADLINE));
-	sh("ip link set vti1 down");
+	t_sh("ip link set vti1 down");
 	assert_true(run_until(t, vti1_lost, DEADLINE));
 	dump_routes(t);
 	assert_int_equal(t->n_dump, 0);
@@ -648,7 +614,7 @@ test_route_lost(void **state)
 	kr_route(t->kr, &p, 20, G1);
 	kr_route(t->kr, &p, 21, G2);
 	settle(t);
-	sh("ip route del 10.30.0.0/16 proto %d metric 20", PROTO);
+	t_sh("ip route del 10.30.0.0/16 proto %d metric 20", PROTO);
 	assert_true(run_until(t, one_route_lost, DEADLINE));
 	assert_int_equal(t->route_lost[0].p.addr.s_addr, p.addr.s_addr);
 	assert_int_equal(t->route_lost[0].p.len, 16);
@@ -661,7 +627,7 @@ test_route_lost(void **state)
 	assert_int_equal(t->n_route_lost, 1);
 	assert_int_equal(t->n_nh_lost, 0);
 	/* a nexthop of ours deleted by someone else is */
-	sh("ip nexthop del id %u", G1);
+	t_sh("ip nexthop del id %u", G1);
 	ev_run(t->loop, EVRUN_NOWAIT);
 	assert_int_equal(t->n_nh_lost, 1);
 	assert_int_equal(t->nh_lost[0], G1);
@@ -682,7 +648,7 @@ test_foreign_untouched(void **state)
 	struct kr_prefix	 q = pfx("10.41.0.0", 16);
 	char			*out;
 
-	sh("ip route add 10.40.0.0/16 via " GW1 " dev vti0 onlink "
+	t_sh("ip route add 10.40.0.0/16 via " GW1 " dev vti0 onlink "
 	    "proto static metric 20");
 	*state = t = t_new(254, false, false);
 	tunnels(t);
@@ -693,7 +659,7 @@ test_foreign_untouched(void **state)
 	assert_non_null(strstr(t->err_what[0],
 	    "route 10.40.0.0/16 metric 20: replace"));
 	/* a static one made after the start: learnt from notifications */
-	sh("ip route add 10.41.0.0/16 via " GW1 " dev vti0 onlink "
+	t_sh("ip route add 10.41.0.0/16 via " GW1 " dev vti0 onlink "
 	    "proto static metric 20");
 	ev_run(t->loop, EVRUN_NOWAIT);
 	assert_int_equal(kr_route(t->kr, &q, 20, G1), -1);
@@ -706,14 +672,14 @@ test_foreign_untouched(void **state)
 	settle(t);
 	assert_int_equal(t->n_err, 3);
 	assert_int_equal(t->err[2], ESRCH);
-	out = sh_out("ip -4 route show proto static");
+	out = t_sh_out("ip -4 route show proto static");
 	assert_non_null(strstr(out, "10.40.0.0/16 via " GW1));
 	assert_non_null(strstr(out, "10.41.0.0/16 via " GW1));
 	free(out);
 	dump_routes(t);
 	assert_int_equal(t->n_dump, 0);
 	/* theirs deleted: not our loss, and the slot is free again */
-	sh("ip route del 10.40.0.0/16 proto static metric 20");
+	t_sh("ip route del 10.40.0.0/16 proto static metric 20");
 	ev_run(t->loop, EVRUN_NOWAIT);
 	assert_int_equal(t->n_route_lost, 0);
 	assert_int_equal(kr_route(t->kr, &p, 20, G1), 0);
@@ -731,7 +697,7 @@ test_foreign_replaces_ours(void **state)
 	assert_int_equal(kr_route(t->kr, &p, 20, G1), 0);
 	settle(t);
 	/* ours replaced by a static route: lost, and theirs from now on */
-	sh("ip route replace 10.40.0.0/16 via " GW2 " dev vti1 onlink "
+	t_sh("ip route replace 10.40.0.0/16 via " GW2 " dev vti1 onlink "
 	    "proto static metric 20");
 	assert_true(run_until(t, one_route_lost, DEADLINE));
 	assert_int_equal(t->route_lost[0].p.addr.s_addr, p.addr.s_addr);
@@ -739,7 +705,7 @@ test_foreign_replaces_ours(void **state)
 	assert_int_equal(kr_route(t->kr, &p, 20, G1), -1);
 	assert_int_equal(t->err[0], EEXIST);
 	/* a replace that creates takes nothing of ours */
-	sh("ip route replace 10.42.0.0/16 via " GW2 " dev vti1 onlink "
+	t_sh("ip route replace 10.42.0.0/16 via " GW2 " dev vti1 onlink "
 	    "proto static metric 20");
 	ev_run(t->loop, EVRUN_NOWAIT);
 	assert_int_equal(t->n_route_lost, 1);
@@ -752,7 +718,7 @@ test_foreign_nexthop_ids(void **state)
 	struct t	*t;
 	char		*out;
 
-	sh("ip nexthop add id 7 via " GW1 " dev vti0 onlink");
+	t_sh("ip nexthop add id 7 via " GW1 " dev vti0 onlink");
 	*state = t = t_new(254, false, false);
 	tunnels(t);
 	assert_int_equal(nh_dumped(t, 7), 0);
@@ -767,11 +733,11 @@ test_foreign_nexthop_ids(void **state)
 	assert_int_equal(t->err[0], EINVAL);
 	assert_int_equal(t->err[3], EINVAL);
 	settle(t);
-	out = sh_out("ip nexthop show id 7");
+	out = t_sh_out("ip nexthop show id 7");
 	assert_non_null(strstr(out, "id 7 via " GW1));
 	free(out);
 	/* deleted by its owner: not our loss */
-	sh("ip nexthop del id 7");
+	t_sh("ip nexthop del id 7");
 	ev_run(t->loop, EVRUN_NOWAIT);
 	assert_int_equal(t->n_nh_lost, 0);
 }
@@ -871,14 +837,14 @@ test_notifications_lost(void **state)
 	}
 	kr_flush(k2);
 	assert_int_equal(kr_pending(k2), 0);
-	sh("ip link set vti0p down");
+	t_sh("ip link set vti0p down");
 	assert_true(run_until(t, resynced, DEADLINE));
 	assert_int_equal(t->n_err, 1);
 	assert_int_equal(t->err[0], ENOBUFS);
 	assert_string_equal(t->err_what[0], "notifications lost");
 	kr_free(k2);
 	ev_loop_destroy(loop2);
-	sh("ip -4 route flush table 200");
+	t_sh("ip -4 route flush table 200");
 }
 
 static bool
@@ -903,14 +869,14 @@ test_watch_absent_link(void **state)
 	i = link_slot(t, "vti9");
 	assert_int_equal(t->link_calls[i], 1);
 	assert_false(t->link_up[i]);
-	sh("ip link add vti9 type veth peer name vti9p");
-	sh("ip link set vti9 up");
+	t_sh("ip link add vti9 type veth peer name vti9p");
+	t_sh("ip link set vti9 up");
 	ev_run(t->loop, EVRUN_NOWAIT);
 	assert_int_equal(t->link_calls[i], 1);	/* no carrier: no call */
-	sh("ip link set vti9p up");
+	t_sh("ip link set vti9p up");
 	assert_true(run_until(t, vti9_up, DEADLINE));
 	assert_int_equal(t->link_calls[i], 2);
-	sh("ip link del vti9");
+	t_sh("ip link del vti9");
 	assert_true(run_until(t, vti9_down, DEADLINE));
 	assert_int_equal(t->link_calls[i], 3);
 }
@@ -928,7 +894,7 @@ test_errors(void **state)
 	    "route 10.60.0.0/16 metric 20: replace"));
 	assert_int_equal(kr_pending(t->kr), 0);
 	/* a nexthop on a link without carrier */
-	sh("ip link set vti0p down");
+	t_sh("ip link set vti0p down");
 	kr_nexthop(t->kr, NH1, "vti0", ip(GW1));
 	settle(t);
 	assert_int_equal(t->n_err, 2);
@@ -948,7 +914,7 @@ test_plain_routes(void **state)
 	struct kr_prefix	 p = pfx("10.50.0.0", 16);
 	char			*out;
 
-	sh("echo 1 > " COMPAT);
+	t_sh("echo 1 > " COMPAT);
 	*state = t = t_new(254, true, false);
 	assert_false(kr_has_nexthops(t->kr));
 	assert_int_equal(compat_get(), 1);		/* not touched */
@@ -958,14 +924,14 @@ test_plain_routes(void **state)
 	dump_routes(t);
 	assert_int_equal(t->n_dump, 2);
 	assert_int_equal(dumped(t, p, 20), 0);
-	out = sh_out("ip -4 route show proto %d", PROTO);
+	out = t_sh_out("ip -4 route show proto %d", PROTO);
 	assert_non_null(strstr(out, "10.50.0.0/16 via " GW1
 	    " dev vti0 metric 20 onlink"));
 	free(out);
 	/* replace onto the other tunnel */
 	assert_int_equal(kr_route_via(t->kr, &p, 20, "vti1", ip(GW2)), 0);
 	settle(t);
-	out = sh_out("ip -4 route show proto %d metric 20", PROTO);
+	out = t_sh_out("ip -4 route show proto %d metric 20", PROTO);
 	assert_non_null(strstr(out, "via " GW2 " dev vti1"));
 	free(out);
 	assert_int_equal(kr_route(t->kr, &p, 20, G1), -1);
@@ -976,23 +942,15 @@ test_plain_routes(void **state)
 	dump_routes(t);
 	assert_int_equal(t->n_dump, 0);
 	assert_int_equal(t->n_err, 1);
-	sh("echo 0 > " COMPAT);
+	t_sh("echo 0 > " COMPAT);
 }
 
 /* ---- main ------------------------------------------------------------- */
 
-static int
-cannot_run(const char *why)
-{
-	const char	*ci = getenv("CI");
-
-	fprintf(stderr, "test_kr: %s\n", why);
-	return ci != NULL && strcmp(ci, "true") == 0 ? 1 : 77;
-}
-
 int
 main(void)
 {
+	int			rc;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_compat_mode,
 		    links_up, links_down),
@@ -1026,12 +984,8 @@ main(void)
 		    links_up, links_down),
 	};
 
-	if (geteuid() != 0)
-		return cannot_run("needs root (a network namespace)");
-	if (unshare(CLONE_NEWNET) == -1)
-		return cannot_run("unshare(CLONE_NEWNET) failed");
-	if (system("ip link set lo up") != 0)
-		return cannot_run("no ip(8)");
+	if ((rc = t_netns_enter("test_kr")) != 0)
+		return rc;
 	log_init("test_kr", true, false);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

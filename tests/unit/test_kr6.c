@@ -26,6 +26,8 @@
 #include <sys/socket.h>
 
 #include <cmocka.h>
+
+#include "tests/unit/shell.h"
 #include <ev.h>
 
 #include "bgpd/util/log.h"
@@ -148,45 +150,6 @@ on_error(const char *what, int err, void *arg)
 }
 
 /* ---- helpers ---------------------------------------------------------- */
-
-static void
-sh(const char *fmt, ...)
-{
-	char	cmd[512];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0)
-		fail_msg("command failed: %s", cmd);
-}
-
-/* The first line of a command's output, or "" (static). */
-static const char *
-sh_line(const char *fmt, ...)
-{
-	static char	 buf[4096];
-	char		 cmd[512];
-	FILE		*f;
-	va_list		 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_non_null(f = popen(cmd, "r"));
-	if (fgets(buf, sizeof(buf), f) == NULL)
-		buf[0] = '\0';
-	pclose(f);
-	return buf;
-}
-
-/* A number a command prints. */
-static long
-sh_num(const char *fmt, const char *arg)
-{
-	return strtol(sh_line(fmt, arg), NULL, 10);
-}
 
 static struct in6_addr
 ip6(const char *s)
@@ -325,7 +288,7 @@ heard_lost(struct t *t, uint32_t id)
 static long
 kernel_routes(const char *filter)
 {
-	return sh_num("ip -6 route show table all proto 186 %s | "
+	return t_sh_num("ip -6 route show table all proto 186 %s | "
 	    "grep -c '^2001'", filter);
 }
 
@@ -367,10 +330,10 @@ t_free(struct t *t)
 static int
 links_up(void **state)
 {
-	sh("ip link add vti0 type veth peer name vti0p");
-	sh("ip link add vti1 type veth peer name vti1p");
-	sh("for l in vti0 vti0p vti1 vti1p; do ip link set $l up; done");
-	sh("echo 0 > " COMPAT);
+	t_sh("ip link add vti0 type veth peer name vti0p");
+	t_sh("ip link add vti1 type veth peer name vti1p");
+	t_sh("for l in vti0 vti0p vti1 vti1p; do ip link set $l up; done");
+	t_sh("echo 0 > " COMPAT);
 	return 0;
 }
 
@@ -380,7 +343,7 @@ links_down(void **state)
 	if (*state != NULL)
 		t_free(*state);
 	*state = NULL;
-	sh("ip link del vti0 2>/dev/null; ip link del vti1 2>/dev/null; "
+	t_sh("ip link del vti0 2>/dev/null; ip link del vti1 2>/dev/null; "
 	    "ip route flush table all proto %d 2>/dev/null; "
 	    "ip -6 route flush table all proto %d 2>/dev/null; "
 	    "ip -6 route flush table all proto static 2>/dev/null; "
@@ -428,17 +391,17 @@ test_nexthops6(void **state)
 	struct in6_addr	 gw = ip6("fd00:1::3");
 
 	tunnels(t);
-	assert_non_null(strstr(sh_line("ip nexthop show id %u", NH1),
+	assert_non_null(strstr(t_sh_line("ip nexthop show id %u", NH1),
 	    "via " GW1 " dev vti0 scope link proto bgp onlink"));
-	assert_non_null(strstr(sh_line("ip nexthop show id %u", NH2),
+	assert_non_null(strstr(t_sh_line("ip nexthop show id %u", NH2),
 	    "via " GW2 " dev vti1 scope link proto bgp onlink"));
-	assert_non_null(strstr(sh_line("ip nexthop show id %u", G1),
+	assert_non_null(strstr(t_sh_line("ip nexthop show id %u", G1),
 	    "group 1987313665 proto bgp"));
 	/* replace: same id, other gateway */
 	assert_int_equal(kr_nexthop6(t->kr, NH1, "vti0", &gw), 0);
 	assert_int_equal(kr_pending(t->kr), 1);
 	settle(t);
-	assert_non_null(strstr(sh_line("ip nexthop show id %u", NH1),
+	assert_non_null(strstr(t_sh_line("ip nexthop show id %u", NH1),
 	    "via fd00:1::3 dev vti0"));
 	assert_int_equal(t->n_err, 0);
 	assert_int_equal(t->n_nh_lost, 0);
@@ -455,17 +418,17 @@ test_group_replace6(void **state)
 	routes(t, G1);
 	assert_int_equal(kernel_routes("metric 20"), NROUTES);
 	assert_int_equal(kernel_routes("metric 21"), NROUTES);
-	assert_int_equal(sh_num("ip -6 route show proto 186 metric 20 | "
+	assert_int_equal(t_sh_num("ip -6 route show proto 186 metric 20 | "
 	    "grep -c 'nhid %s '", "1987313921"), NROUTES);
-	assert_non_null(strstr(sh_line("ip -6 route get 2001:db8:100:2a::1"),
+	assert_non_null(strstr(t_sh_line("ip -6 route get 2001:db8:100:2a::1"),
 	    "via " GW1 " dev vti0 proto bgp src "));
 	assert_int_equal(kr_group(t->kr, G1, (uint32_t[]){ NH2 }, 1), 0);
 	assert_int_equal(kr_pending(t->kr), 1);
 	settle(t);
 	assert_int_equal(t->n_err, 0);
-	assert_non_null(strstr(sh_line("ip -6 route get 2001:db8:100:2a::1"),
+	assert_non_null(strstr(t_sh_line("ip -6 route get 2001:db8:100:2a::1"),
 	    "via " GW2 " dev vti1 proto bgp src "));
-	assert_non_null(strstr(sh_line("ip nexthop show id %u", G1),
+	assert_non_null(strstr(t_sh_line("ip nexthop show id %u", G1),
 	    "group 1987313666 proto bgp"));
 	dump_routes(t);
 	assert_int_equal(t->n_dump, 2 * NROUTES);
@@ -477,7 +440,7 @@ test_group_replace6(void **state)
 	assert_int_equal(kr_group(t->kr, G1, (uint32_t[]){ NH1, NH2 }, 2),
 	    0);
 	settle(t);
-	assert_non_null(strstr(sh_line("ip nexthop show id %u", G1),
+	assert_non_null(strstr(t_sh_line("ip nexthop show id %u", G1),
 	    "group 1987313665/1987313666 "));
 	assert_int_equal(t->n_lost, 0);
 	assert_int_equal(t->n_err, 0);
@@ -513,7 +476,7 @@ carrier_loss(struct t *t)
 		kr_route(t->kr, &p, 20, G3);
 	}
 	settle(t);
-	sh("ip link set vti0p down");
+	t_sh("ip link set vti0p down");
 	assert_true(run_until(t, vti0_lost, DEADLINE));
 	ev_run(t->loop, EVRUN_NOWAIT);
 	assert_int_equal(t->n_lost, 0);
@@ -527,16 +490,16 @@ carrier_loss(struct t *t)
 	}
 	for (i = 0; i < 10; i++)
 		assert_int_equal(dumped(t, pfx6_n(5000 + i), 20), G3);
-	assert_non_null(strstr(sh_line("ip nexthop show id %u", G3),
+	assert_non_null(strstr(t_sh_line("ip nexthop show id %u", G3),
 	    "group 1987313666 "));
 	assert_int_equal(kernel_routes("metric 20"), 10);
 	assert_int_equal(kernel_routes("metric 21"), NROUTES);
-	assert_string_equal(sh_line("ip nexthop show id %u 2>&1", NH1),
+	assert_string_equal(t_sh_line("ip nexthop show id %u 2>&1", NH1),
 	    "RTNETLINK answers: No such file or directory\n");
 	/* the standbys forward, and the survivors of G3 */
-	assert_non_null(strstr(sh_line("ip -6 route get 2001:db8:100:2a::1"),
+	assert_non_null(strstr(t_sh_line("ip -6 route get 2001:db8:100:2a::1"),
 	    "via " GW2 " dev vti1 proto bgp "));
-	assert_non_null(strstr(sh_line("ip -6 route get 2001:db8:100:1389::1"),
+	assert_non_null(strstr(t_sh_line("ip -6 route get 2001:db8:100:1389::1"),
 	    "via " GW2 " dev vti1 proto bgp "));
 }
 
@@ -550,7 +513,7 @@ test_carrier_loss6(void **state)
 static void
 test_carrier_loss6_compat(void **state)
 {
-	sh("echo 1 > " COMPAT);
+	t_sh("echo 1 > " COMPAT);
 	*state = t_new(true, false, true);
 	carrier_loss(*state);
 }
@@ -566,7 +529,7 @@ test_admin_down6(void **state)
 	tunnels(t);
 	kr_route(t->kr, &p, 20, G1);
 	settle(t);
-	sh("ip link set vti0 down");
+	t_sh("ip link set vti0 down");
 	assert_true(run_until(t, vti0_lost, DEADLINE));
 	dump_routes(t);
 	assert_int_equal(t->n_dump, 0);
@@ -595,7 +558,7 @@ test_route_lost6(void **state)
 	kr_route(t->kr, &p, 20, G1);
 	kr_route(t->kr, &p, 21, G2);
 	settle(t);
-	sh("ip -6 route del 2001:db8:30::/48 proto %d metric 20", PROTO);
+	t_sh("ip -6 route del 2001:db8:30::/48 proto %d metric 20", PROTO);
 	assert_true(run_until(t, one_lost, DEADLINE));
 	assert_int_equal(t->n_lost, 1);
 	assert_int_equal(t->lost[0].family, AF_INET6);
@@ -610,7 +573,7 @@ test_route_lost6(void **state)
 	/* one of ours replaced by a static route: lost, theirs from now */
 	kr_route(t->kr, &p, 20, G1);
 	settle(t);
-	sh("ip -6 route replace 2001:db8:30::/48 via " GW1 " dev vti0 "
+	t_sh("ip -6 route replace 2001:db8:30::/48 via " GW1 " dev vti0 "
 	    "onlink proto static metric 20");
 	assert_true(run_until(t, two_lost, DEADLINE));
 	assert_int_equal(t->n_lost, 2);
@@ -643,7 +606,7 @@ test_earlier_run6(void **state)
 	assert_int_equal(kr_route(t->kr, &p4, 20, NH4), 0);
 	settle(t);
 	t_free(t);				/* leaves them in place */
-	sh("ip -6 route add 2001:db8:40::/48 via " GW1 " dev vti0 "
+	t_sh("ip -6 route add 2001:db8:40::/48 via " GW1 " dev vti0 "
 	    "onlink proto static metric 20");
 	*state = t = t_new(true, false, false);
 	dump_routes(t);
@@ -690,43 +653,43 @@ test_addresses6(void **state)
 	struct in6_addr	 ll = ip6("fe80::2");
 
 	/* no link-local address whose DAD would end during the test */
-	sh("sysctl -qw net.ipv6.conf.vti0.addr_gen_mode=1 && "
+	t_sh("sysctl -qw net.ipv6.conf.vti0.addr_gen_mode=1 && "
 	    "ip -6 addr flush dev vti0 scope link");
 	*state = t = t_new(true, false, false);
 	assert_true(kr_watch_link(t->kr, "vti0"));
 	t4 = t_new(false, false, false);
 	assert_true(kr_watch_link(t4->kr, "vti0"));
-	sh("ip -6 addr add fd00:1::2/126 dev vti0 nodad");
+	t_sh("ip -6 addr add fd00:1::2/126 dev vti0 nodad");
 	assert_true(run_until(t, addr6_heard, DEADLINE));
 	assert_int_equal(t->n_addr6, 1);
 	assert_memory_equal(&t->addr6[0], &ula, sizeof(ula));
 	assert_int_equal(t->addr6_plen[0], 126);
-	sh("ip -6 addr del fd00:1::2/126 dev vti0");
+	t_sh("ip -6 addr del fd00:1::2/126 dev vti0");
 	assert_true(run_until(t, addr6_gone, DEADLINE));
 	assert_memory_equal(&t->addr6[1], &ula, sizeof(ula));
 	/* a link-local one */
-	sh("ip -6 addr add fe80::2/64 dev vti0 nodad");
+	t_sh("ip -6 addr add fe80::2/64 dev vti0 nodad");
 	assert_true(run_until(t, addr6_heard, DEADLINE));
 	assert_int_equal(t->n_addr6, 3);
 	assert_memory_equal(&t->addr6[2], &ll, sizeof(ll));
 	assert_int_equal(t->addr6_plen[2], 64);
 	/* with DAD: tentative first (not usable), then added */
 	t->n_addr6 = 0;
-	sh("ip -6 addr add fd00:1::6/126 dev vti0");
+	t_sh("ip -6 addr add fd00:1::6/126 dev vti0");
 	ev_run(t->loop, EVRUN_NOWAIT);
 	assert_int_equal(t->n_addr6, 1);
 	assert_false(t->addr6_added[0]);
 	assert_true(run_until(t, addr6_heard, 3 * DEADLINE));
 	assert_memory_equal(&t->addr6[t->n_addr6 - 1], &ula2, sizeof(ula2));
 	/* the link set down takes the IPv6 addresses */
-	sh("ip link set vti0 down");
+	t_sh("ip link set vti0 down");
 	assert_true(run_until(t, addr6_gone, DEADLINE));
-	assert_string_equal(sh_line("ip -6 addr show dev vti0 scope global"),
+	assert_string_equal(t_sh_line("ip -6 addr show dev vti0 scope global"),
 	    "");
 	assert_int_equal(t->n_addr4, 0);
 	ev_run(t4->loop, EVRUN_NOWAIT);
 	assert_int_equal(t4->n_addr6 + t4->n_addr4, 0);
-	sh("ip link set vti0 up && ip addr add 169.254.249.58/30 dev vti0");
+	t_sh("ip link set vti0 up && ip addr add 169.254.249.58/30 dev vti0");
 	ev_run(t4->loop, EVRUN_NOWAIT);
 	assert_int_equal(t4->n_addr4, 1);
 	t_free(t4);
@@ -780,7 +743,7 @@ test_errors6(void **state)
 	    "route 2001:db8:60::/48 metric 20: replace on nexthop "
 	    "0x76740004"));
 	/* a nexthop on a link without carrier */
-	sh("ip link set vti0p down");
+	t_sh("ip link set vti0p down");
 	kr_nexthop6(t->kr, NH1, "vti0", &gw);
 	settle(t);
 	assert_int_equal(t->n_err, 7);
@@ -805,12 +768,12 @@ test_plain_routes6(void **state)
 	dump_routes(t);
 	assert_int_equal(t->n_dump, 2);
 	assert_int_equal(dumped(t, p, 20), 0);
-	assert_non_null(strstr(sh_line("ip -6 route show proto 186 metric 20"),
+	assert_non_null(strstr(t_sh_line("ip -6 route show proto 186 metric 20"),
 	    "2001:db8:50::/48 via " GW1 " dev vti0"));
 	/* replace onto the other tunnel */
 	assert_int_equal(kr_route_via6(t->kr, &p, 20, "vti1", &gw2), 0);
 	settle(t);
-	assert_non_null(strstr(sh_line("ip -6 route show proto 186 metric 20"),
+	assert_non_null(strstr(t_sh_line("ip -6 route show proto 186 metric 20"),
 	    "via " GW2 " dev vti1"));
 	/* a gateway of the other family */
 	assert_int_equal(kr_route_via(t->kr, &p, 20, "vti1", gw4), -1);
@@ -826,20 +789,12 @@ test_plain_routes6(void **state)
 
 /* ---- main ------------------------------------------------------------- */
 
-static int
-cannot_run(const char *why)
-{
-	const char	*ci = getenv("CI");
-
-	fprintf(stderr, "test_kr6: %s\n", why);
-	return ci != NULL && strcmp(ci, "true") == 0 ? 1 : 77;
-}
-
 #define T(f)	cmocka_unit_test_setup_teardown(f, links_up, links_down)
 
 int
 main(void)
 {
+	int			rc;
 	const struct CMUnitTest tests[] = {
 		T(test_nexthops6),
 		T(test_group_replace6),
@@ -853,12 +808,8 @@ main(void)
 		T(test_plain_routes6),
 	};
 
-	if (geteuid() != 0)
-		return cannot_run("needs root (a network namespace)");
-	if (unshare(CLONE_NEWNET) == -1)
-		return cannot_run("unshare(CLONE_NEWNET) failed");
-	if (system("ip link set lo up") != 0)
-		return cannot_run("no ip(8)");
+	if ((rc = t_netns_enter("test_kr6")) != 0)
+		return rc;
 	log_init("test_kr6", true, false);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,6 +29,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "tests/unit/shell.h"
 #include <ev.h>
 
 #include "bgpd/probe.h"
@@ -462,43 +464,11 @@ static bool	 kernel_ok;		/* root, in a namespace of our own */
 static pid_t	 far_pid = -1;		/* holds the far namespace */
 static int	 far_hold = -1;		/* its end of life: EOF on close */
 
-static void
-sh(const char *fmt, ...)
-{
-	char	cmd[1024];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0)
-		fail_msg("command failed: %s", cmd);
-}
-
-/* A number a command prints, 0 if none. */
-static long
-sh_num(const char *fmt, ...)
-{
-	char	 cmd[1024], buf[256];
-	FILE	*f;
-	va_list	 ap;
-	long	 v = 0;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_non_null(f = popen(cmd, "r"));
-	if (fgets(buf, sizeof(buf), f) != NULL)
-		v = strtol(buf, NULL, 10);
-	pclose(f);
-	return v;
-}
-
 /* An ICMPv6 counter of an interface here. */
 static long
 snmp6(const char *ifname, const char *counter)
 {
-	return sh_num("awk '$1 == \"%s\" { print $2 }' "
+	return t_sh_num("awk '$1 == \"%s\" { print $2 }' "
 	    "/proc/net/dev_snmp6/%s", counter, ifname);
 }
 
@@ -548,7 +518,7 @@ far_down(void)
 static void
 no_dad(const char *prefix)
 {
-	sh("%ssh -c 'sysctl -qw net.ipv6.conf.all.accept_dad=0 "
+	t_sh("%ssh -c 'sysctl -qw net.ipv6.conf.all.accept_dad=0 "
 	    "net.ipv6.conf.default.accept_dad=0'", prefix);
 }
 
@@ -565,14 +535,14 @@ tunnels_up(void **state)
 	snprintf(far, sizeof(far), FAR, (long)far_pid);
 	no_dad("");
 	no_dad(far);
-	sh("%sip link set lo up", far);
-	sh("ip link add vti0 type veth peer name vti0p && "
+	t_sh("%sip link set lo up", far);
+	t_sh("ip link add vti0 type veth peer name vti0p && "
 	    "ip link add vti1 type veth peer name vti1p && "
 	    "ip link set vti0p netns %ld && ip link set vti1p netns %ld && "
 	    "ip link set vti0 up && ip link set vti1 up", (long)far_pid,
 	    (long)far_pid);
-	sh("%ssh -c 'ip link set vti0p up && ip link set vti1p up'", far);
-	sh("%snft -f - <<'E'\n"
+	t_sh("%ssh -c 'ip link set vti0p up && ip link set vti1p up'", far);
+	t_sh("%snft -f - <<'E'\n"
 	    "table inet probe {\n"
 	    "  chain in {\n"
 	    "    type filter hook input priority 0;\n"
@@ -611,13 +581,13 @@ need_kernel(void)
 static void
 far_sh(const char *cmd)
 {
-	sh(FAR "sh -c '%s'", (long)far_pid, cmd);
+	t_sh(FAR "sh -c '%s'", (long)far_pid, cmd);
 }
 
 static long
 far_snmp6(const char *ifname, const char *counter)
 {
-	return sh_num(FAR "awk '$1 == \"%s\" { print $2 }' "
+	return t_sh_num(FAR "awk '$1 == \"%s\" { print $2 }' "
 	    "/proc/net/dev_snmp6/%s", (long)far_pid, counter, ifname);
 }
 
@@ -626,7 +596,7 @@ far_snmp6(const char *ifname, const char *counter)
 static long
 far_counted(void)
 {
-	return sh_num(FAR "nft list chain inet probe in | "
+	return t_sh_num(FAR "nft list chain inet probe in | "
 	    "sed -n 's/.*counter packets \\([0-9]*\\).*/\\1/p'",
 	    (long)far_pid);
 }
@@ -634,14 +604,14 @@ far_counted(void)
 static void
 far_drop(const char *ifname)
 {
-	sh(FAR "nft add rule inet probe in iifname %s meta l4proto "
+	t_sh(FAR "nft add rule inet probe in iifname %s meta l4proto "
 	    "{ icmp, ipv6-icmp } drop", (long)far_pid, ifname);
 }
 
 static void
 far_undrop(void)
 {
-	sh(FAR "sh -c 'nft flush chain inet probe in && nft add rule inet "
+	t_sh(FAR "sh -c 'nft flush chain inet probe in && nft add rule inet "
 	    "probe in icmpv6 type echo-request ip6 hoplimit 255 ip6 dscp cs6 "
 	    "counter'", (long)far_pid);
 }
@@ -722,7 +692,7 @@ test_kernel6_answers(void **state)
 
 	need_kernel();
 	loop = ev_loop_new(EVFLAG_AUTO);
-	sh("ip -6 addr add fd00:1::2/126 dev vti0 nodad");
+	t_sh("ip -6 addr add fd00:1::2/126 dev vti0 nodad");
 	far_sh("ip -6 addr add fd00:1::1/126 dev vti0p nodad");
 	out0 = snmp6("vti0", "Icmp6OutEchos");
 	in0 = far_snmp6("vti0p", "Icmp6InEchos");
@@ -756,7 +726,7 @@ test_kernel6_misses(void **state)
 
 	need_kernel();
 	loop = ev_loop_new(EVFLAG_AUTO);
-	sh("ip -6 addr add fd00:1::2/126 dev vti0 nodad");
+	t_sh("ip -6 addr add fd00:1::2/126 dev vti0 nodad");
 	far_sh("ip -6 addr add fd00:1::1/126 dev vti0p nodad");
 	p = kprobe6(loop, "vti0", "fd00:1::1", NULL, &v);
 	st = probe_stats(p);
@@ -810,7 +780,7 @@ test_kernel6_wrong_interface(void **state)
 
 	need_kernel();
 	loop = ev_loop_new(EVFLAG_AUTO);
-	sh("ip -6 addr add fd00:1::2/126 dev vti0 nodad");
+	t_sh("ip -6 addr add fd00:1::2/126 dev vti0 nodad");
 	far_sh("ip -6 addr add fd00:1::1/126 dev vti0p nodad");
 	/* (/sys is the first namespace's: ask ip) */
 	assert_non_null(f = popen("ip -br link show dev vti1 | "
@@ -852,7 +822,7 @@ test_kernel6_link_local(void **state)
 
 	need_kernel();
 	loop = ev_loop_new(EVFLAG_AUTO);
-	sh("ip -6 addr add fe80::2/64 dev vti0 nodad && "
+	t_sh("ip -6 addr add fe80::2/64 dev vti0 nodad && "
 	    "ip -6 addr add fe80::2/64 dev vti1 nodad");
 	far_sh("ip -6 addr add fe80::1/64 dev vti0p nodad && "
 	    "ip -6 addr add fe80::1/64 dev vti1p nodad");
@@ -889,7 +859,7 @@ test_kernel4(void **state)
 
 	need_kernel();
 	loop = ev_loop_new(EVFLAG_AUTO);
-	sh("ip addr add 169.254.249.58/30 dev vti0");
+	t_sh("ip addr add 169.254.249.58/30 dev vti0");
 	far_sh("ip addr add 169.254.249.57/30 dev vti0p");
 	p = probe_new(loop, "neighbor 169.254.249.57", "vti0",
 	    ip("169.254.249.57"), ip("169.254.249.58"), IVL_MS, MISSES,
@@ -930,8 +900,7 @@ main(void)
 
 	signal(SIGPIPE, SIG_IGN);
 	log_init("test_probe", true, false);
-	kernel_ok = geteuid() == 0 && unshare(CLONE_NEWNET) == 0 &&
-	    system("ip link set lo up") == 0 &&
+	kernel_ok = t_netns_enter("test_probe") == 0 &&
 	    system("command -v nsenter nft >/dev/null") == 0;
 	if (!kernel_ok)
 		fprintf(stderr, "test_probe: the kernel tests need root, "
