@@ -189,9 +189,17 @@ t_upd() {
 # Nexthop ids: NH(i) = 0x76740001 + i, G(i) = 0x76740100 + i.
 NH0=$((0x76740001)) NH1=$((0x76740002)) G0=$((0x76740100)) G1=$((0x76740101))
 
+# t_routes PREFIX: our routes (ip -j) of PREFIX's family (IPv6 if it has
+# a colon).
+t_routes() {
+	local f=-4
+	case "$1" in *:*) f=-6 ;; esac
+	lab_exec cgw ip "$f" -j route show table main proto bgp
+}
+
 # route_nhid PREFIX METRIC: the nexthop id of our route, or nothing.
 route_nhid() {
-	lab_exec cgw ip -j route show table main proto bgp | jq -r \
+	t_routes "$1" | jq -r \
 	    --arg p "$1" --argjson m "$2" \
 	    '.[] | select(.dst == $p and .metric == $m) | .nhid // empty'
 }
@@ -207,7 +215,7 @@ group_members() {
 # over) goes into tunnel N (1: vti0, 2: vti1), whichever group it is on.
 via_tunnel() {
 	local nh want=$((0x76740000 + $1))
-	nh=$(lab_exec cgw ip -j route show table main proto bgp | jq -r \
+	nh=$(t_routes "$2" | jq -r \
 	    --arg p "$2" '[.[] | select(.dst == $p)] | sort_by(.metric) |
 	    .[0].nhid // empty')
 	[ -n "$nh" ] && [ "$(group_members "$nh")" = "$want" ]

@@ -14,106 +14,19 @@
 # tunnel 1 moves it to tunnel 2 and tunnel 1 comes back as the standby.
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
-FRR_LIB=/usr/lib/frr
-t_need_lab jq vtysh "$FRR_LIB/zebra" "$FRR_LIB/bgpd"
-id frr >/dev/null 2>&1 || t_skip_or_fail "no user frr (package frr)"
-
-# FRR's pathspace (-N): /var/run/frr/LAB_ID, owned by frr (its daemons
-# read their configs after dropping to that user).  Its processes are
-# stopped by PID, then the directory is removed (before the lab goes;
-# LAB_KEEP=1 leaves both, as the lab).
-FRR_DIR="" FRR_PIDS=""
-frr_down() {
-	local p
-	[ "${LAB_KEEP:-0}" = 1 ] && return 0
-	for p in $FRR_PIDS; do lab_stop_pid "$p"; done
-	FRR_PIDS=""
-	case "$FRR_DIR" in
-	/var/run/frr/vtb*) rm -rf -- "$FRR_DIR" ;;
-	esac
-	FRR_DIR=""
-}
-trap 'frr_down; lab_down' EXIT
-trap 'frr_down; lab_down; exit 130' INT
-trap 'frr_down; lab_down; exit 143' TERM
-
-lab_up || { t_fail "lab_up"; t_done; }
-# FRR takes BIRD's place (both would listen on port 179).
-bird=$(lab_bird_pid)
-kill "$bird"
-lab_wait 10 lab_pid_dead "$bird" || t_fail "BIRD did not stop"
+FRR_AF=ipv4
+. "$top_srcdir/tests/lab/frr.sh"
+frr_lab_up
 
 # BGP segments on each tunnel by TTL (tests/lab/ttlcount.sh)
 . "$top_srcdir/tests/lab/ttlcount.sh"
 ttl_count_setup || t_fail "nft counters in vgw"
 
-# What the "VPC" announces: a blackhole in the vgw kernel, which zebra
-# reads, so that `network 10.10.0.0/16` is in FRR's RIB (no staticd).
-lab_exec vgw ip route add blackhole 10.10.0.0/16
-
-FRR_DIR="/var/run/frr/$LAB_ID"
-install -d -o frr -g frr -m 750 "$FRR_DIR"
-cat >"$FRR_DIR/zebra.conf" <<EOF
-hostname vgw-zebra
-log file $FRR_DIR/zebra.log informational
-EOF
-# The AWS profile on FRR's defaults: timers 10/30 (AWS's), MED 100 on
-# each tunnel (a route-map out per neighbor, which AWS steering changes),
-# everything accepted (FRR 8 refuses eBGP routes without a policy:
-# `bgp ebgp-requires-policy`, so route-maps in and out are needed).
-cat >"$FRR_DIR/bgpd.conf" <<EOF
-hostname vgw-bgpd
-log file $FRR_DIR/bgpd.log informational
-route-map AWS-IN permit 10
-route-map TUN1-OUT permit 10
- set metric 100
-route-map TUN2-OUT permit 10
- set metric 100
-router bgp 64512
- bgp router-id $LAB_VGW_IP1
- timers bgp 10 30
- neighbor $LAB_CGW_IP1 remote-as 65000
- neighbor $LAB_CGW_IP2 remote-as 65000
- address-family ipv4 unicast
-  network 10.10.0.0/16
-  neighbor $LAB_CGW_IP1 route-map AWS-IN in
-  neighbor $LAB_CGW_IP1 route-map TUN1-OUT out
-  neighbor $LAB_CGW_IP2 route-map AWS-IN in
-  neighbor $LAB_CGW_IP2 route-map TUN2-OUT out
- exit-address-family
-EOF
-chown frr:frr "$FRR_DIR"/*.conf
-lab_spawn vgw "$FRR_LIB/zebra" -N "$LAB_ID" -f "$FRR_DIR/zebra.conf" \
-    --vty_socket "$FRR_DIR" -P 0 2>"$LAB_DIR/zebra.err"
-FRR_PIDS="$LAB_SPAWN_PID"
-lab_wait 10 test -S "$FRR_DIR/zserv.api" || t_fail "zebra did not start"
-lab_spawn vgw "$FRR_LIB/bgpd" -N "$LAB_ID" -f "$FRR_DIR/bgpd.conf" \
-    --vty_socket "$FRR_DIR" -P 0 2>"$LAB_DIR/bgpd.err"
-FRR_PIDS="$FRR_PIDS $LAB_SPAWN_PID"
-
-# vtysh against this FRR only (its vty sockets are in FRR_DIR)
-vtysh() { timeout 10 vtysh --vty_socket "$FRR_DIR" "$@"; }
-t_check "FRR's bgpd answers" lab_wait 10 eval \
-    'vtysh -c "show bgp summary" >/dev/null 2>&1'
-t_check "FRR has 10.10.0.0/16 to announce" lab_wait 10 eval \
-    'vtysh -c "show bgp ipv4 unicast 10.10.0.0/16 json" | jq -e ".paths[0].valid" >/dev/null'
-
+frr_start 10.10.0.0/16
 t_start_vtibgpd
 t_check "our config has no ttl-security line" eval '! grep -q ttl-security "$conf"'
 # ctl, ping_vpc, our_timers, our_meds, installed, first_best
 . "$top_srcdir/tests/lab/interop.sh"
-
-# frr_state ADDR: FRR's BGP state of neighbor ADDR
-frr_state() {
-	vtysh -c "show bgp neighbors $1 json" 2>/dev/null | jq -r --arg a "$1" '.[$a].bgpState // empty'
-}
-frr_established() { [ "$(frr_state "$1")" = Established ]; }
-# frr_conns ADDR: "sessions established, dropped" with ADDR, as FRR counts
-frr_conns() {
-	vtysh -c "show bgp neighbors $1 json" |
-	    jq -r --arg a "$1" '"\(.[$a].connectionsEstablished) \(.[$a].connectionsDropped)"'
-}
-both_up() { frr_established "$LAB_CGW_IP1" && frr_established "$LAB_CGW_IP2"; }
 
 t_check "both sessions with FRR reach Established" lab_wait 30 both_up
 t_check "our log shows both Established" lab_wait 5 eval \
@@ -123,14 +36,10 @@ t_eq "hold time 30 and keepalive 10 in use on both sessions" "30/10 30/10" \
 ttl_checks FRR
 
 # FRR learned our network: AS_PATH 65000 on tunnel 1, prepended on 2
-frr_aspath() {
-	vtysh -c "show bgp ipv4 unicast neighbors $1 routes json" 2>/dev/null |
-	    jq -r '.routes["172.100.0.0/16"][0].path // empty'
-}
 t_check "FRR has our network from tunnel 1 with AS_PATH 65000" lab_wait 10 eval \
-    '[ "$(frr_aspath $LAB_CGW_IP1)" = 65000 ]'
+    '[ "$(frr_aspath $LAB_CGW_IP1 172.100.0.0/16)" = 65000 ]'
 t_check "FRR has our network from tunnel 2 with AS_PATH 65000 65000 65000" lab_wait 10 eval \
-    '[ "$(frr_aspath $LAB_CGW_IP2)" = "65000 65000 65000" ]'
+    '[ "$(frr_aspath $LAB_CGW_IP2 172.100.0.0/16)" = "65000 65000 65000" ]'
 
 t_check "we have 10.10.0.0/16 from both tunnels with FRR's MED 100" lab_wait 10 eval \
     '[ "$(our_meds)" = "vti0 100 vti1 100" ]'
@@ -147,17 +56,6 @@ t_check "our network, passed back by FRR on tunnel 2, is rejected as a loop" \
     lab_wait 10 eval '[ "$(own_as vti1)" -ge 1 ]'
 
 # --- MED steering, as AWS does it, from FRR -----------------------------------
-# frr_med N MED: FRR's MED towards tunnel N (its route-map out), then a
-# soft clear out so that it is sent at once.
-frr_med() {
-	local a
-	a=$([ "$1" = 1 ] && echo "$LAB_CGW_IP1" || echo "$LAB_CGW_IP2")
-	vtysh -c "configure terminal" -c "route-map TUN$1-OUT permit 10" \
-	    -c "set metric $2" -c end -c "clear bgp ipv4 unicast $a soft out" >/dev/null
-}
-frr_drops() {
-	vtysh -c "show bgp neighbors json" | jq -r '[.[] | .connectionsDropped] | add'
-}
 drops=$(frr_drops)
 frr_med 2 200
 t_check "MED 200 from FRR on tunnel 2 reaches us" lab_wait 10 eval \
@@ -208,10 +106,6 @@ t_check "and the route stays on tunnel 2 (best longest)" installed 2
 t_eq "MED steering reset no session" "$drops" "$(frr_drops)"
 
 # --- past a hold time ----------------------------------------------------------
-frr_up_secs() {
-	vtysh -c "show bgp neighbors $1 json" 2>/dev/null |
-	    jq -r --arg a "$1" '.[$a].bgpTimerUpMsec // 0 | . / 1000 | floor'
-}
 t_check "session 2 stays up past a hold time (30 s)" lab_wait 40 eval \
     '[ "$(frr_up_secs $LAB_CGW_IP2)" -gt 31 ]'
 t_check "both sessions are up" both_up
