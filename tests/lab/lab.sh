@@ -437,6 +437,7 @@ lab_bird_ipv6() {
 	[ -n "${LAB_IPV6:-}" ] || return 0
 	cat <<EOF
 protocol kernel kernel6 {
+$(lab_bird_merge)
     ipv6 {
         import none;
         export where source = RTS_BGP;
@@ -470,8 +471,8 @@ lab_bird_extra_routes() {
 # support" on.  It sends what the AWS profile sends (equal MEDs on both
 # tunnels), and itself uses both tunnels for the return traffic when our
 # announcements tie: BIRD merges equal BGP paths into one multipath
-# route in the vgw kernel (`merge paths on`).  Everything else as the
-# AWS profile.
+# route in the vgw kernel (`merge paths on`, IPv4 and IPv6).  Everything
+# else as the AWS profile.
 lab_bird_merge() {
 	case "${LAB_PROFILE:-aws}" in
 	tgw) echo "    merge paths on;      # TGW profile: ECMP on its side" ;;

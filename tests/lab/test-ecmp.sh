@@ -39,94 +39,14 @@ chmod 644 "$conf"
 # L4 hashing on both ends: the flows differ in their source ports only
 lab_sysctl "$LAB_CGW" net.ipv4.fib_multipath_hash_policy 1
 lab_sysctl "$LAB_VGW" net.ipv4.fib_multipath_hash_policy 1
-# Counters: what the CGW sends into each tunnel (postrouting, so that a
-# packet sent into a dead tunnel counts too), what reaches the VPC host,
-# and what the TGW sends back into each tunnel (prerouting in cgw).
-lab_exec cgw nft -f - <<'EOF'
-table inet ecmpcnt {
-	counter out0 {}
-	counter out1 {}
-	counter ret0 {}
-	counter ret1 {}
-	chain post {
-		type filter hook postrouting priority 0; policy accept;
-		oifname "vti0" udp dport 9000 counter name out0
-		oifname "vti1" udp dport 9000 counter name out1
-	}
-	chain pre {
-		type filter hook prerouting priority -300; policy accept;
-		iifname "vti0" udp dport 9001 counter name ret0
-		iifname "vti1" udp dport 9001 counter name ret1
-	}
-}
-EOF
-lab_exec vpc nft -f - <<'EOF'
-table inet ecmpcnt {
-	counter got {}
-	chain input {
-		type filter hook input priority 0; policy accept;
-		udp dport 9000 counter name got
-	}
-}
-EOF
+ECMP_FWD=10.10.0.10 ECMP_RET=172.100.0.10 ECMP_MON_RE='10\.(10|128)\.'
+. "$top_srcdir/tests/lab/ecmp.sh"
+ecmp_counters
 lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>"$log"
 daemon=$LAB_SPAWN_PID
 lab_spawn cgw ip monitor route nexthop >"$LAB_DIR/monitor.txt" 2>&1
-ctl() { "$VTIBGPCTL" -s "$LAB_DIR/ctl.sock" "$@"; }
-
 PFX="10.10.0.0/16 10.128.0.0/24 10.128.1.0/24 10.128.2.0/24"
 both_up() { t_bird_established tun1 && t_bird_established tun2; }
-# count NS NAME: packets of counter NAME in namespace NS
-count() {
-	lab_exec "$1" nft -j list counter inet ecmpcnt "$2" |
-	    jq '.nftables[] | select(.counter) | .counter.packets'
-}
-# flows NS DST PORT: FLOWS UDP datagrams to DST:PORT, each from a socket
-# of its own (a new source port: a new flow)
-flows() {
-	# shellcheck disable=SC2016  # expanded by the inner bash
-	lab_exec "$1" bash -c 'for ((i = 0; i < $0; i++)); do
-	    echo x >"/dev/udp/$1/$2"; done 2>/dev/null' "$FLOWS" "$2" "$3"
-}
-# spread: send the flows lan -> vpc; sets s0 s1 (per tunnel) and got
-# (at the VPC host)
-spread() {
-	local a0 a1 g
-	a0=$(count cgw out0) a1=$(count cgw out1) g=$(count vpc got)
-	flows lan 10.10.0.10 9000
-	sleep 0.3
-	s0=$(( $(count cgw out0) - a0 )) s1=$(( $(count cgw out1) - a1 ))
-	got=$(( $(count vpc got) - g ))
-	echo "# $FLOWS flows lan -> vpc: tunnel 1 $s0, tunnel 2 $s1, arrived $got"
-}
-# the nexthop id of our route to PREFIX (the only one: no standby)
-nhid() {
-	lab_exec cgw ip -j route show table main proto bgp | jq -r \
-	    --arg p "$1" '[.[] | select(.dst == $p)] |
-	    if length == 1 then .[0].nhid else "\(length) routes" end'
-}
-# all_on GROUP: every prefix's one route uses nexthop GROUP
-all_on() {
-	local p
-	for p in $PFX; do
-		[ "$(nhid "$p")" = "$1" ] || return 1
-	done
-}
-members() { group_members "$1"; }
-# via_ctl PREFIX: the kernel routes `show routes` reports for PREFIX, as
-# "primary|standby:interfaces it forwards into"
-via_ctl() {
-	ctl -j show routes "$1" | jq -r '[.routes[0].kernel[] |
-	    "\(if .primary then "primary" else "standby" end):\(
-	    [.members[].interface] | sort | join(","))"] | join(" ")'
-}
-# route writes for our prefixes in the monitor since line $1
-writes_since() {
-	tail -n +"$(( $1 + 1 ))" "$LAB_DIR/monitor.txt" |
-	    grep -E '^(Deleted )?10\.(10|128)\.' || true
-}
-mon_lines() { wc -l <"$LAB_DIR/monitor.txt"; }
-
 t_check "both sessions reach Established" lab_wait 20 both_up
 t_check "the VPC prefixes are installed" lab_wait 10 eval \
     '[ "$(nhid 10.128.2.0/24)" != "0 routes" ]'
@@ -149,11 +69,7 @@ t_eq "every datagram reaches the VPC host" "$FLOWS" "$got"
 t_eq "TGW profile: the TGW's return route has both tunnels" "vti0 vti1" \
     "$(lab_exec vgw ip -j route show exact 172.100.0.0/16 |
     jq -r '[.[0].nexthops[]?.dev] | sort | join(" ")')"
-r0=$(count cgw ret0) r1=$(count cgw ret1)
-flows vpc 172.100.0.10 9001
-sleep 0.3
-r0=$(( $(count cgw ret0) - r0 )) r1=$(( $(count cgw ret1) - r1 ))
-echo "# $FLOWS flows vpc -> lan: tunnel 1 $r0, tunnel 2 $r1"
+spread_back
 t_check "return flows arrive on both tunnels ($r0 + $r1)" eval \
     '[ "$r0" -gt 0 ] && [ "$r1" -gt 0 ] && [ $((r0 + r1)) = "$FLOWS" ]'
 
