@@ -103,6 +103,22 @@ CONF
 	chmod 644 "$1"
 }
 
+# t_conf6: the config of the IPv6 lab tests (LAB_IPV6): our
+# 2001:db8:172::/48, the VPC's prefixes within 2001:db8:10::/48 accepted,
+# then the lines read from stdin (neighbors), in $LAB_DIR/vtibgpd.conf.
+# Sets conf and log.
+t_conf6() {
+	conf="$LAB_DIR/vtibgpd.conf"
+	log="$LAB_DIR/vtibgpd.log"
+	{
+		printf '%s\n' "router-id 172.100.0.1" "local-as 65000" \
+		    "network 2001:db8:172::/48" \
+		    "import { allow 2001:db8:10::/48 le 64 }"
+		cat
+	} >"$conf"
+	chmod 644 "$conf"
+}
+
 # t_bird_state PROTO: BIRD's state of protocol PROTO (tun1, tun2).
 t_bird_state() {
 	lab_birdc show protocols "$1" | awk -v p="$1" '$1 == p { print $6 }'
@@ -208,6 +224,12 @@ route_nhid() {
 group_members() {
 	lab_exec cgw ip -j nexthop show id "$1" 2>/dev/null |
 	    jq -r '[.[0].group[]?.id] | sort | map(tostring) | join(" ")'
+}
+
+# nexthop_of ID: "DEV GATEWAY" of nexthop object ID.
+nexthop_of() {
+	lab_exec cgw ip -j nexthop show id "$1" |
+	    jq -r '.[0] | "\(.dev) \(.gateway)"'
 }
 
 # via_tunnel N PREFIX: the route of ours that forwards PREFIX (the lowest

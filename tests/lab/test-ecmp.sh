@@ -62,68 +62,22 @@ t_eq "show routes: one kernel route, into both tunnels" "primary:vti0,vti1" \
     "$(via_ctl 10.10.0.0/16)"
 
 # --- the flows spread over both tunnels, both ways ----------------------
-spread
-t_check "forward flows go into tunnel 1 ($s0)" test "$s0" -gt 0
-t_check "and into tunnel 2 ($s1)" test "$s1" -gt 0
-t_eq "every datagram reaches the VPC host" "$FLOWS" "$got"
-t_eq "TGW profile: the TGW's return route has both tunnels" "vti0 vti1" \
-    "$(lab_exec vgw ip -j route show exact 172.100.0.0/16 |
-    jq -r '[.[0].nexthops[]?.dev] | sort | join(" ")')"
-spread_back
-t_check "return flows arrive on both tunnels ($r0 + $r1)" eval \
-    '[ "$r0" -gt 0 ] && [ "$r1" -gt 0 ] && [ $((r0 + r1)) = "$FLOWS" ]'
+ecmp_spreads
+ecmp_returns 172.100.0.0/16
 
 # --- carrier loss of tunnel 1: the kernel drops the member ----------------
-mark=$(mon_lines)
-lab_link_down 1
-t_check "the kernel drops tunnel 1 from the group" lab_wait 5 eval \
-    '[ "$(members "$G")" = "$NH1" ]'
-t_check "vtibgpd saw the session go" lab_wait 5 eval \
-    '! t_bird_established tun1 && grep -q "tunnel vti0: link down" "$log"'
-# the RIB drops tunnel 1's paths; give vtibgpd time to write, if it would
-sleep 2
-t_check "the routes stay on the group" all_on "$G"
-w=$(writes_since "$mark")
-t_eq "no route of ours was written after the carrier loss" "" "$w"
-spread
-t_eq "every flow goes into tunnel 2" "0 $FLOWS" "$s0 $s1"
-t_eq "and arrives" "$FLOWS" "$got"
+ecmp_carrier_loss
 
 # --- carrier back: both members again ------------------------------------
 lab_link_up 1
-t_check "session 1 comes back" lab_wait 30 t_bird_established tun1
-t_check "the group holds both tunnels again" lab_wait 10 eval \
-    '[ "$(members "$G")" = "$NH0 $NH1" ]'
-t_check "the routes are still on it" all_on "$G"
+ecmp_rejoins
 t_check "tunnel 1 joined as soon as every route wanted both" grep -qF \
     "tunnel vti0: back in its ECMP group (0 routes moved one by one first; \
 every route on it wants all its tunnels)" "$log"
-spread
-t_check "the flows spread again ($s0 + $s1)" eval \
-    '[ "$s0" -gt 0 ] && [ "$s1" -gt 0 ] && [ "$got" = "$FLOWS" ]'
+ecmp_spread_again
 
 # --- silent loss of tunnel 1: the group is rewritten ----------------------
-mark=$(mon_lines)
-t0=$(lab_now_us)
-lab_drop 1
-t_check "the probes rewrite the group to tunnel 2 alone" lab_wait 6 eval \
-    '[ "$(members "$G")" = "$NH1" ]'
-echo "# silent loss to group rewritten (polled):" \
-    "$(( ($(lab_now_us) - t0) / 1000 )) ms"
-t_check "session 1 went down because of the probes" grep -q \
-    'liveness probes lost on vti0: session down at once' "$log"
-sleep 2
-t_check "the routes stay on the group" all_on "$G"
-w=$(writes_since "$mark")
-t_eq "no route of ours was written: one group rewrite" "" "$w"
-t_eq "show routes: it forwards into tunnel 2" "primary:vti1" \
-    "$(via_ctl 10.10.0.0/16)"
-t_check "the group rewrite is in the monitor" eval \
-    'tail -n +$((mark + 1)) "$LAB_DIR/monitor.txt" |
-    grep -q "^id $G group $NH1 "'
-spread
-t_eq "every flow goes into tunnel 2" "0 $FLOWS" "$s0 $s1"
-t_eq "and arrives" "$FLOWS" "$got"
+ecmp_silent_loss 10.10.0.0/16
 
 # --- drop lifted: both members again, but for a prefix tunnel 1 lost -------
 # Tunnel 1 comes back without 10.128.2.0/24: that route must leave the
@@ -134,19 +88,13 @@ t_check "the TGW stops announcing 10.128.2.0/24 on tunnel 1" \
     lab_bird_reconfigure
 PFX="10.10.0.0/16 10.128.0.0/24 10.128.1.0/24"
 lab_undrop 1
-t_check "session 1 comes back after the drop" lab_wait 30 \
-    t_bird_established tun1
-t_check "the group holds both tunnels again" lab_wait 10 eval \
-    '[ "$(members "$G")" = "$NH0 $NH1" ]'
-t_check "the routes are still on it" all_on "$G"
+ecmp_rejoins "after the drop"
 t_eq "10.128.2.0/24, which tunnel 1 lacks now, is on tunnel 2's group" \
     "$G1 $NH1" "$(nhid 10.128.2.0/24) $(members "$(nhid 10.128.2.0/24)")"
 t_check "once tunnel 1 had sent its routes" grep -qF \
     "tunnel vti0: back in its ECMP group (1 routes moved one by one first; \
 it sent all its routes)" "$log"
-spread
-t_check "the flows spread again ($s0 + $s1)" eval \
-    '[ "$s0" -gt 0 ] && [ "$s1" -gt 0 ] && [ "$got" = "$FLOWS" ]'
+ecmp_spread_again
 
 # --- a drill: tunnel 1 out of service and back, the flows through it -----
 ctl drill failover --from vti0 --hold 1 >"$LAB_DIR/drill.txt" 2>&1
@@ -156,14 +104,4 @@ t_eq "a failover drill passes with ECMP" 0 "$rc"
 t_check "and leaves the group with both tunnels" lab_wait 10 eval \
     '[ "$(members "$G")" = "$NH0 $NH1" ]'
 
-kill -TERM "$daemon"
-t_check "the daemon exits on SIGTERM" lab_wait 10 lab_pid_dead "$daemon"
-t_eq "and removes its routes" "" "$(lab_exec cgw ip -j route show table \
-    main proto bgp | jq -r '.[].dst')"
-t_check "no sanitizer report" eval '! grep -qE \
-    "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'
-if [ "$t_failed" -gt 0 ]; then
-	echo "# --- vtibgpd log"; sed 's/^/# /' "$log" | tail -60
-	echo "# --- ip monitor"; sed 's/^/# /' "$LAB_DIR/monitor.txt" | tail -40
-fi
-t_done
+ecmp_done

@@ -19,26 +19,15 @@ VPC6=$LAB_VPC_NET6 NET6=2001:db8:172::/48
 frr_lab_up
 frr_start "$VPC6" 2
 
-conf="$LAB_DIR/vtibgpd.conf"
-log="$LAB_DIR/vtibgpd.log"
-cat >"$conf" <<CONF
-router-id 172.100.0.1
-local-as 65000
-network $NET6
-import { allow 2001:db8:10::/48 le 64 }
+t_conf6 <<CONF
 neighbor fd00:1::1 { interface vti0 remote-as 64512 }
 neighbor fd00:2::1 { interface vti1 remote-as 64512 prepend 2 }
 CONF
-chmod 644 "$conf"
 lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>"$log"
 daemon=$LAB_SPAWN_PID
 # ctl, ping_vpc, our_timers, our_meds, installed, first_best
 IOP_PFX=$VPC6 IOP_HOST=$LAB_VPC_HOST6
 . "$top_srcdir/tests/lab/interop.sh"
-nexthop_of() {
-	lab_exec cgw ip -j nexthop show id "$1" |
-	    jq -r '.[0] | "\(.dev) \(.gateway)"'
-}
 
 t_check "both IPv6 sessions with FRR reach Established" lab_wait 30 both_up
 t_eq "FRR's session 1 is over IPv6" "fd00:1::1 fd00:1::2" \

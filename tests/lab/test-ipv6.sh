@@ -19,19 +19,12 @@ NET6=2001:db8:172::/48
 PROBE='probe { interval 200ms misses 3 }'
 lab_up || { t_fail "lab_up"; t_done; }
 
-conf="$LAB_DIR/vtibgpd.conf"
-log="$LAB_DIR/vtibgpd.log"
-cat >"$conf" <<CONF
-router-id 172.100.0.1
-local-as 65000
-network $NET6
+t_conf6 <<CONF
 defaults { hold-time 30 keepalive 10 connect-retry 1 }
-import { allow 2001:db8:10::/48 le 64 }
 neighbor fd00:1::1 { interface vti0 remote-as 64512 $PROBE }
 neighbor fd00:2::1 { interface vti1 remote-as 64512 prepend 1
 	preference 90 $PROBE }
 CONF
-chmod 644 "$conf"
 t_check "the configuration passes vtibgpd -n" "$VTIBGPD" -n -f "$conf"
 lab_spawn cgw "$VTIBGPD" -d -f "$conf" -s "$LAB_DIR/ctl.sock" 2>"$log"
 daemon=$LAB_SPAWN_PID
@@ -56,9 +49,6 @@ routes6() { echo "$(route6_nhid "$1" 20) $(route6_nhid "$1" 21)"; }
 # vgw_dev PREFIX: the device of the VGW kernel's route to PREFIX.
 vgw_dev() {
 	lab_exec vgw ip -6 -j route show exact "$1" | jq -r '.[0].dev'
-}
-nexthop_of() {
-	lab_exec cgw ip -j nexthop show id "$1" | jq -r '.[0] | "\(.dev) \(.gateway)"'
 }
 ping6_vpc() {
 	lab_exec lan ping -6 -c 1 -W 1 "$LAB_VPC_HOST6" >/dev/null 2>&1
