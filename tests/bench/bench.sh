@@ -12,7 +12,9 @@
 #   -n  sizes N            -d  DUTs: kernel (the floor), vtibgpd,
 #   -r  repetitions            vtibgpd-probe (probes 200ms x 3), bird, frr,
 #                              and with ECMP on: vtibgpd-ecmp (probes 200ms
-#                              x 3), bird-ecmp, frr-ecmp
+#                              x 3), bird-ecmp, frr-ecmp, and over
+#                              IPv6: vtibgpd6 (probes 200ms x 3),
+#                              bird6, frr6
 #   -t  tests              -o  where benchmarks.csv/.md go (default doc/)
 #   -a  merge into the CSV (rows of the same DUT, N and figure replaced;
 #       peak RSS and total CPU keep the larger value)
@@ -32,6 +34,14 @@
 # ecmp on }`, BIRD `merge paths on` in its kernel protocol, FRR
 # `maximum-paths 2`), and "converged" / "recovered" mean every prefix on
 # both tunnels, "failed over" every prefix on tunnel 2 alone.
+#
+# The IPv6 DUTs (*6) peer over the tunnels' IPv6 inside addresses
+# (LAB_IPV6="1 2": fd00:N::/126, the lab's TGW profile, since AWS offers
+# IPv6 VPNs only on a transit gateway); the VGW announces
+# 2001:db8:10::/56 and N synthetic /48s (LAB_EXTRA_PREFIXES6, from
+# 2001:db8:8000::/48) on both tunnels with MED 100, no IPv4 routes; the
+# DUT prefers tunnel 1 as the IPv4 DUTs do and the watcher (nlwatch -6)
+# follows the IPv6 table.
 #
 # -t hostile (vtibgpd DUTs): then the same failovers again, with 16
 # unprivileged users (setpriv, uids 60000-60015) holding 16 control
@@ -85,6 +95,7 @@ has_test() { [[ " $TESTS " == *" $1 "* ]]; }
 
 RAW=""            # this run's rows: dut,n,metric,rep,value,unit
 HOME_C=vti0       # where every prefix is when all is well (ECMP: both)
+V6=""             # an IPv6 DUT (*6): the lab and the watcher in IPv6
 row() { printf '%s,%s,%s,%s,%s,%s\n' "$DUT" "$N" "$1" "$2" "$3" "$4" >> "$RAW"; }
 
 # ---------------------------------------------------------------- watcher
@@ -127,7 +138,8 @@ nlw_quiet_since() {
 nlw_start() {
 	NLW="$LAB_DIR/nlwatch.out"
 	# real-time priority: its timestamps must not wait for a busy CPU
-	lab_spawn cgw chrt -f 10 "$NLWATCH" -n "$N" -q 1000 >"$NLW" 2>"$LAB_DIR/nlwatch.err"
+	lab_spawn cgw chrt -f 10 "$NLWATCH" ${V6:+-6} -n "$N" -q 1000 \
+	    >"$NLW" 2>"$LAB_DIR/nlwatch.err"
 	NLW_PID=$LAB_SPAWN_PID
 	lab_wait 10 grep -q ' ready ' "$NLW"
 }
@@ -342,8 +354,130 @@ lab_stop_dut() {
 	frr_clean
 }
 
+# The IPv6 DUTs: the lab's IPv6 addresses inside the tunnels, our
+# network 2001:db8:172::/48, the VGW's /56 and /48s (lab.sh).
+ALLOW6="2001:db8:10::/48 le 56; 2001:db8:8000::/33 le 48"
+NET6=2001:db8:172::/48
+
+# start_vtibgpd6: as start_vtibgpd probe, over IPv6.
+start_vtibgpd6() {
+	local probe='probe { interval 200ms misses 3 }' al a
+	{
+		echo "router-id 172.100.0.1"
+		echo "local-as 65000"
+		echo "network $NET6"
+		echo "defaults { hold-time 30 keepalive 10 connect-retry 1 }"
+		printf 'import {'
+		IFS=';' read -ra al <<<"$ALLOW6"
+		for a in "${al[@]}"; do printf ' allow %s' "${a# }"; done
+		echo " max-prefix $((2 * N + 100)) }"
+		echo "kernel { metric 20 }"
+		echo "neighbor fd00:1::1 { interface vti0 remote-as 64512 $probe }"
+		echo "neighbor fd00:2::1 { interface vti1 remote-as 64512" \
+		    "prepend 2 preference 90 $probe }"
+	} >"$LAB_DIR/vtibgpd.conf"
+	lab_spawn cgw "$VTIBGPD" -d -f "$LAB_DIR/vtibgpd.conf" \
+	    -s "$LAB_DIR/vtibgpd.sock" 2>"$LAB_DIR/vtibgpd.log"
+}
+
+# start_bird6: as start_bird, with IPv6 sessions and an ipv6 channel.
+start_bird6() {
+	local prepend='bgp_path.prepend(65000); bgp_path.prepend(65000); '
+	local pfxs="2001:db8:10::/48{48,56}, 2001:db8:8000::/33{33,48}"
+	cat >"$LAB_DIR/dut-bird.conf" <<EOF
+log "$LAB_DIR/dut-bird.log" { info, warning, error, fatal };
+router id 172.100.0.1;
+protocol device { scan time 10; }
+protocol static local_nets { ipv6; route $NET6 blackhole; }
+protocol kernel {
+    ipv6 { import none; export where source = RTS_BGP; };
+    learn off; persist off; scan time 60;
+}
+filter vpc_in { if net ~ [ $pfxs ] then accept; reject; }
+filter vpc_in_backup { if net ~ [ $pfxs ] then { bgp_local_pref = 90; accept; } reject; }
+template bgp vgw {
+    local as 65000;
+    direct; check link on;
+    hold time 30; keepalive time 10;
+    connect delay time 1; connect retry time 1; error wait time 1,5;
+    graceful restart off;
+}
+protocol bgp tun1 from vgw {
+    neighbor fd00:1::1 as 64512; interface "vti0"; source address fd00:1::2;
+    ipv6 { import filter vpc_in; export where source = RTS_STATIC; };
+}
+protocol bgp tun2 from vgw {
+    neighbor fd00:2::1 as 64512; interface "vti1"; source address fd00:2::2;
+    ipv6 { import filter vpc_in_backup;
+           export filter { if source = RTS_STATIC then { ${prepend}accept; } reject; }; };
+}
+EOF
+	lab_spawn cgw bird -f -c "$LAB_DIR/dut-bird.conf" \
+	    -s "$LAB_DIR/dut-bird.ctl" -P "$LAB_DIR/dut-bird.pid" \
+	    2>"$LAB_DIR/dut-bird.err"
+}
+
+# start_frr6: as start_frr, with IPv6 neighbors and address family.
+start_frr6() {
+	local d="/var/run/frr/$LAB_ID" a
+	FRR_DIR=$d
+	install -d -o frr -g frr -m 750 "$d"
+	cat >"$d/zebra.conf" <<EOF
+hostname cgw-zebra
+log file $d/zebra.log informational
+EOF
+	{
+		echo "hostname cgw-bgpd"
+		echo "log file $d/bgpd.log informational"
+		echo "ipv6 prefix-list VPC seq 5 permit 2001:db8:10::/48 le 56"
+		echo "ipv6 prefix-list VPC seq 10 permit 2001:db8:8000::/33 le 48"
+		echo "ipv6 prefix-list LOCAL seq 5 permit $NET6"
+		echo "route-map VPC-IN permit 10"
+		echo " match ipv6 address prefix-list VPC"
+		echo "route-map VPC-IN-BACKUP permit 10"
+		echo " match ipv6 address prefix-list VPC"
+		echo " set local-preference 90"
+		echo "route-map LOCAL-OUT permit 10"
+		echo " match ipv6 address prefix-list LOCAL"
+		echo "route-map LOCAL-OUT-BACKUP permit 10"
+		echo " match ipv6 address prefix-list LOCAL"
+		echo " set as-path prepend 65000 65000"
+		echo "router bgp 65000"
+		echo " bgp router-id 172.100.0.1"
+		echo " no bgp default ipv4-unicast"
+		echo " timers bgp 10 30"
+		for a in "fd00:1::1 vti0" "fd00:2::1 vti1"; do
+			set -- $a
+			echo " neighbor $1 remote-as 64512"
+			echo " neighbor $1 update-source $2"
+			echo " neighbor $1 timers connect 1"
+			echo " neighbor $1 advertisement-interval 0"
+		done
+		echo " address-family ipv6 unicast"
+		echo "  network $NET6"
+		for a in "fd00:1::1 LOCAL-OUT VPC-IN" \
+		    "fd00:2::1 LOCAL-OUT-BACKUP VPC-IN-BACKUP"; do
+			set -- $a
+			echo "  neighbor $1 activate"
+			echo "  neighbor $1 route-map $3 in"
+			echo "  neighbor $1 route-map $2 out"
+		done
+		echo " exit-address-family"
+	} >"$d/bgpd.conf"
+	chown frr:frr "$d"/*.conf
+	lab_exec cgw ip -6 route replace blackhole "$NET6" proto static
+	lab_spawn cgw "$FRR_LIB/zebra" -N "$LAB_ID" -f "$d/zebra.conf" \
+	    --vty_socket "$d" -P 0 -s 134217728 2>"$LAB_DIR/zebra.err"
+	lab_wait 10 test -S "$d/zserv.api" || log "zebra did not start"
+	lab_spawn cgw "$FRR_LIB/bgpd" -N "$LAB_ID" -f "$d/bgpd.conf" \
+	    --vty_socket "$d" -P 0 -p 179 2>"$LAB_DIR/bgpd.err"
+}
+
 start_dut() {
 	case $DUT in
+	vtibgpd6) start_vtibgpd6 ;;
+	bird6) start_bird6 ;;
+	frr6) start_frr6 ;;
 	vtibgpd) start_vtibgpd ;;
 	vtibgpd-probe) start_vtibgpd probe ;;
 	vtibgpd-ecmp) start_vtibgpd probe ecmp ;;
@@ -574,6 +708,14 @@ run_one() {
 	*-ecmp) export LAB_PROFILE=tgw; HOME_C=both ;;
 	*) export LAB_PROFILE=aws; HOME_C=vti0 ;;
 	esac
+	# (the IPv6 DUTs: IPv6 sessions, the /48s instead of the /24s)
+	V6=""
+	unset LAB_IPV6 LAB_EXTRA_PREFIXES6
+	case $DUT in
+	*6) V6=1
+	    export LAB_PROFILE=tgw LAB_IPV6="1 2" LAB_EXTRA_PREFIXES6=$N
+	    export LAB_EXTRA_PREFIXES=0 ;;
+	esac
 	T=$((N + 1))
 	lab_up || { log "lab_up failed"; return 1; }
 	lab_sysctl "$LAB_CGW" net.ipv4.conf.all.ignore_routes_with_linkdown 0
@@ -588,7 +730,15 @@ run_one() {
 	# table counts too; keepalives do not), to tell the VGW's sending
 	# time from the DUT's work
 	local cap=""
-	if command -v tcpdump >/dev/null; then
+	if [ -n "$V6" ] && command -v tcpdump >/dev/null; then
+		# (IPv6: no tcp[] in filters; the TCP header from ip6[52])
+		lab_spawn cgw tcpdump -i vti0 -n -tt -l -Q in \
+		    "ip6 and tcp and src host fd00:1::1 and (greater 200 or
+		    ip6[40 + ((ip6[52] & 0xf0) >> 2) + 18] = 2)" \
+		    >"$LAB_DIR/updates.txt" 2>/dev/null
+		cap=$LAB_SPAWN_PID
+		sleep 0.5
+	elif command -v tcpdump >/dev/null; then
 		lab_spawn cgw tcpdump -i vti0 -n -tt -l -Q in \
 		    "tcp and src host $LAB_VGW_IP1 and (greater 200 or
 		    tcp[((tcp[12] & 0xf0) >> 2) + 18] = 2)" \

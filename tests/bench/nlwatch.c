@@ -5,10 +5,13 @@
  * which tunnel each of the watched prefixes uses, so that "all routes
  * moved" is known to the microsecond without polling the table.
  *
- *     nlwatch [-n N] [-i vti0,vti1] [-q QUIET_MS]
+ *     nlwatch [-6] [-n N] [-i vti0,vti1] [-q QUIET_MS]
  *
  * Watched prefixes: 10.10.0.0/16 and N synthetic /24s counted up from
- * 10.128.0.0/24 (the lab's LAB_EXTRA_PREFIXES scheme), IPv4 table main.
+ * 10.128.0.0/24 (the lab's LAB_EXTRA_PREFIXES scheme), IPv4 table main;
+ * with -6, 2001:db8:10::/56 and N synthetic /48s counted up from
+ * 2001:db8:8000::/48 (LAB_EXTRA_PREFIXES6, at most 32,768), IPv6 table
+ * main.
  *
  * What a prefix uses is its lowest-metric route (a standby route one
  * metric higher does not count).  A route is resolved to its tunnel
@@ -111,6 +114,7 @@ static unsigned		 tun_flags[2];
 static bool		 tun_seen[2];
 static unsigned long	 n_events, n_routes, n_overruns, n_dropped;
 static uint64_t		 now_us;
+static int		 family = AF_INET;	/* -6: AF_INET6 */
 
 static uint64_t
 realtime_us(void)
@@ -134,6 +138,25 @@ pfx_index(uint32_t dst, unsigned len)
 		return -1;
 	off = (dst - base) >> 8;
 	return off + 1 < n_pfx ? (long)off + 1 : -1;
+}
+
+/* -6: 2001:db8:10::/56 is 0, 2001:db8:8000::/48 + i is i + 1. */
+static long
+pfx_index6(const uint8_t *a, unsigned len)
+{
+	static const uint8_t	doc[4] = { 0x20, 0x01, 0x0d, 0xb8 };
+	unsigned		i, w = (unsigned)a[4] << 8 | a[5];
+
+	if (memcmp(a, doc, 4) != 0)
+		return -1;
+	for (i = 6; i < 16; i++)
+		if (a[i] != 0)
+			return -1;
+	if (len == 56 && w == 0x0010)
+		return 0;
+	if (len != 48 || w < 0x8000)
+		return -1;
+	return w - 0x8000 + 1 < n_pfx ? (long)(w - 0x8000) + 1 : -1;
 }
 
 /* ---- refs and classes ---------------------------------------------------- */
@@ -418,15 +441,22 @@ on_route(struct nlmsghdr *h)
 	unsigned	 n = 0;
 	long		 i;
 
-	if (rtm->rtm_family != AF_INET ||
+	if (rtm->rtm_family != family ||
 	    nlmsg_parse(h, sizeof(*rtm), tb, RTA_MAX, NULL) < 0)
 		return;
 	table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
 	if (table != RT_TABLE_MAIN)
 		return;
-	if (tb[RTA_DST])
-		dst = ntohl(nla_get_u32(tb[RTA_DST]));
-	if ((i = pfx_index(dst, rtm->rtm_dst_len)) < 0)
+	if (family == AF_INET6) {
+		if (tb[RTA_DST] == NULL || nla_len(tb[RTA_DST]) != 16)
+			return;
+		i = pfx_index6(nla_data(tb[RTA_DST]), rtm->rtm_dst_len);
+	} else {
+		if (tb[RTA_DST])
+			dst = ntohl(nla_get_u32(tb[RTA_DST]));
+		i = pfx_index(dst, rtm->rtm_dst_len);
+	}
+	if (i < 0)
 		return;
 	if (tb[RTA_PRIORITY])
 		metric = nla_get_u32(tb[RTA_PRIORITY]);
@@ -640,7 +670,7 @@ dump(int type, size_t hdrlen)
 	nl_socket_set_buffer_size(sk, 4 << 20, 0);
 	memset(hdr, 0, sizeof(hdr));
 	((struct rtgenmsg *)hdr)->rtgen_family =
-	    type == RTM_GETROUTE ? AF_INET : AF_UNSPEC;
+	    type == RTM_GETROUTE ? family : AF_UNSPEC;
 	m = nlmsg_alloc_simple(type, NLM_F_DUMP);
 	if (m == NULL || nlmsg_append(m, hdr, hdrlen, NLMSG_ALIGNTO) < 0 ||
 	    nl_send_auto(sk, m) < 0)
@@ -710,8 +740,11 @@ main(int argc, char *argv[])
 	int		 c, fd, sfd, k, i, rcvbuf = 512 << 20;
 	char		*ifs = NULL;
 
-	while ((c = getopt(argc, argv, "n:i:q:")) != -1)
+	while ((c = getopt(argc, argv, "6n:i:q:")) != -1)
 		switch (c) {
+		case '6':
+			family = AF_INET6;
+			break;
 		case 'n':
 			n = strtoul(optarg, NULL, 10);
 			break;
@@ -722,12 +755,13 @@ main(int argc, char *argv[])
 			quiet_us = strtoull(optarg, NULL, 10) * 1000U;
 			break;
 		default:
-			fprintf(stderr, "usage: nlwatch [-n N] [-i IF0,IF1] "
-			    "[-q QUIET_MS]\n");
+			fprintf(stderr, "usage: nlwatch [-6] [-n N] "
+			    "[-i IF0,IF1] [-q QUIET_MS]\n");
 			return 2;
 		}
-	if (n > 0x7f0000) {
-		fprintf(stderr, "nlwatch: N at most %u\n", 0x7f0000);
+	if (n > (family == AF_INET6 ? 0x8000U : 0x7f0000U)) {
+		fprintf(stderr, "nlwatch: N at most %u\n",
+		    family == AF_INET6 ? 0x8000U : 0x7f0000U);
 		return 2;
 	}
 	if (ifs != NULL && strchr(ifs, ',') != NULL) {
@@ -755,8 +789,8 @@ main(int argc, char *argv[])
 	/* Events first, so that nothing between dump and events is lost. */
 	if ((sk = nl_socket_alloc()) == NULL ||
 	    nl_connect(sk, NETLINK_ROUTE) < 0 ||
-	    nl_socket_add_memberships(sk, RTNLGRP_LINK, RTNLGRP_IPV4_ROUTE,
-	    RTNLGRP_NEXTHOP, 0) < 0) {
+	    nl_socket_add_memberships(sk, RTNLGRP_LINK, family == AF_INET6 ?
+	    RTNLGRP_IPV6_ROUTE : RTNLGRP_IPV4_ROUTE, RTNLGRP_NEXTHOP, 0) < 0) {
 		fprintf(stderr, "nlwatch: cannot subscribe\n");
 		return 1;
 	}

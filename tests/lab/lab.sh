@@ -447,9 +447,22 @@ $(lab_bird_merge)
 protocol static vpc_routes6 {
     ipv6;
     route $LAB_VPC_NET6 blackhole;
+$(lab_bird_extra_routes6)
 }
 
 EOF
+}
+
+# lab_bird_extra_routes6: LAB_EXTRA_PREFIXES6 synthetic /48s from
+# 2001:db8:8000::/48 upward (2001:db8:8001::/48, ...), at most 32,768
+# (up to 2001:db8:ffff::/48); the benchmark's IPv6 DUTs.
+lab_bird_extra_routes6() {
+	local n="${LAB_EXTRA_PREFIXES6:-0}"
+	[ "$n" -le 32768 ] || n=32768
+	awk -v n="$n" 'BEGIN {
+		for (i = 0; i < n; i++)
+			printf "    route 2001:db8:%x::/48 blackhole;\n", 32768 + i
+	}'
 }
 
 # lab_bird_extra_routes: LAB_EXTRA_PREFIXES synthetic /24s from 10.128.0.0/24
