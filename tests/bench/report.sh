@@ -218,6 +218,57 @@ END {
 				ld = ld sprintf(" %s %s;", name[edut[di]], stat(edut[di] SUBSEP n SUBSEP "load_before"))
 		if (ld != "") printf "Load average (1 min) when each DUT started:%s\n", ld
 	}
+	# IPv6: the DUTs peering over the IPv6 inside addresses of the tunnels
+	split("vtibgpd6 bird6 frr6", vdut, " ")
+	name["vtibgpd6"] = "vtibgpd, probes 200ms x 3"
+	name["bird6"] = "BIRD 2"
+	name["frr6"] = "FRR (zebra+bgpd)"
+	hdr = 0
+	for (x = 1; x <= n_ns; x++) {
+		n = ns[x]; have = 0
+		for (di = 1; di <= 3; di++)
+			if ((vdut[di] SUBSEP n SUBSEP "load_before") in cnt) have = 1
+		if (!have) continue
+		if (!hdr) {
+			print "\n## IPv6 (TGW profile)\n"
+			print "The lab with `LAB_IPV6=\"1 2\"`: each tunnel fd00:N::/126 inside, the"
+			print "BGP sessions over IPv6 (an AWS IPv6 VPN ends on a transit gateway:"
+			print "`LAB_PROFILE=tgw`), the VGW announcing 2001:db8:10::/56 and N"
+			print "synthetic /48s from 2001:db8:8000::/48 on both tunnels with MED 100"
+			print "and no IPv4 routes; each DUT prefers tunnel 1 by local preference as"
+			print "above, and `nlwatch -6` follows the IPv6 table.  Columns as in"
+			print "Results.  BIRD and FRR have no liveness probe: their silent loss"
+			print "waits for the hold timer (30 s)."
+			hdr = 1
+		}
+		printf "\n### IPv6, N = %d (%d prefixes)\n\n", n, n + 1
+		print "| DUT | start (first) | session | RSS | CPU conv / total | carrier first | carrier all | carrier recovery | silent first | silent all | silent recovery |"
+		print "|---|---|---|---|---|---|---|---|---|---|---|"
+		for (di = 1; di <= 3; di++) {
+			d = vdut[di]
+			if (!((d SUBSEP n SUBSEP "load_before") in cnt)) continue
+			printf "| %s | %s (%s) | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s |\n", name[d],
+			    stat(d SUBSEP n SUBSEP "start_all"), stat(d SUBSEP n SUBSEP "start_first"),
+			    stat(d SUBSEP n SUBSEP "session_all"), stat(d SUBSEP n SUBSEP "rss_peak"),
+			    stat(d SUBSEP n SUBSEP "cpu_converge"), stat(d SUBSEP n SUBSEP "cpu_total"),
+			    stat(d SUBSEP n SUBSEP "carrier_first"), stat(d SUBSEP n SUBSEP "carrier_all"),
+			    stat(d SUBSEP n SUBSEP "carrier_recovery"), stat(d SUBSEP n SUBSEP "silent_first"),
+			    stat(d SUBSEP n SUBSEP "silent_all"), stat(d SUBSEP n SUBSEP "silent_recovery")
+		}
+		trig = ""
+		for (di = 1; di <= 3; di++)
+			if ((vdut[di] SUBSEP n SUBSEP "carrier_all_cmd") in cnt)
+				trig = trig sprintf(" %s %s;", name[vdut[di]], stat(vdut[di] SUBSEP n SUBSEP "carrier_all_cmd"))
+		if (trig != "")
+			printf "\nCarrier loss, all routes moved, timed from the `ip link set down` in the VGW:%s\n", trig
+		if (("vtibgpd6" SUBSEP n SUBSEP "silent_react") in cnt)
+			printf "vtibgpd, silent loss: from its probe verdict to the last route moved %s\n", stat("vtibgpd6" SUBSEP n SUBSEP "silent_react")
+		ld = ""
+		for (di = 1; di <= 3; di++)
+			if ((vdut[di] SUBSEP n SUBSEP "load_before") in cnt)
+				ld = ld sprintf(" %s %s;", name[vdut[di]], stat(vdut[di] SUBSEP n SUBSEP "load_before"))
+		if (ld != "") printf "Load average (1 min) when each DUT started:%s\n", ld
+	}
 	print "\n## Kernel floor\n"
 	print "`nlfloor` (tests/bench/nlfloor.c) in the CGW namespace of a fresh lab\n(`nexthop_compat_mode` 0, as vtibgpd sets it), with"
 	print "nlwatch listening as in the DUT runs: N+1 routes, requests batched 256 KiB"

@@ -4,9 +4,11 @@
 # cannot rot: N = 100, one repetition, every DUT installed (BIRD, FRR if
 # present: convergence and carrier loss; vtibgpd with probes: also a
 # silent loss), the kernel floor; with ECMP against the TGW profile,
-# vtibgpd through carrier and silent loss, BIRD and FRR converging.
-# Checks that every figure came out, not how good it is.  Writes nothing
-# to doc/.  50 to 70 s.
+# vtibgpd through carrier and silent loss, BIRD and FRR converging; over
+# IPv6 (vtibgpd6, bird6, frr6: IPv6 sessions, /48s), vtibgpd through
+# carrier and silent loss, BIRD and FRR converging.  Checks that every
+# figure came out, not how good it is.  Writes nothing to doc/.  60 to
+# 90 s.
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 t_need_lab chrt
@@ -31,6 +33,14 @@ ecmp="bird-ecmp"
 [ -x /usr/lib/frr/bgpd ] && ecmp="$ecmp frr-ecmp"
 rows+=$'\n'$(bash "$bench" -s -n 100 -r 1 -d "$ecmp" -t converge \
     -o "$out" 2>>"$out/log")
+# IPv6: the sessions over the IPv6 inside addresses, the watcher on the
+# IPv6 table
+rows+=$'\n'$(bash "$bench" -s -n 100 -r 1 -d vtibgpd6 \
+    -t "converge carrier silent" -o "$out" 2>>"$out/log")
+v6="bird6"
+[ -x /usr/lib/frr/bgpd ] && v6="$v6 frr6"
+rows+=$'\n'$(bash "$bench" -s -n 100 -r 1 -d "$v6" -t converge \
+    -o "$out" 2>>"$out/log")
 has() { grep -qE "^$1,100,$2,1,[0-9.]+," <<<"$rows"; }
 t_check "kernel floor: routes added on a group" has kernel floor_group-add
 for d in ${duts#kernel }; do
@@ -48,9 +58,18 @@ t_check "vtibgpd ECMP: carrier loss, all on tunnel 2" has vtibgpd-ecmp carrier_a
 t_check "vtibgpd ECMP: silent loss, all on tunnel 2" has vtibgpd-ecmp silent_all
 t_check "vtibgpd ECMP: recovered, all on both again" eval \
     'has vtibgpd-ecmp carrier_recovery && has vtibgpd-ecmp silent_recovery'
+for d in vtibgpd6 $v6; do
+	t_check "$d: all IPv6 prefixes on tunnel 1" has "$d" start_all
+done
+t_check "vtibgpd IPv6: carrier loss, all on tunnel 2" has vtibgpd6 carrier_all
+t_check "vtibgpd IPv6: silent loss, all on tunnel 2" has vtibgpd6 silent_all
+t_check "vtibgpd IPv6: recovered, all on tunnel 1 again" eval \
+    'has vtibgpd6 carrier_recovery && has vtibgpd6 silent_recovery'
 t_check "a report can be written" eval \
     '{ echo "dut,n,metric,rep,value,unit"; echo "$rows"; } > "$out/c.csv" &&
-     bash "$top_srcdir/tests/bench/report.sh" "$out/c.csv" | grep -q "^| vtibgpd, probes"'
+     bash "$top_srcdir/tests/bench/report.sh" "$out/c.csv" > "$out/c.md" &&
+     grep -q "^| vtibgpd, probes" "$out/c.md" &&
+     grep -q "^### IPv6, N = 100" "$out/c.md"'
 if [ "$t_failed" -gt 0 ]; then
 	echo "$rows" | sed 's/^/# /'
 	tail -40 "$out/log" | sed 's/^/# /'
