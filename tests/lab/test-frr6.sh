@@ -83,8 +83,17 @@ t_check "FRR's session on tunnel 1 goes down" lab_wait 5 eval \
 t_check "an IPv6 ping crosses tunnel 2" lab_wait 10 ping_vpc
 t_check "session 2 stayed up" frr_established "$FRR_NBR2"
 lab_link_up 1
-t_check "tunnel 1 comes back: a new session" lab_wait 30 eval \
-    'frr_established $FRR_NBR1 && [ "$(frr_conns $FRR_NBR1)" = "2 1" ]'
+# A new session: FRR counts one more established than dropped.  Both
+# sides connect when the link comes back; a collision (RFC 4271 6.8) may
+# cost one more session on tunnel 1 (FRR may see its own connection
+# Established before our Cease for it arrives), never one on tunnel 2.
+tunnel1_back() {
+	local c
+	frr_established "$FRR_NBR1" || return 1
+	c=$(frr_conns "$FRR_NBR1")
+	[ "${c% *}" -ge 2 ] && [ "${c#* }" = $((${c% *} - 1)) ]
+}
+t_check "tunnel 1 comes back: a new session" lab_wait 30 tunnel1_back
 t_check "tunnel 1 is the standby again (equal MED, best longest)" \
     lab_wait 10 installed 2
 t_check "FRR has our network from tunnel 1 again" lab_wait 10 eval \
@@ -96,8 +105,10 @@ t_check "MED 200 on tunnel 2 brings it back to tunnel 1" lab_wait 10 \
 t_check "an IPv6 ping crosses tunnel 1" lab_wait 10 ping_vpc
 t_eq "FRR: session 2 was established once, never dropped" "1 0" \
     "$(frr_conns $FRR_NBR2)"
-t_eq "our log: one session left Established (tunnel 1, carrier loss)" 1 \
-    "$(grep -c 'Established -> ' "$log")"
+t_eq "our log: no session on tunnel 2 left Established" 0 \
+    "$(grep -c 'neighbor fd00:2::1: Established -> ' "$log")"
+t_check "our log: tunnel 1's session left Established on the carrier loss" \
+    grep -q 'neighbor fd00:1::1: Established -> ' "$log"
 t_check "no sanitizer report" eval '! grep -qE \
     "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'
 if [ "$t_failed" -gt 0 ]; then
