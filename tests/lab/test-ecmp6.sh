@@ -49,6 +49,12 @@ t_eq "show routes: one kernel route, into both tunnels" "primary:vti0,vti1" \
     "$(via_ctl "$VPC6")"
 
 # --- the flows spread over both tunnels, both ways ----------------------
+# A ping first: the hosts' and the VGW's IPv6 neighbor entries are made
+# (a datagram that waits for neighbor discovery may be dropped).
+ping6_vpc() {
+	lab_exec lan ping -6 -c 1 -W 1 "$LAB_VPC_HOST6" >/dev/null 2>&1
+}
+t_check "an IPv6 ping crosses" lab_wait 10 ping6_vpc
 ecmp_spreads
 ecmp_returns "$NET6"
 
