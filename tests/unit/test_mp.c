@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "bgpd/session/msg.h"
+#include "tests/unit/mutate.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define B(t)		ATTR_BIT(t)
@@ -1009,53 +1010,6 @@ test_prefix6_ok(void **state)
 
 /* ---- mutations ----------------------------------------------------------- */
 
-static uint32_t	rng_state = 2545;
-
-static uint32_t
-rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 17;
-	rng_state ^= rng_state << 5;
-	return rng_state;
-}
-
-static double
-now_s(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-mutate(uint8_t *b, size_t *len)
-{
-	unsigned	i, k = 1 + rng() % 4;
-	size_t		at;
-
-	for (i = 0; i < k; i++) {
-		at = *len == 0 ? 0 : rng() % *len;
-		switch (rng() % 4) {
-		case 0:
-			b[at] ^= (uint8_t)(1U << (rng() % 8));
-			break;
-		case 1:
-			b[at] = (uint8_t)rng();
-			break;
-		case 2:
-			if (*len > MSG_HEADER_LEN)
-				*len -= 1 + rng() % (*len - MSG_HEADER_LEN);
-			break;
-		default:
-			while (*len < MSG_MAX_LEN && rng() % 8 != 0)
-				b[(*len)++] = (uint8_t)rng();
-			break;
-		}
-	}
-}
-
 /* Any input: no crash, no leak, no read out of bounds (ASan/UBSan); what
  * decodes as UPD_OK re-encodes to the same IPv6 prefixes. */
 static void
@@ -1064,24 +1018,26 @@ test_mutations(void **state)
 	static uint8_t		b[MSG_MAX_LEN], out[MSG_MAX_LEN];
 	struct msg_update	u, u2;
 	struct msg_error	err;
-	double			end = now_s() + 1.0;
+	double			end = t_now_s() + 1.0;
 	unsigned long		runs = 0;
 	size_t			len, pick, n;
 	bool			as4, ebgp;
 
+	t_rng_seed(2545);
+
 	assert_true(corpus_n > 40);
-	while (now_s() < end) {
+	while (t_now_s() < end) {
 		runs++;
-		pick = rng() % corpus_n;
+		pick = t_rng() % corpus_n;
 		len = corpus_len[pick];
 		memcpy(b, corpus[pick], len);
-		mutate(b, &len);
+		t_mutate(b, &len);
 		if (len <= MSG_HEADER_LEN)
 			continue;
-		as4 = rng() % 2;
-		ebgp = rng() % 2;
+		as4 = t_rng() % 2;
+		ebgp = t_rng() % 2;
 		msg_update_decode_af(b + MSG_HEADER_LEN, len - MSG_HEADER_LEN,
-		    as4, ebgp, rng() % 4, &u, &err);
+		    as4, ebgp, t_rng() % 4, &u, &err);
 		if (u.action == UPD_OK && u.n_nlri6 > 0 &&
 		    (n = msg_update6_reach_encode(out, sizeof(out), &u.attrs,
 		    u.nlri6, u.n_nlri6, as4)) > 0) {

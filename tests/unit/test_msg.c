@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "bgpd/session/msg.h"
+#include "tests/unit/mutate.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define B(t)		ATTR_BIT(t)
@@ -1453,61 +1454,6 @@ test_names(void **state)
 
 /* ---- mutations ---------------------------------------------------------- */
 
-static uint32_t	rng_state = 0x2545f491;
-
-static uint32_t
-rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 17;
-	rng_state ^= rng_state << 5;
-	return rng_state;
-}
-
-static double
-now_s(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-mutate(uint8_t *b, size_t *len)
-{
-	unsigned	i, k = 1 + rng() % 4;
-	size_t		at;
-
-	for (i = 0; i < k; i++) {
-		at = *len == 0 ? 0 : rng() % *len;
-		switch (rng() % 5) {
-		case 0:
-			b[at] ^= (uint8_t)(1U << (rng() % 8));
-			break;
-		case 1:
-			b[at] = (uint8_t)rng();
-			break;
-		case 2:
-			if (*len > MSG_HEADER_LEN)
-				*len -= 1 + rng() % (*len - MSG_HEADER_LEN);
-			break;
-		case 3:
-			while (*len < MSG_MAX_LEN && rng() % 8 != 0)
-				b[(*len)++] = (uint8_t)rng();
-			break;
-		default:
-			b[at] = (uint8_t)(rng() % 2 ? 0 : 0xff);
-			break;
-		}
-	}
-	/* Half the time, keep the header consistent to get deeper. */
-	if (rng() % 2 == 0 && *len >= MSG_HEADER_LEN) {
-		b[16] = (uint8_t)(*len >> 8);
-		b[17] = (uint8_t)*len;
-	}
-}
-
 /* When the tests ran one by one (a filter), the tables alone. */
 static void
 corpus_from_tables(void)
@@ -1544,26 +1490,28 @@ test_mutations(void **state)
 	struct msg_open		o;
 	struct msg_update	u;
 	struct msg_error	err;
-	double			end = now_s() + 1.0;
+	double			end = t_now_s() + 1.0;
 	unsigned long		runs = 0;
 	size_t			len, i, pick;
+
+	t_rng_seed(0x2545f491);
 
 	if (corpus_n < 50)
 		corpus_from_tables();
 	assert_true(corpus_n > 50);
-	while (now_s() < end) {
+	while (t_now_s() < end) {
 		for (i = 0; i < 64; i++, runs++) {
-			pick = rng() % corpus_n;
+			pick = t_rng() % corpus_n;
 			len = corpus_len[pick];
 			memcpy(b, corpus[pick], len);
-			mutate(b, &len);
-			if (msg_decode(b, len, rng() % 2, rng() % 2, &m,
+			t_mutate(b, &len);
+			if (msg_decode(b, len, t_rng() % 2, t_rng() % 2, &m,
 			    &err) == 0)
 				msg_free(&m);
 			if (len > MSG_HEADER_LEN) {
 				msg_update_decode(b + MSG_HEADER_LEN,
-				    len - MSG_HEADER_LEN, rng() % 2,
-				    rng() % 2, &u, &err);
+				    len - MSG_HEADER_LEN, t_rng() % 2,
+				    t_rng() % 2, &u, &err);
 				msg_update_free(&u);
 				msg_open_decode(b + MSG_HEADER_LEN,
 				    len - MSG_HEADER_LEN, &o, &err);
