@@ -82,6 +82,19 @@ function worst(d, n, metric,   k) {
 	return mx[k]
 }
 function verdict(ok, have) { return !have ? "not measured" : ok ? "**met**" : "**missed**" }
+# The table of one N: its header, and the line of DUT d.
+function result_header() {
+	print "| DUT | start (first) | session | RSS | CPU conv / total | carrier first | carrier all | carrier recovery | silent first | silent all | silent recovery |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|"
+}
+function result_row(d, n,   k) {
+	k = d SUBSEP n SUBSEP
+	printf "| %s | %s (%s) | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s |\n", name[d],
+	    stat(k "start_all"), stat(k "start_first"), stat(k "session_all"),
+	    stat(k "rss_peak"), stat(k "cpu_converge"), stat(k "cpu_total"),
+	    stat(k "carrier_first"), stat(k "carrier_all"), stat(k "carrier_recovery"),
+	    stat(k "silent_first"), stat(k "silent_all"), stat(k "silent_recovery")
+}
 NR > 1 && $1 != "_run" {
 	k = $1 SUBSEP $2 SUBSEP $3
 	val[k, ++cnt[k]] = $5
@@ -121,18 +134,11 @@ END {
 	for (x = 1; x <= n_ns; x++) {
 		n = ns[x]
 		printf "\n### N = %d (%d prefixes)\n\n", n, n + 1
-		print "| DUT | start (first) | session | RSS | CPU conv / total | carrier first | carrier all | carrier recovery | silent first | silent all | silent recovery |"
-		print "|---|---|---|---|---|---|---|---|---|---|---|"
+		result_header()
 		for (di = 1; di <= 4; di++) {
 			d = duts[di]
 			if (!((d SUBSEP n SUBSEP "load_before") in cnt)) continue
-			printf "| %s | %s (%s) | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s |\n", name[d],
-			    stat(d SUBSEP n SUBSEP "start_all"), stat(d SUBSEP n SUBSEP "start_first"),
-			    stat(d SUBSEP n SUBSEP "session_all"), stat(d SUBSEP n SUBSEP "rss_peak"),
-			    stat(d SUBSEP n SUBSEP "cpu_converge"), stat(d SUBSEP n SUBSEP "cpu_total"),
-			    stat(d SUBSEP n SUBSEP "carrier_first"), stat(d SUBSEP n SUBSEP "carrier_all"),
-			    stat(d SUBSEP n SUBSEP "carrier_recovery"), stat(d SUBSEP n SUBSEP "silent_first"),
-			    stat(d SUBSEP n SUBSEP "silent_all"), stat(d SUBSEP n SUBSEP "silent_recovery")
+			result_row(d, n)
 		}
 		trig = ""
 		for (di = 1; di <= 4; di++)
@@ -242,18 +248,11 @@ END {
 			hdr = 1
 		}
 		printf "\n### IPv6, N = %d (%d prefixes)\n\n", n, n + 1
-		print "| DUT | start (first) | session | RSS | CPU conv / total | carrier first | carrier all | carrier recovery | silent first | silent all | silent recovery |"
-		print "|---|---|---|---|---|---|---|---|---|---|---|"
+		result_header()
 		for (di = 1; di <= 3; di++) {
 			d = vdut[di]
 			if (!((d SUBSEP n SUBSEP "load_before") in cnt)) continue
-			printf "| %s | %s (%s) | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s |\n", name[d],
-			    stat(d SUBSEP n SUBSEP "start_all"), stat(d SUBSEP n SUBSEP "start_first"),
-			    stat(d SUBSEP n SUBSEP "session_all"), stat(d SUBSEP n SUBSEP "rss_peak"),
-			    stat(d SUBSEP n SUBSEP "cpu_converge"), stat(d SUBSEP n SUBSEP "cpu_total"),
-			    stat(d SUBSEP n SUBSEP "carrier_first"), stat(d SUBSEP n SUBSEP "carrier_all"),
-			    stat(d SUBSEP n SUBSEP "carrier_recovery"), stat(d SUBSEP n SUBSEP "silent_first"),
-			    stat(d SUBSEP n SUBSEP "silent_all"), stat(d SUBSEP n SUBSEP "silent_recovery")
+			result_row(d, n)
 		}
 		trig = ""
 		for (di = 1; di <= 3; di++)
