@@ -201,22 +201,29 @@ dut_rss() {
 # The import range of the lab's prefixes (see lab_bird_extra_routes).
 ALLOW="10.10.0.0/16 10.128.0.0/9 11.0.0.0/8 12.0.0.0/6 16.0.0.0/4"
 
-# start_vtibgpd [probe] [ecmp]
+# start_vtibgpd [probe] [ecmp|ipv6] (ipv6: the IPv6 DUT, over the
+# tunnels' IPv6 inside addresses)
 start_vtibgpd() {
-	local probe="" a ecmp=off backup="prepend 2 preference 90"
+	local probe="" a ecmp=off backup="prepend 2 preference 90" al=()
+	local net=172.100.0.0/16 n1=$LAB_VGW_IP1 n2=$LAB_VGW_IP2
 	[ "${1:-}" = probe ] && probe='probe { interval 200ms misses 3 }'
-	[ "${2:-}" = ecmp ] && ecmp=on backup=""
+	for a in $ALLOW; do al+=("$a le 24"); done
+	case ${2:-} in
+	ecmp)	ecmp=on backup="" ;;
+	ipv6)	net=$NET6 n1=fd00:1::1 n2=fd00:2::1
+		IFS=';' read -ra al <<<"$ALLOW6" ;;
+	esac
 	{
 		echo "router-id 172.100.0.1"
 		echo "local-as 65000"
-		echo "network 172.100.0.0/16"
+		echo "network $net"
 		echo "defaults { hold-time 30 keepalive 10 connect-retry 1 }"
 		printf 'import {'
-		for a in $ALLOW; do printf ' allow %s le 24' "$a"; done
+		for a in "${al[@]}"; do printf ' allow %s' "${a# }"; done
 		echo " max-prefix $((2 * N + 100)) }"
 		echo "kernel { metric 20 ecmp $ecmp }"
-		echo "neighbor $LAB_VGW_IP1 { interface vti0 remote-as 64512 $probe }"
-		echo "neighbor $LAB_VGW_IP2 { interface vti1 remote-as 64512 $backup $probe }"
+		echo "neighbor $n1 { interface vti0 remote-as 64512 $probe }"
+		echo "neighbor $n2 { interface vti1 remote-as 64512 $backup $probe }"
 	} >"$LAB_DIR/vtibgpd.conf"
 	lab_spawn cgw "$VTIBGPD" -d -f "$LAB_DIR/vtibgpd.conf" \
 	    -s "$LAB_DIR/vtibgpd.sock" 2>"$LAB_DIR/vtibgpd.log"
@@ -228,19 +235,29 @@ start_vtibgpd() {
 # VGW's, hold/keepalive as AWS (30/10), kernel protocol exporting only
 # BGP routes, learn off, no persist.  start_bird ecmp: no backup (no
 # local preference, no prepend) and `merge paths on`: equal paths of
-# both tunnels merged into one multipath kernel route.
+# both tunnels merged into one multipath kernel route.  start_bird ipv6:
+# the IPv6 DUT: sessions and an ipv6 channel over the tunnels' IPv6
+# inside addresses.
 start_bird() {
-	local pfxs="" a merge="" backup=vpc_in_backup
+	local pfxs="" a merge="" backup=vpc_in_backup af=ipv4
+	local net=172.100.0.0/16 n1=$LAB_VGW_IP1 s1=$LAB_CGW_IP1
+	local n2=$LAB_VGW_IP2 s2=$LAB_CGW_IP2
 	local prepend='bgp_path.prepend(65000); bgp_path.prepend(65000); '
-	[ "${1:-}" = ecmp ] && merge="merge paths on;" backup=vpc_in prepend=""
-	for a in $ALLOW; do pfxs="$pfxs${pfxs:+, }$a{${a#*/},24}"; done
+	case ${1:-} in
+	ecmp)	merge="merge paths on;" backup=vpc_in prepend="" ;;
+	ipv6)	af=ipv6 net=$NET6 n1=fd00:1::1 s1=fd00:1::2 n2=fd00:2::1 \
+		    s2=fd00:2::2
+		pfxs="2001:db8:10::/48{48,56}, 2001:db8:8000::/33{33,48}" ;;
+	esac
+	[ "$af" = ipv6 ] ||
+	    for a in $ALLOW; do pfxs="$pfxs${pfxs:+, }$a{${a#*/},24}"; done
 	cat >"$LAB_DIR/dut-bird.conf" <<EOF
 log "$LAB_DIR/dut-bird.log" { info, warning, error, fatal };
 router id 172.100.0.1;
 protocol device { scan time 10; }
-protocol static local_nets { ipv4; route 172.100.0.0/16 blackhole; }
+protocol static local_nets { $af; route $net blackhole; }
 protocol kernel {
-    ipv4 { import none; export where source = RTS_BGP; };
+    $af { import none; export where source = RTS_BGP; };
     learn off; persist off; scan time 60; $merge
 }
 filter vpc_in { if net ~ [ $pfxs ] then accept; reject; }
@@ -253,12 +270,12 @@ template bgp vgw {
     graceful restart off;
 }
 protocol bgp tun1 from vgw {
-    neighbor $LAB_VGW_IP1 as 64512; interface "vti0"; source address $LAB_CGW_IP1;
-    ipv4 { import filter vpc_in; export where source = RTS_STATIC; };
+    neighbor $n1 as 64512; interface "vti0"; source address $s1;
+    $af { import filter vpc_in; export where source = RTS_STATIC; };
 }
 protocol bgp tun2 from vgw {
-    neighbor $LAB_VGW_IP2 as 64512; interface "vti1"; source address $LAB_CGW_IP2;
-    ipv4 { import filter $backup;
+    neighbor $n2 as 64512; interface "vti1"; source address $s2;
+    $af { import filter $backup;
            export filter { if source = RTS_STATIC then { ${prepend}accept; } reject; }; };
 }
 EOF
@@ -273,12 +290,19 @@ EOF
 # BGP timers 10/30 as AWS, connect retry 1 s, MRAI 0, route-maps
 # because FRR refuses eBGP routes without a policy; zebra with nexthop
 # groups (its default on this kernel) and a 128 MiB netlink buffer.
-# start_frr ecmp: no backup route-maps, and `maximum-paths 2`.
+# start_frr ecmp: no backup route-maps, and `maximum-paths 2`.  start_frr
+# ipv6: the IPv6 DUT, over the tunnels' IPv6 inside addresses.
 start_frr() {
 	# FRR's pathspace: /var/run/frr/LAB_ID, owned by frr (its daemons read
 	# the configuration after dropping to that user); removed by frr_clean.
-	local d="/var/run/frr/$LAB_ID" a i=1 bk=-BACKUP
-	[ "${1:-}" = ecmp ] && bk=""
+	local d="/var/run/frr/$LAB_ID" a i=1 bk=-BACKUP ip=ip af=ipv4
+	local net=172.100.0.0/16 n1=$LAB_VGW_IP1 n2=$LAB_VGW_IP2 vpc=()
+	for a in $ALLOW; do vpc+=("$a le 24"); done
+	case ${1:-} in
+	ecmp)	bk="" ;;
+	ipv6)	ip=ipv6 af=ipv6 net=$NET6 n1=fd00:1::1 n2=fd00:2::1
+		IFS=';' read -ra vpc <<<"$ALLOW6" ;;
+	esac
 	FRR_DIR=$d
 	install -d -o frr -g frr -m 750 "$d"
 	cat >"$d/zebra.conf" <<EOF
@@ -288,36 +312,36 @@ EOF
 	{
 		echo "hostname cgw-bgpd"
 		echo "log file $d/bgpd.log informational"
-		for a in $ALLOW; do
-			echo "ip prefix-list VPC seq $((i * 5)) permit $a le 24"; i=$((i + 1))
+		for a in "${vpc[@]}"; do
+			echo "$ip prefix-list VPC seq $((i * 5)) permit ${a# }"
+			i=$((i + 1))
 		done
-		echo "ip prefix-list LOCAL seq 5 permit 172.100.0.0/16"
+		echo "$ip prefix-list LOCAL seq 5 permit $net"
 		echo "route-map VPC-IN permit 10"
-		echo " match ip address prefix-list VPC"
+		echo " match $ip address prefix-list VPC"
 		echo "route-map VPC-IN-BACKUP permit 10"
-		echo " match ip address prefix-list VPC"
+		echo " match $ip address prefix-list VPC"
 		echo " set local-preference 90"
 		echo "route-map LOCAL-OUT permit 10"
-		echo " match ip address prefix-list LOCAL"
+		echo " match $ip address prefix-list LOCAL"
 		echo "route-map LOCAL-OUT-BACKUP permit 10"
-		echo " match ip address prefix-list LOCAL"
+		echo " match $ip address prefix-list LOCAL"
 		echo " set as-path prepend 65000 65000"
 		echo "router bgp 65000"
 		echo " bgp router-id 172.100.0.1"
 		echo " no bgp default ipv4-unicast"
 		echo " timers bgp 10 30"
-		for a in "$LAB_VGW_IP1 vti0" "$LAB_VGW_IP2 vti1"; do
+		for a in "$n1 vti0" "$n2 vti1"; do
 			set -- $a
 			echo " neighbor $1 remote-as 64512"
 			echo " neighbor $1 update-source $2"
 			echo " neighbor $1 timers connect 1"
 			echo " neighbor $1 advertisement-interval 0"
 		done
-		echo " address-family ipv4 unicast"
-		echo "  network 172.100.0.0/16"
+		echo " address-family $af unicast"
+		echo "  network $net"
 		[ -z "$bk" ] && echo "  maximum-paths 2"
-		for a in "$LAB_VGW_IP1 LOCAL-OUT VPC-IN" \
-		    "$LAB_VGW_IP2 LOCAL-OUT$bk VPC-IN$bk"; do
+		for a in "$n1 LOCAL-OUT VPC-IN" "$n2 LOCAL-OUT$bk VPC-IN$bk"; do
 			set -- $a
 			echo "  neighbor $1 activate"
 			echo "  neighbor $1 route-map $3 in"
@@ -326,8 +350,8 @@ EOF
 		echo " exit-address-family"
 	} >"$d/bgpd.conf"
 	chown frr:frr "$d"/*.conf
-	# 172.100.0.0/16 must be in the RIB for `network`: a blackhole, as BIRD's
-	lab_exec cgw ip route replace blackhole 172.100.0.0/16 proto static
+	# our network must be in the RIB for `network`: a blackhole, as BIRD's
+	lab_exec cgw ip -${af#ipv} route replace blackhole "$net" proto static
 	lab_spawn cgw "$FRR_LIB/zebra" -N "$LAB_ID" -f "$d/zebra.conf" \
 	    --vty_socket "$d" -P 0 -s 134217728 2>"$LAB_DIR/zebra.err"
 	lab_wait 10 test -S "$d/zserv.api" || log "zebra did not start"
@@ -359,125 +383,11 @@ lab_stop_dut() {
 ALLOW6="2001:db8:10::/48 le 56; 2001:db8:8000::/33 le 48"
 NET6=2001:db8:172::/48
 
-# start_vtibgpd6: as start_vtibgpd probe, over IPv6.
-start_vtibgpd6() {
-	local probe='probe { interval 200ms misses 3 }' al a
-	{
-		echo "router-id 172.100.0.1"
-		echo "local-as 65000"
-		echo "network $NET6"
-		echo "defaults { hold-time 30 keepalive 10 connect-retry 1 }"
-		printf 'import {'
-		IFS=';' read -ra al <<<"$ALLOW6"
-		for a in "${al[@]}"; do printf ' allow %s' "${a# }"; done
-		echo " max-prefix $((2 * N + 100)) }"
-		echo "kernel { metric 20 }"
-		echo "neighbor fd00:1::1 { interface vti0 remote-as 64512 $probe }"
-		echo "neighbor fd00:2::1 { interface vti1 remote-as 64512" \
-		    "prepend 2 preference 90 $probe }"
-	} >"$LAB_DIR/vtibgpd.conf"
-	lab_spawn cgw "$VTIBGPD" -d -f "$LAB_DIR/vtibgpd.conf" \
-	    -s "$LAB_DIR/vtibgpd.sock" 2>"$LAB_DIR/vtibgpd.log"
-}
-
-# start_bird6: as start_bird, with IPv6 sessions and an ipv6 channel.
-start_bird6() {
-	local prepend='bgp_path.prepend(65000); bgp_path.prepend(65000); '
-	local pfxs="2001:db8:10::/48{48,56}, 2001:db8:8000::/33{33,48}"
-	cat >"$LAB_DIR/dut-bird.conf" <<EOF
-log "$LAB_DIR/dut-bird.log" { info, warning, error, fatal };
-router id 172.100.0.1;
-protocol device { scan time 10; }
-protocol static local_nets { ipv6; route $NET6 blackhole; }
-protocol kernel {
-    ipv6 { import none; export where source = RTS_BGP; };
-    learn off; persist off; scan time 60;
-}
-filter vpc_in { if net ~ [ $pfxs ] then accept; reject; }
-filter vpc_in_backup { if net ~ [ $pfxs ] then { bgp_local_pref = 90; accept; } reject; }
-template bgp vgw {
-    local as 65000;
-    direct; check link on;
-    hold time 30; keepalive time 10;
-    connect delay time 1; connect retry time 1; error wait time 1,5;
-    graceful restart off;
-}
-protocol bgp tun1 from vgw {
-    neighbor fd00:1::1 as 64512; interface "vti0"; source address fd00:1::2;
-    ipv6 { import filter vpc_in; export where source = RTS_STATIC; };
-}
-protocol bgp tun2 from vgw {
-    neighbor fd00:2::1 as 64512; interface "vti1"; source address fd00:2::2;
-    ipv6 { import filter vpc_in_backup;
-           export filter { if source = RTS_STATIC then { ${prepend}accept; } reject; }; };
-}
-EOF
-	lab_spawn cgw bird -f -c "$LAB_DIR/dut-bird.conf" \
-	    -s "$LAB_DIR/dut-bird.ctl" -P "$LAB_DIR/dut-bird.pid" \
-	    2>"$LAB_DIR/dut-bird.err"
-}
-
-# start_frr6: as start_frr, with IPv6 neighbors and address family.
-start_frr6() {
-	local d="/var/run/frr/$LAB_ID" a
-	FRR_DIR=$d
-	install -d -o frr -g frr -m 750 "$d"
-	cat >"$d/zebra.conf" <<EOF
-hostname cgw-zebra
-log file $d/zebra.log informational
-EOF
-	{
-		echo "hostname cgw-bgpd"
-		echo "log file $d/bgpd.log informational"
-		echo "ipv6 prefix-list VPC seq 5 permit 2001:db8:10::/48 le 56"
-		echo "ipv6 prefix-list VPC seq 10 permit 2001:db8:8000::/33 le 48"
-		echo "ipv6 prefix-list LOCAL seq 5 permit $NET6"
-		echo "route-map VPC-IN permit 10"
-		echo " match ipv6 address prefix-list VPC"
-		echo "route-map VPC-IN-BACKUP permit 10"
-		echo " match ipv6 address prefix-list VPC"
-		echo " set local-preference 90"
-		echo "route-map LOCAL-OUT permit 10"
-		echo " match ipv6 address prefix-list LOCAL"
-		echo "route-map LOCAL-OUT-BACKUP permit 10"
-		echo " match ipv6 address prefix-list LOCAL"
-		echo " set as-path prepend 65000 65000"
-		echo "router bgp 65000"
-		echo " bgp router-id 172.100.0.1"
-		echo " no bgp default ipv4-unicast"
-		echo " timers bgp 10 30"
-		for a in "fd00:1::1 vti0" "fd00:2::1 vti1"; do
-			set -- $a
-			echo " neighbor $1 remote-as 64512"
-			echo " neighbor $1 update-source $2"
-			echo " neighbor $1 timers connect 1"
-			echo " neighbor $1 advertisement-interval 0"
-		done
-		echo " address-family ipv6 unicast"
-		echo "  network $NET6"
-		for a in "fd00:1::1 LOCAL-OUT VPC-IN" \
-		    "fd00:2::1 LOCAL-OUT-BACKUP VPC-IN-BACKUP"; do
-			set -- $a
-			echo "  neighbor $1 activate"
-			echo "  neighbor $1 route-map $3 in"
-			echo "  neighbor $1 route-map $2 out"
-		done
-		echo " exit-address-family"
-	} >"$d/bgpd.conf"
-	chown frr:frr "$d"/*.conf
-	lab_exec cgw ip -6 route replace blackhole "$NET6" proto static
-	lab_spawn cgw "$FRR_LIB/zebra" -N "$LAB_ID" -f "$d/zebra.conf" \
-	    --vty_socket "$d" -P 0 -s 134217728 2>"$LAB_DIR/zebra.err"
-	lab_wait 10 test -S "$d/zserv.api" || log "zebra did not start"
-	lab_spawn cgw "$FRR_LIB/bgpd" -N "$LAB_ID" -f "$d/bgpd.conf" \
-	    --vty_socket "$d" -P 0 -p 179 2>"$LAB_DIR/bgpd.err"
-}
-
 start_dut() {
 	case $DUT in
-	vtibgpd6) start_vtibgpd6 ;;
-	bird6) start_bird6 ;;
-	frr6) start_frr6 ;;
+	vtibgpd6) start_vtibgpd probe ipv6 ;;
+	bird6) start_bird ipv6 ;;
+	frr6) start_frr ipv6 ;;
 	vtibgpd) start_vtibgpd ;;
 	vtibgpd-probe) start_vtibgpd probe ;;
 	vtibgpd-ecmp) start_vtibgpd probe ecmp ;;
