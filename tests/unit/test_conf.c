@@ -60,11 +60,11 @@ parse_ok(const char *text)
 }
 
 /*
- * text followed by n lines "network 10.I.0.0/16" (or "192.0.2.I/32" if
- * host), as a new string.
+ * text followed by n4 lines "network 10.I.0.0/16" (or "192.0.2.I/32" if
+ * host4) and n6 lines "network 2001:db8:I::/48", as a new string.
  */
 static char *
-with_networks(const char *text, int n, bool host)
+networks(const char *text, int n4, bool host4, int n6)
 {
 	char	*out;
 	size_t	 len;
@@ -74,13 +74,27 @@ with_networks(const char *text, int n, bool host)
 	if ((f = open_memstream(&out, &len)) == NULL)
 		fail_msg("open_memstream: %s", strerror(errno));
 	fputs(text, f);
-	for (i = 0; i < n; i++)
-		if (host)
+	for (i = 0; i < n4; i++)
+		if (host4)
 			fprintf(f, "network 192.0.2.%d/32\n", i);
 		else
 			fprintf(f, "network 10.%d.0.0/16\n", i);
+	for (i = 0; i < n6; i++)
+		fprintf(f, "network 2001:db8:%x::/48\n", i);
 	fclose(f);
 	return out;
+}
+
+static char *
+with_networks(const char *text, int n, bool host)
+{
+	return networks(text, n, host, 0);
+}
+
+static char *
+with_networks46(const char *text, int n4, int n6)
+{
+	return networks(text, n4, false, n6);
 }
 
 /* conf_print() into a new string. */
@@ -1487,26 +1501,6 @@ test_ipv6(void **state)
 	    "import { allow 2001:db8::/32 le 64 }\n" NBR(""));
 	assert_int_equal(conf_check_runnable(c, &err), 0);
 	conf_free(c);
-}
-
-/* text then n4 IPv4 /16 networks and n6 IPv6 /48 ones, as a new string */
-static char *
-with_networks46(const char *text, int n4, int n6)
-{
-	char	*out;
-	size_t	 len;
-	FILE	*f;
-	int	 i;
-
-	if ((f = open_memstream(&out, &len)) == NULL)
-		fail_msg("open_memstream: %s", strerror(errno));
-	fputs(text, f);
-	for (i = 0; i < n4; i++)
-		fprintf(f, "network 10.%d.0.0/16\n", i);
-	for (i = 0; i < n6; i++)
-		fprintf(f, "network 2001:db8:%x::/48\n", i);
-	fclose(f);
-	return out;
 }
 
 /*
