@@ -166,6 +166,11 @@ sess_accepted(struct sess_engine *e, int fd,
 		why = "not a configured neighbor";
 	else if (p->admin_down)
 		why = "neighbor is shut down";
+	else if (p->probe_down)
+		/* as we do not connect: the session waits for the probes */
+		why = "the liveness probes say its tunnel is dead";
+	else if (p->link_down)
+		why = "its tunnel interface is down";
 	else if (wrong_local(p, dst))
 		why = "arrived on the wrong address";
 	else if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, p->conf.ifname,

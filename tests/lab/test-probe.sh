@@ -182,6 +182,41 @@ t_check "well before the VGW's hold timer would have let the old session go" \
 t_check "the VGW's hold timer did not expire meanwhile" eval \
     '! tail -n +$((mark + 1)) "$LAB_DIR/bird.log" | grep -q "tun1: Error: Hold timer expired"'
 
+# --- the probes fail while BGP still gets through --------------------------
+# Only ICMP dropped on tunnel 1: the probes call it dead, and the VGW,
+# which sees nothing wrong, connects again.  Its connection is refused as
+# ours are not made: a session over a tunnel the probes call dead would
+# take the traffic back into it, and a drop then would go unnoticed until
+# the hold timer.
+vgw_if=$(lab_tunnel_if 1)
+lab_exec vgw nft -f - <<EOF
+table inet vtbicmp {
+	chain input {
+		type filter hook input priority -210; policy accept;
+		iifname "$vgw_if" meta l4proto icmp drop
+	}
+	chain output {
+		type filter hook output priority -210; policy accept;
+		oifname "$vgw_if" meta l4proto icmp drop
+	}
+}
+EOF
+t_check "ICMP dropped on tunnel 1: the probes call it dead" lab_wait 5 eval \
+    '[ "$(probe_json vti0 state)" = down ]'
+t_check "the traffic leaves tunnel 1" \
+    lab_wait 5 eval '[ "$(group_members $G0)" = "$NH1" ]'
+lab_birdc restart tun1 >/dev/null
+t_check "the VGW's new connection is refused" lab_wait 10 grep -q \
+    'connection from 169.254.249.57 closed: the liveness probes say its tunnel is dead' \
+    "$log"
+sleep 3
+t_check "session 1 stays down while the probes fail" eval \
+    '[ "$(ctl -j show neighbor vti0 | jq -r ".neighbors[0].state")" != ESTABLISHED ]'
+t_eq "the traffic stays on tunnel 2" "$NH1" "$(group_members $G0)"
+lab_exec vgw nft delete table inet vtbicmp
+t_check "ICMP back: session 1 comes back" lab_wait 30 t_bird_established tun1
+t_check "and carries the traffic again" lab_wait 10 via_tunnel 1 10.10.0.0/16
+
 kill -TERM "$daemon"
 t_check "the daemon exits on SIGTERM" lab_wait 10 lab_pid_dead "$daemon"
 t_check "no sanitizer report" eval '! grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"'
